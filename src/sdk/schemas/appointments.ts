@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { Id, IsoDateTime, Ref } from "./common.js";
+
+export const APPOINTMENT_STATUSES = ["scheduled", "completed", "cancelled", "no_show"] as const;
+export const AppointmentStatus = z.enum(APPOINTMENT_STATUSES);
+export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
+
+export const Appointment = z.object({
+  id: z.string(),
+  therapistId: z.string(),
+  clientId: z.string(),
+  start: z.string(),
+  end: z.string(),
+  telehealth: z.boolean(),
+  status: AppointmentStatus,
+  /** R6: the client has an email address and an active portal account, so they can join. */
+  clientReady: z.boolean(),
+  createdAt: z.string(),
+});
+export type Appointment = z.infer<typeof Appointment>;
+export const AppointmentList = z.array(Appointment);
+
+/**
+ * A point in time as the API accepts it: ISO 8601 with an offset, or without one, read in the
+ * practice's time zone (R9). A bare date means the start of that day.
+ */
+export const LocalOrUtcDateTime = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/, {
+    message: "must be an ISO 8601 date or date-time, such as 2026-12-01 or 2026-12-01T15:00",
+  });
+
+export const CreateAppointmentInput = z.strictObject({
+  therapist: Ref,
+  client: Ref,
+  start: LocalOrUtcDateTime,
+  durationMinutes: z.number().int().min(5).max(24 * 60),
+  telehealth: z.boolean().default(false),
+});
+export type CreateAppointmentInput = z.input<typeof CreateAppointmentInput>;
+
+const boolParam = z
+  .union([z.boolean(), z.enum(["true", "false"])])
+  .transform((v) => v === true || v === "true");
+
+export const AppointmentQuery = z.strictObject({
+  therapist: Ref.optional(),
+  client: Ref.optional(),
+  from: LocalOrUtcDateTime.optional(),
+  to: LocalOrUtcDateTime.optional(),
+  telehealth: boolParam.optional(),
+  status: AppointmentStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).optional(),
+});
+export type AppointmentQuery = z.input<typeof AppointmentQuery>;
+
+/** One appointment to telehealth or back (R7). */
+export const UpdateAppointmentInput = z.strictObject({
+  telehealth: z.boolean(),
+});
+
+/** Bulk conversion (R8): a selection, a direction, and whether to only look. */
+export const ConvertInput = z
+  .strictObject({
+    ids: z.array(Id).max(200_000).optional(),
+    therapist: Ref.optional(),
+    client: Ref.optional(),
+    from: LocalOrUtcDateTime.optional(),
+    to: LocalOrUtcDateTime.optional(),
+    /** true: to telehealth (the default); false: back to in-person. */
+    telehealth: z.boolean().default(true),
+    dryRun: z.boolean().default(false),
+    inviteMissing: z.boolean().default(false),
+  })
+  .refine((v) => v.ids?.length || v.therapist || v.client || v.from || v.to, {
+    message: "choose appointments by ids, therapist, client or date range",
+  });
+export type ConvertInput = z.input<typeof ConvertInput>;
+
+export const SKIP_REASONS = [
+  "already_telehealth",
+  "already_in_person",
+  "not_convertible",
+  "teletherapy_not_enabled",
+  "not_us_resident",
+] as const;
+
+export const ConversionResult = z.object({
+  dryRun: z.boolean(),
+  matched: z.number().int(),
+  converted: z.array(z.string()),
+  skipped: z.array(z.object({ id: z.string(), reason: z.enum(SKIP_REASONS) })),
+  clientsNotReady: z.array(z.string()),
+  invitesSent: z.array(z.string()),
+});
+export type ConversionResult = z.infer<typeof ConversionResult>;
+
+export const ImportResult = z.object({
+  dryRun: z.boolean(),
+  rows: z.number().int(),
+  created: z.number().int(),
+  errors: z.array(z.object({ line: z.number().int(), message: z.string() })),
+});
+export type ImportResult = z.infer<typeof ImportResult>;

@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actorType: z.enum(["staff", "client", "system", "anonymous"]),
+  actorId: z.string().nullable(),
+  action: z.string(),
+  recordType: z.string(),
+  recordId: z.string().nullable(),
+  ip: z.string().nullable(),
+  requestId: z.string().nullable(),
+  details: z.unknown().optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+export const AuditList = z.array(AuditEntry);
+
+export const AuditQuery = z.strictObject({
+  recordId: z.string().max(64).optional(),
+  action: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});

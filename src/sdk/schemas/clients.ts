@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { Email, Name, StateCode } from "./common.js";
+
+export const PortalStatus = z.enum(["none", "invited", "active"]);
+export type PortalStatus = z.infer<typeof PortalStatus>;
+
+export const Client = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  /** Two-letter U.S. state or territory of residence; null when the client lives outside the U.S. (R4). */
+  state: z.string().nullable(),
+  phone: z.string().nullable(),
+  dateOfBirth: z.string().nullable(),
+  portal: z.object({
+    status: PortalStatus,
+    inviteExpiresAt: z.string().optional(),
+  }),
+  createdAt: z.string(),
+});
+export type Client = z.infer<typeof Client>;
+export const ClientList = z.array(Client);
+
+export const DateOnly = z.iso.date({ message: "must be a date, such as 1990-04-30" });
+
+export const CreateClientInput = z.strictObject({
+  name: Name,
+  email: Email.nullable().optional(),
+  state: StateCode.nullable().optional(),
+  phone: z.string().trim().max(40).nullable().optional(),
+  dateOfBirth: DateOnly.nullable().optional(),
+});
+export type CreateClientInput = z.input<typeof CreateClientInput>;
+
+/** R10/R11: an invite for a client without an account, a reset link for one with an account. */
+export const PortalInviteResult = z.object({
+  clientId: z.string(),
+  kind: z.enum(["invite", "reset"]),
+  mailId: z.string(),
+  expiresAt: z.string(),
+});
+export type PortalInviteResult = z.infer<typeof PortalInviteResult>;
+
+/** Sign-up through an invite link, or a password reset through a reset link (public endpoints). */
+export const PortalPasswordInput = z.strictObject({
+  token: z.string().min(16).max(200),
+  password: z.string().min(10, { message: "must be at least 10 characters" }).max(200),
+});
+export type PortalPasswordInput = z.infer<typeof PortalPasswordInput>;
+
+export const PortalAccount = z.object({ clientId: z.string(), practiceSlug: z.string(), status: PortalStatus });
+export type PortalAccount = z.infer<typeof PortalAccount>;

@@ -1,0 +1,137 @@
+/**
+ * Versioned schema migrations, applied in order at start. Each runs in its own transaction and
+ * bumps `PRAGMA user_version`, so a crash mid-migration leaves the previous version intact (R21).
+ * Times are integers: milliseconds since the epoch, UTC (R9).
+ */
+export const MIGRATIONS: readonly string[] = [
+  /* 1: the practice's data */ `
+  CREATE TABLE practices (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    slug TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL,
+    time_zone TEXT NOT NULL,
+    join_window_minutes INTEGER NOT NULL DEFAULT 15,
+    auto_complete_minutes INTEGER NOT NULL DEFAULT 60,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE staff (
+    id TEXT PRIMARY KEY,
+    practice_id TEXT NOT NULL REFERENCES practices(id),
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    roles TEXT NOT NULL,               -- comma-separated, from owner,manager,therapist,biller
+    teletherapy INTEGER NOT NULL DEFAULT 0,
+    password_hash TEXT,
+    created_at INTEGER NOT NULL,
+    UNIQUE (practice_id, email)
+  );
+
+  CREATE TABLE clients (
+    id TEXT PRIMARY KEY,
+    practice_id TEXT NOT NULL REFERENCES practices(id),
+    name TEXT NOT NULL,
+    email TEXT,
+    state TEXT,
+    phone TEXT,
+    date_of_birth TEXT,
+    password_hash TEXT,
+    portal_activated_at INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX clients_email ON clients (practice_id, email) WHERE email IS NOT NULL;
+
+  CREATE TABLE appointments (
+    id TEXT PRIMARY KEY,
+    practice_id TEXT NOT NULL REFERENCES practices(id),
+    therapist_id TEXT NOT NULL REFERENCES staff(id),
+    client_id TEXT NOT NULL REFERENCES clients(id),
+    start_at INTEGER NOT NULL,
+    end_at INTEGER NOT NULL,
+    telehealth INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'scheduled',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    CHECK (end_at > start_at),
+    CHECK (status IN ('scheduled', 'completed', 'cancelled', 'no_show'))
+  );
+  CREATE INDEX appointments_therapist_start ON appointments (practice_id, therapist_id, start_at);
+  CREATE INDEX appointments_client_start ON appointments (practice_id, client_id, start_at);
+  CREATE INDEX appointments_start ON appointments (practice_id, start_at);
+
+  -- Single-use links: portal invites, password resets, and (later) sign-in and join links.
+  CREATE TABLE links (
+    id TEXT PRIMARY KEY,
+    practice_id TEXT NOT NULL REFERENCES practices(id),
+    kind TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER,
+    revoked_at INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX links_subject ON links (practice_id, subject_id, kind);
+
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    practice_id TEXT NOT NULL REFERENCES practices(id),
+    staff_id TEXT NOT NULL REFERENCES staff(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_by TEXT,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at INTEGER
+  );
+
+  CREATE TABLE mail (
+    id TEXT PRIMARY KEY,
+    practice_id TEXT NOT NULL REFERENCES practices(id),
+    to_address TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    text_body TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'queued',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    CHECK (status IN ('queued', 'sent', 'failed'))
+  );
+  CREATE INDEX mail_due ON mail (status, next_attempt_at);
+  CREATE INDEX mail_practice ON mail (practice_id, created_at);
+
+  CREATE TABLE idempotency_keys (
+    practice_id TEXT NOT NULL,
+    staff_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    status_code INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (practice_id, staff_id, key)
+  );
+
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    practice_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    actor_type TEXT NOT NULL,
+    actor_id TEXT,
+    action TEXT NOT NULL,
+    record_type TEXT NOT NULL,
+    record_id TEXT,
+    ip TEXT,
+    request_id TEXT,
+    details TEXT
+  );
+  CREATE INDEX audit_record ON audit_log (practice_id, record_id);
+  CREATE INDEX audit_at ON audit_log (practice_id, at);
+  -- R20: the audit log is append-only.
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  `,
+];
