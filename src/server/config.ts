@@ -1,0 +1,51 @@
+import { resolve } from "node:path";
+
+/** Server settings: flags win over the environment (cli-contract.md "Server settings"). */
+export interface ServerConfig {
+  dataDir: string;
+  host: string;
+  port: number;
+  publicUrl: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  setupToken?: string;
+  databaseUrl?: string;
+  zoomSdkKey?: string;
+  zoomSdkSecret?: string;
+  logLevel: string;
+  mailRetryBaseMs: number;
+}
+
+export interface ServerFlags {
+  host?: string;
+  port?: string | number;
+  dataDir?: string;
+  publicUrl?: string;
+}
+
+export const DEFAULT_PORT = 4700;
+
+/** Reads the settings, failing with a message that names the bad one. */
+export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const host = flags.host ?? env.TELE_HOST ?? "127.0.0.1";
+  const portText = String(flags.port ?? env.TELE_PORT ?? DEFAULT_PORT);
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new Error(`port must be a number from 0 to 65535 (got ${portText.slice(0, 20)})`);
+  const publicUrl = (flags.publicUrl ?? env.TELE_PUBLIC_URL ?? "").replace(/\/+$/, "");
+  if (publicUrl && !/^https?:\/\/[^/\s]+$/.test(publicUrl)) throw new Error("public URL must be an origin such as https://tele.example.com");
+  if (env.TELE_SMTP_URL && !/^smtps?:\/\//.test(env.TELE_SMTP_URL)) throw new Error("TELE_SMTP_URL must start with smtp:// or smtps://");
+  return {
+    dataDir: resolve(flags.dataDir ?? env.TELE_DATA_DIR ?? ".tele-data"),
+    host,
+    port,
+    publicUrl,
+    smtpUrl: env.TELE_SMTP_URL || undefined,
+    mailFrom: env.TELE_MAIL_FROM || "tele <no-reply@tele.invalid>",
+    setupToken: env.TELE_SETUP_TOKEN || undefined,
+    databaseUrl: env.TELE_DATABASE_URL || undefined,
+    zoomSdkKey: env.ZOOM_SDK_KEY || undefined,
+    zoomSdkSecret: env.ZOOM_SDK_SECRET || undefined,
+    logLevel: env.TELE_LOG_LEVEL || "info",
+    mailRetryBaseMs: Number(env.TELE_MAIL_RETRY_MS) || 5_000,
+  };
+}

@@ -1,0 +1,103 @@
+import type {
+  AppointmentFilter, AppointmentRow, AuditRow, ClientRow, ConversionCandidate, LinkKind, LinkRow,
+  MailRow, NewAppointment, NewAudit, PracticeRow, StaffRow,
+} from "./types.js";
+import type { Role } from "../../sdk/schemas/index.js";
+
+/**
+ * The data layer, one repository per area. Services depend only on these interfaces: the SQLite
+ * implementation lives in ./sqlite, and a PostgreSQL one can be added beside it without touching
+ * the services. Every method is async for that reason, even where SQLite answers synchronously.
+ */
+export interface PracticeRepo {
+  insert(p: PracticeRow): Promise<void>;
+  byId(id: string): Promise<PracticeRow | undefined>;
+  bySlug(slug: string): Promise<PracticeRow | undefined>;
+}
+
+export interface StaffRepo {
+  insert(s: StaffRow): Promise<void>;
+  byId(practiceId: string, id: string): Promise<StaffRow | undefined>;
+  byEmail(practiceId: string, email: string): Promise<StaffRow | undefined>;
+  list(practiceId: string): Promise<StaffRow[]>;
+  setTeletherapy(practiceId: string, id: string, on: boolean): Promise<void>;
+  setRoles(practiceId: string, id: string, roles: Role[]): Promise<void>;
+}
+
+export interface ClientRepo {
+  insert(c: Omit<ClientRow, "hasPortalAccount" | "inviteExpiresAt">): Promise<void>;
+  insertMany(cs: Omit<ClientRow, "hasPortalAccount" | "inviteExpiresAt">[]): Promise<void>;
+  byId(practiceId: string, id: string, now: number): Promise<ClientRow | undefined>;
+  byEmail(practiceId: string, email: string, now: number): Promise<ClientRow | undefined>;
+  /** All clients, or only those with an appointment with `therapistId`. */
+  list(practiceId: string, now: number, therapistId?: string): Promise<ClientRow[]>;
+  /** id and email of every client, for resolving import rows. */
+  refs(practiceId: string): Promise<{ id: string; email: string | null }[]>;
+  setPassword(practiceId: string, id: string, passwordHash: string, now: number): Promise<void>;
+  hasAppointmentWith(practiceId: string, clientId: string, therapistId: string): Promise<boolean>;
+}
+
+export interface AppointmentRepo {
+  insert(a: NewAppointment): Promise<void>;
+  insertMany(rows: NewAppointment[]): Promise<void>;
+  byId(practiceId: string, id: string): Promise<AppointmentRow | undefined>;
+  list(filter: AppointmentFilter): Promise<AppointmentRow[]>;
+  candidates(filter: AppointmentFilter, now: number): Promise<ConversionCandidate[]>;
+  /** Ids among `ids` that do not exist in the practice. */
+  missing(practiceId: string, ids: string[]): Promise<string[]>;
+  setTelehealth(practiceId: string, ids: string[], telehealth: boolean, now: number): Promise<void>;
+  upcomingTelehealth(practiceId: string, therapistId: string, now: number): Promise<string[]>;
+}
+
+export interface LinkRepo {
+  insert(l: LinkRow & { tokenHash: string }): Promise<void>;
+  byTokenHash(tokenHash: string): Promise<LinkRow | undefined>;
+  /** Revokes every live link of `kind` for the subject; returns how many. */
+  revokeLive(practiceId: string, subjectId: string, kinds: LinkKind[], now: number): Promise<number>;
+  /** Marks a link used only if it is still usable; false when someone else got there first. */
+  consume(id: string, now: number): Promise<boolean>;
+}
+
+export interface TokenRepo {
+  insert(t: { id: string; practiceId: string; staffId: string; tokenHash: string; createdBy: string | null; createdAt: number }): Promise<void>;
+  /** The staff member behind a live token, or undefined. */
+  staffForHash(tokenHash: string): Promise<{ tokenId: string; staff: StaffRow } | undefined>;
+  touch(tokenId: string, now: number): Promise<void>;
+}
+
+export interface MailRepo {
+  insert(m: Omit<MailRow, "status" | "attempts" | "lastError" | "sentAt">): Promise<void>;
+  list(practiceId: string, filter: { to?: string; status?: MailRow["status"] }): Promise<MailRow[]>;
+  due(now: number, limit: number): Promise<MailRow[]>;
+  markSent(id: string, now: number): Promise<void>;
+  markFailed(id: string, error: string, nextAttemptAt: number): Promise<void>;
+  byId(id: string): Promise<MailRow | undefined>;
+}
+
+export interface AuditRepo {
+  append(entry: NewAudit): Promise<void>;
+  list(practiceId: string, q: { recordId?: string; action?: string; limit: number }): Promise<AuditRow[]>;
+}
+
+export interface IdempotencyRepo {
+  get(practiceId: string, staffId: string, key: string): Promise<{ requestHash: string; statusCode: number; body: string } | undefined>;
+  put(r: { practiceId: string; staffId: string; key: string; requestHash: string; statusCode: number; body: string; createdAt: number }): Promise<void>;
+}
+
+export interface Repos {
+  practices: PracticeRepo;
+  staff: StaffRepo;
+  clients: ClientRepo;
+  appointments: AppointmentRepo;
+  links: LinkRepo;
+  tokens: TokenRepo;
+  mail: MailRepo;
+  audit: AuditRepo;
+  idempotency: IdempotencyRepo;
+}
+
+/** Repositories plus transactions: `tx` runs `fn` atomically; a throw rolls everything back (R21). */
+export interface Store extends Repos {
+  tx<T>(fn: (r: Repos) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,84 @@
+import type { AppointmentRepo } from "../repos.js";
+import type { AppointmentFilter, AppointmentRow, ConversionCandidate } from "../types.js";
+import { bool, type StatementCache } from "./statements.js";
+
+const READY = `(c.email IS NOT NULL AND c.portal_activated_at IS NOT NULL)`;
+const COLS = `a.id, a.practice_id AS practiceId, a.therapist_id AS therapistId, a.client_id AS clientId,
+  a.start_at AS startAt, a.end_at AS endAt, a.telehealth, a.status, ${READY} AS clientReady, a.created_at AS createdAt`;
+
+/** Builds the WHERE clause for a filter; the SQL text depends only on which fields are set. */
+function where(f: AppointmentFilter): { sql: string; params: Record<string, unknown> } {
+  const parts = ["a.practice_id = @practiceId"];
+  const params: Record<string, unknown> = { practiceId: f.practiceId };
+  if (f.ids) {
+    parts.push("a.id IN (SELECT value FROM json_each(@ids))");
+    params.ids = JSON.stringify(f.ids);
+  }
+  if (f.therapistId) (parts.push("a.therapist_id = @therapistId"), (params.therapistId = f.therapistId));
+  if (f.clientId) (parts.push("a.client_id = @clientId"), (params.clientId = f.clientId));
+  if (f.from !== undefined) (parts.push("a.start_at >= @from"), (params.from = f.from));
+  if (f.to !== undefined) (parts.push("a.start_at < @to"), (params.to = f.to));
+  if (f.telehealth !== undefined) (parts.push("a.telehealth = @telehealth"), (params.telehealth = f.telehealth ? 1 : 0));
+  if (f.status) (parts.push("a.status = @status"), (params.status = f.status));
+  return { sql: parts.join(" AND "), params };
+}
+
+type Raw = Omit<AppointmentRow, "telehealth" | "clientReady"> & { telehealth: number; clientReady: number };
+
+export function appointmentRepo(s: StatementCache): AppointmentRepo {
+  const insertSql = `INSERT INTO appointments (id, practice_id, therapist_id, client_id, start_at, end_at, telehealth, status, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)`;
+  return {
+    async insert(a) {
+      s.get(insertSql).run(a.id, a.practiceId, a.therapistId, a.clientId, a.startAt, a.endAt, a.telehealth ? 1 : 0, a.createdAt, a.createdAt);
+    },
+    async insertMany(rows) {
+      const st = s.get(insertSql);
+      for (const a of rows) st.run(a.id, a.practiceId, a.therapistId, a.clientId, a.startAt, a.endAt, a.telehealth ? 1 : 0, a.createdAt, a.createdAt);
+    },
+    async byId(practiceId, id) {
+      const r = s.get(`SELECT ${COLS} FROM appointments a JOIN clients c ON c.id = a.client_id WHERE a.practice_id = ? AND a.id = ?`)
+        .get(practiceId, id) as Raw | undefined;
+      return r && { ...r, telehealth: bool(r.telehealth), clientReady: bool(r.clientReady) };
+    },
+    async list(f) {
+      const w = where(f);
+      const limit = f.limit ? ` LIMIT ${Math.trunc(f.limit)}` : "";
+      const rows = s.get(`SELECT ${COLS} FROM appointments a JOIN clients c ON c.id = a.client_id
+        WHERE ${w.sql} ORDER BY a.start_at, a.id${limit}`).all(w.params) as Raw[];
+      for (const r of rows) {
+        (r as unknown as AppointmentRow).telehealth = r.telehealth === 1;
+        (r as unknown as AppointmentRow).clientReady = r.clientReady === 1;
+      }
+      return rows as unknown as AppointmentRow[];
+    },
+    async candidates(f, now) {
+      const w = where(f);
+      const rows = s.get(`SELECT a.id, a.client_id AS clientId, a.start_at AS startAt, a.status, a.telehealth,
+          t.teletherapy AS therapistTeletherapy, c.state AS clientState, ${READY} AS clientReady, c.email AS clientEmail,
+          EXISTS (SELECT 1 FROM links l WHERE l.practice_id = a.practice_id AND l.subject_id = a.client_id
+            AND l.kind = 'portal_invite' AND l.used_at IS NULL AND l.revoked_at IS NULL AND l.expires_at > @now) AS clientHasInvite
+        FROM appointments a JOIN clients c ON c.id = a.client_id JOIN staff t ON t.id = a.therapist_id
+        WHERE ${w.sql} ORDER BY a.start_at, a.id`).all({ ...w.params, now }) as Record<string, unknown>[];
+      for (const r of rows) {
+        r.telehealth = r.telehealth === 1;
+        r.therapistTeletherapy = r.therapistTeletherapy === 1;
+        r.clientReady = r.clientReady === 1;
+        r.clientHasInvite = r.clientHasInvite === 1;
+      }
+      return rows as unknown as ConversionCandidate[];
+    },
+    async missing(practiceId, ids) {
+      return (s.get(`SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM appointments WHERE practice_id = ?)`)
+        .pluck().all(JSON.stringify(ids), practiceId)) as string[];
+    },
+    async setTelehealth(practiceId, ids, telehealth, now) {
+      s.get(`UPDATE appointments SET telehealth = ?, updated_at = ? WHERE practice_id = ? AND id IN (SELECT value FROM json_each(?))`)
+        .run(telehealth ? 1 : 0, now, practiceId, JSON.stringify(ids));
+    },
+    async upcomingTelehealth(practiceId, therapistId, now) {
+      return s.get(`SELECT id FROM appointments WHERE practice_id = ? AND therapist_id = ? AND telehealth = 1
+        AND status = 'scheduled' AND end_at > ? ORDER BY start_at`).pluck().all(practiceId, therapistId, now) as string[];
+    },
+  };
+}

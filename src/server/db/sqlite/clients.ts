@@ -1,0 +1,52 @@
+import type { ClientRepo } from "../repos.js";
+import type { ClientRow } from "../types.js";
+import type { StatementCache } from "./statements.js";
+
+const LIVE_INVITE = `(SELECT max(l.expires_at) FROM links l WHERE l.practice_id = c.practice_id AND l.subject_id = c.id
+  AND l.kind = 'portal_invite' AND l.used_at IS NULL AND l.revoked_at IS NULL AND l.expires_at > @now)`;
+const COLS = `c.id, c.practice_id AS practiceId, c.name, c.email, c.state, c.phone, c.date_of_birth AS dateOfBirth,
+  c.portal_activated_at IS NOT NULL AS hasPortalAccount, ${LIVE_INVITE} AS inviteExpiresAt, c.created_at AS createdAt`;
+
+type Raw = Omit<ClientRow, "hasPortalAccount"> & { hasPortalAccount: number };
+const toClient = (r: Raw): ClientRow => ({ ...r, hasPortalAccount: r.hasPortalAccount === 1 });
+
+export function clientRepo(s: StatementCache): ClientRepo {
+  const insertSql = `INSERT INTO clients (id, practice_id, name, email, state, phone, date_of_birth, created_at)
+    VALUES (@id, @practiceId, @name, @email, @state, @phone, @dateOfBirth, @createdAt)`;
+  return {
+    async insert(c) {
+      s.get(insertSql).run(c);
+    },
+    async insertMany(cs) {
+      const st = s.get(insertSql);
+      for (const c of cs) st.run(c);
+    },
+    async byId(practiceId, id, now) {
+      const r = s.get(`SELECT ${COLS} FROM clients c WHERE c.practice_id = @practiceId AND c.id = @id`).get({ practiceId, id, now });
+      return r ? toClient(r as Raw) : undefined;
+    },
+    async byEmail(practiceId, email, now) {
+      const r = s.get(`SELECT ${COLS} FROM clients c WHERE c.practice_id = @practiceId AND c.email = @email`).get({ practiceId, email, now });
+      return r ? toClient(r as Raw) : undefined;
+    },
+    async list(practiceId, now, therapistId) {
+      const rows = therapistId
+        ? s.get(`SELECT ${COLS} FROM clients c WHERE c.practice_id = @practiceId AND EXISTS (SELECT 1 FROM appointments a
+            WHERE a.practice_id = c.practice_id AND a.client_id = c.id AND a.therapist_id = @therapistId) ORDER BY c.name, c.id`)
+            .all({ practiceId, now, therapistId })
+        : s.get(`SELECT ${COLS} FROM clients c WHERE c.practice_id = @practiceId ORDER BY c.name, c.id`).all({ practiceId, now });
+      return (rows as Raw[]).map(toClient);
+    },
+    async refs(practiceId) {
+      return s.get(`SELECT id, email FROM clients WHERE practice_id = ?`).all(practiceId) as { id: string; email: string | null }[];
+    },
+    async setPassword(practiceId, id, passwordHash, now) {
+      s.get(`UPDATE clients SET password_hash = ?, portal_activated_at = coalesce(portal_activated_at, ?)
+        WHERE practice_id = ? AND id = ?`).run(passwordHash, now, practiceId, id);
+    },
+    async hasAppointmentWith(practiceId, clientId, therapistId) {
+      return !!s.get(`SELECT 1 FROM appointments WHERE practice_id = ? AND client_id = ? AND therapist_id = ? LIMIT 1`)
+        .get(practiceId, clientId, therapistId);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { MailRepo } from "../repos.js";
+import type { MailRow } from "../types.js";
+import type { StatementCache } from "./statements.js";
+
+const COLS = `id, practice_id AS practiceId, to_address AS "to", subject, text_body AS text, status, attempts,
+  next_attempt_at AS nextAttemptAt, last_error AS lastError, created_at AS createdAt, sent_at AS sentAt`;
+
+export function mailRepo(s: StatementCache): MailRepo {
+  return {
+    async insert(m) {
+      s.get(`INSERT INTO mail (id, practice_id, to_address, subject, text_body, next_attempt_at, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`).run(m.id, m.practiceId, m.to, m.subject, m.text, m.nextAttemptAt, m.createdAt);
+    },
+    async list(practiceId, f) {
+      const parts = ["practice_id = @practiceId"];
+      if (f.to) parts.push("to_address = @to");
+      if (f.status) parts.push("status = @status");
+      return s.get(`SELECT ${COLS} FROM mail WHERE ${parts.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT 1000`)
+        .all({ practiceId, to: f.to?.toLowerCase(), status: f.status }) as MailRow[];
+    },
+    async due(now, limit) {
+      return s.get(`SELECT ${COLS} FROM mail WHERE status != 'sent' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`)
+        .all(now, limit) as MailRow[];
+    },
+    async markSent(id, now) {
+      s.get(`UPDATE mail SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?`).run(now, id);
+    },
+    async markFailed(id, error, nextAttemptAt) {
+      s.get(`UPDATE mail SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`)
+        .run(error, nextAttemptAt, id);
+    },
+    async byId(id) {
+      return s.get(`SELECT ${COLS} FROM mail WHERE id = ?`).get(id) as MailRow | undefined;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { Role } from "../../../sdk/schemas/index.js";
+import type { StaffRepo } from "../repos.js";
+import type { StaffRow } from "../types.js";
+import { bool, type StatementCache } from "./statements.js";
+
+const COLS = `id, practice_id AS practiceId, name, email, roles, teletherapy, created_at AS createdAt`;
+
+type Raw = Omit<StaffRow, "roles" | "teletherapy"> & { roles: string; teletherapy: number };
+
+export function toStaff(r: Raw): StaffRow {
+  return { ...r, roles: r.roles.split(",") as Role[], teletherapy: bool(r.teletherapy) };
+}
+
+export function staffRepo(s: StatementCache): StaffRepo {
+  const one = (r: unknown) => (r ? toStaff(r as Raw) : undefined);
+  return {
+    async insert(st) {
+      s.get(`INSERT INTO staff (id, practice_id, name, email, roles, teletherapy, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .run(st.id, st.practiceId, st.name, st.email, st.roles.join(","), st.teletherapy ? 1 : 0, st.createdAt);
+    },
+    async byId(practiceId, id) {
+      return one(s.get(`SELECT ${COLS} FROM staff WHERE practice_id = ? AND id = ?`).get(practiceId, id));
+    },
+    async byEmail(practiceId, email) {
+      return one(s.get(`SELECT ${COLS} FROM staff WHERE practice_id = ? AND email = ?`).get(practiceId, email));
+    },
+    async list(practiceId) {
+      return (s.get(`SELECT ${COLS} FROM staff WHERE practice_id = ? ORDER BY name, id`).all(practiceId) as Raw[]).map(toStaff);
+    },
+    async setTeletherapy(practiceId, id, on) {
+      s.get(`UPDATE staff SET teletherapy = ? WHERE practice_id = ? AND id = ?`).run(on ? 1 : 0, practiceId, id);
+    },
+    async setRoles(practiceId, id, roles) {
+      s.get(`UPDATE staff SET roles = ? WHERE practice_id = ? AND id = ?`).run(roles.join(","), practiceId, id);
+    },
+  };
+}

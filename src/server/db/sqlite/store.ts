@@ -1,0 +1,63 @@
+import { openSqlite, type SqliteDatabase } from "../open.js";
+import type { Repos, Store } from "../repos.js";
+import { appointmentRepo } from "./appointments.js";
+import { auditRepo, idempotencyRepo } from "./audit.js";
+import { clientRepo } from "./clients.js";
+import { linkRepo } from "./links.js";
+import { mailRepo } from "./mail.js";
+import { practiceRepo } from "./practices.js";
+import { staffRepo } from "./staff.js";
+import { StatementCache } from "./statements.js";
+import { tokenRepo } from "./tokens.js";
+
+/** The SQLite store: one connection, repositories over a statement cache, serialised write transactions. */
+export class SqliteStore implements Store {
+  readonly db: SqliteDatabase;
+  private readonly repos: Repos;
+  /** Write transactions run one at a time: SQLite has one writer, and this keeps awaits inside a transaction safe. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(file: string) {
+    this.db = openSqlite(file);
+    const s = new StatementCache(this.db);
+    this.repos = {
+      practices: practiceRepo(s), staff: staffRepo(s), clients: clientRepo(s), appointments: appointmentRepo(s),
+      links: linkRepo(s), tokens: tokenRepo(s), mail: mailRepo(s), audit: auditRepo(s), idempotency: idempotencyRepo(s),
+    };
+  }
+
+  get practices() { return this.repos.practices; }
+  get staff() { return this.repos.staff; }
+  get clients() { return this.repos.clients; }
+  get appointments() { return this.repos.appointments; }
+  get links() { return this.repos.links; }
+  get tokens() { return this.repos.tokens; }
+  get mail() { return this.repos.mail; }
+  get audit() { return this.repos.audit; }
+  get idempotency() { return this.repos.idempotency; }
+
+  tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      this.db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await fn(this.repos);
+        this.db.exec("COMMIT");
+        return result;
+      } catch (err) {
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        throw err;
+      }
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    if (this.db.open) {
+      if (this.db.pragma("journal_mode", { simple: true }) === "wal") this.db.pragma("wal_checkpoint(TRUNCATE)");
+      this.db.close();
+    }
+  }
+}

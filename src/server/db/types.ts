@@ -1,0 +1,130 @@
+import type { AppointmentStatus, Role } from "../../sdk/schemas/index.js";
+
+/** Rows as the services see them: camelCase, times as epoch milliseconds (UTC). */
+export interface PracticeRow {
+  id: string;
+  name: string;
+  slug: string;
+  state: string;
+  timeZone: string;
+  joinWindowMinutes: number;
+  autoCompleteMinutes: number;
+  createdAt: number;
+}
+
+export interface StaffRow {
+  id: string;
+  practiceId: string;
+  name: string;
+  email: string;
+  roles: Role[];
+  teletherapy: boolean;
+  createdAt: number;
+}
+
+export interface ClientRow {
+  id: string;
+  practiceId: string;
+  name: string;
+  email: string | null;
+  state: string | null;
+  phone: string | null;
+  dateOfBirth: string | null;
+  hasPortalAccount: boolean;
+  /** Expiry of the newest live portal invite, when there is one. */
+  inviteExpiresAt: number | null;
+  createdAt: number;
+}
+
+export interface AppointmentRow {
+  id: string;
+  practiceId: string;
+  therapistId: string;
+  clientId: string;
+  startAt: number;
+  endAt: number;
+  telehealth: boolean;
+  status: AppointmentStatus;
+  clientReady: boolean;
+  createdAt: number;
+}
+
+export type LinkKind = "portal_invite" | "password_reset";
+
+export interface LinkRow {
+  id: string;
+  practiceId: string;
+  kind: LinkKind;
+  subjectId: string;
+  expiresAt: number;
+  usedAt: number | null;
+  revokedAt: number | null;
+  createdAt: number;
+}
+
+export interface MailRow {
+  id: string;
+  practiceId: string;
+  to: string;
+  subject: string;
+  text: string;
+  status: "queued" | "sent" | "failed";
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export interface AuditRow {
+  id: number;
+  practiceId: string;
+  at: number;
+  actorType: "staff" | "client" | "system" | "anonymous";
+  actorId: string | null;
+  action: string;
+  recordType: string;
+  recordId: string | null;
+  ip: string | null;
+  requestId: string | null;
+  details: unknown;
+}
+
+export type NewAudit = Omit<AuditRow, "id">;
+
+export interface AppointmentFilter {
+  practiceId: string;
+  ids?: string[];
+  therapistId?: string;
+  clientId?: string;
+  from?: number;
+  to?: number;
+  telehealth?: boolean;
+  status?: AppointmentStatus;
+  limit?: number;
+}
+
+/** One appointment with what conversion needs to judge it (R4, R5, R7). */
+export interface ConversionCandidate {
+  id: string;
+  clientId: string;
+  startAt: number;
+  status: AppointmentStatus;
+  telehealth: boolean;
+  therapistTeletherapy: boolean;
+  clientState: string | null;
+  clientReady: boolean;
+  clientEmail: string | null;
+  clientHasInvite: boolean;
+}
+
+export interface NewAppointment {
+  id: string;
+  practiceId: string;
+  therapistId: string;
+  clientId: string;
+  startAt: number;
+  endAt: number;
+  telehealth: boolean;
+  createdAt: number;
+}

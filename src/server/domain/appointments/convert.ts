@@ -1,0 +1,70 @@
+import { ConvertInput, isUsStateCode, type ConversionResult } from "../../../sdk/schemas/index.js";
+import type { ConversionCandidate } from "../../db/types.js";
+import { audit } from "../audit/audit.js";
+import { issuePortalLink } from "../clients/portal.js";
+import type { Actor, Deps } from "../deps.js";
+import { DomainError } from "../errors.js";
+import { requireStaff } from "../shared/permissions.js";
+import { practiceZone, scopedFilter } from "./service.js";
+
+type Skip = ConversionResult["skipped"][number];
+
+/** Why one appointment cannot move to `telehealth`, or null when it can (R4, R5, R7). */
+export function skipReason(c: ConversionCandidate, telehealth: boolean, now: number): Skip["reason"] | null {
+  if (c.telehealth === telehealth) return telehealth ? "already_telehealth" : "already_in_person";
+  if (c.status !== "scheduled" || c.startAt <= now) return "not_convertible";
+  if (!telehealth) return null;
+  if (!c.therapistTeletherapy) return "teletherapy_not_enabled";
+  if (!c.clientState || !isUsStateCode(c.clientState)) return "not_us_resident";
+  return null;
+}
+
+/**
+ * R8: bulk conversion by ids, therapist, client and date range. A dry run reports what would change
+ * and why the rest would not, and writes nothing; applying is one transaction (all eligible or none)
+ * and idempotent, since converted appointments are skipped as already converted the next time.
+ */
+export async function convertAppointments(deps: Deps, actor: Actor, input: unknown): Promise<ConversionResult> {
+  const a = requireStaff(actor, "owner", "manager", "therapist");
+  const v = ConvertInput.parse(input);
+  const now = deps.clock();
+  const result = await deps.store.tx(async (r) => {
+    const filter = await scopedFilter(r, a, await practiceZone(r, a.practiceId), v, now);
+    if (v.ids?.length) {
+      filter.ids = v.ids;
+      const missing = await r.appointments.missing(a.practiceId, v.ids);
+      if (missing.length) throw new DomainError("not_found", 404, `${missing.length} appointment id(s) were not found`, { missing });
+    }
+    const candidates = await r.appointments.candidates(filter, now);
+    const converted: string[] = [];
+    const skipped: Skip[] = [];
+    const notReady = new Map<string, ConversionCandidate>();
+    for (const c of candidates) {
+      const reason = skipReason(c, v.telehealth, now);
+      if (reason) {
+        skipped.push({ id: c.id, reason });
+        continue;
+      }
+      converted.push(c.id);
+      if (v.telehealth && !c.clientReady) notReady.set(c.clientId, c);
+    }
+    // R6: clients who cannot join yet; with inviteMissing, those reachable by email get an invite.
+    const toInvite = v.inviteMissing ? [...notReady.values()].filter((c) => c.clientEmail && !c.clientHasInvite) : [];
+    const invitesSent = toInvite.map((c) => c.clientId);
+    if (!v.dryRun) {
+      if (converted.length) await r.appointments.setTelehealth(a.practiceId, converted, v.telehealth, now);
+      if (toInvite.length) {
+        const practice = (await r.practices.byId(a.practiceId))!;
+        for (const c of toInvite) {
+          const client = (await r.clients.byId(a.practiceId, c.clientId, now))!;
+          await issuePortalLink(r, deps, a, now, practice, client);
+        }
+      }
+    }
+    await audit(r, a, now, a.practiceId, v.dryRun ? "appointments.convert.dry_run" : "appointments.convert",
+      { type: "appointment", id: null }, { telehealth: v.telehealth, matched: candidates.length, converted: v.dryRun ? converted.length : converted, skipped: skipped.length });
+    return { dryRun: v.dryRun, matched: candidates.length, converted, skipped, clientsNotReady: [...notReady.keys()], invitesSent };
+  });
+  if (result.invitesSent.length && !result.dryRun) deps.mailQueued?.();
+  return result;
+}

@@ -1,0 +1,119 @@
+import {
+  AppointmentQuery, CreateAppointmentInput, isUsStateCode, UpdateAppointmentInput, type Appointment,
+} from "../../../sdk/schemas/index.js";
+import type { Repos } from "../../db/repos.js";
+import type { AppointmentFilter, AppointmentRow, ClientRow, StaffRow } from "../../db/types.js";
+import { audit } from "../audit/audit.js";
+import type { Actor, Deps, StaffActor } from "../deps.js";
+import { conflict, forbidden, notFound, refused } from "../errors.js";
+import { newId } from "../shared/crypto.js";
+import { isManager, READERS, requireStaff, seesAll } from "../shared/permissions.js";
+import { findClient, findStaff } from "../shared/resolve.js";
+import { readRangeEnd, readTime } from "../shared/time.js";
+import { appointmentView } from "../shared/views.js";
+
+/** R4, R5: why `therapist` cannot see `client` by telehealth, or null when they can. */
+export function telehealthRefusal(therapist: Pick<StaffRow, "id" | "teletherapy">, client: Pick<ClientRow, "id" | "state">) {
+  if (!therapist.teletherapy) {
+    return refused("teletherapy_not_enabled", `staff member ${therapist.id} does not have Teletherapy enabled`);
+  }
+  if (!client.state || !isUsStateCode(client.state)) {
+    return refused("not_us_resident", `client ${client.id} has no U.S. state of residence; telehealth is for U.S. residents only`);
+  }
+  return null;
+}
+
+/** The selection a staff member may see: a therapist who is nothing else sees only their own (R1). */
+export async function scopedFilter(r: Repos, a: StaffActor, tz: string, q: {
+  therapist?: string; client?: string; from?: string; to?: string;
+}, now: number): Promise<AppointmentFilter> {
+  const f: AppointmentFilter = { practiceId: a.practiceId };
+  if (q.therapist) f.therapistId = (await findStaff(r, a.practiceId, q.therapist)).id;
+  if (q.client) f.clientId = (await findClient(r, a.practiceId, q.client, now)).id;
+  if (q.from) f.from = readTime("from", q.from, tz);
+  if (q.to) f.to = readRangeEnd("to", q.to, tz);
+  if (!seesAll(a)) {
+    if (f.therapistId && f.therapistId !== a.staff.id) throw forbidden("therapists see only their own appointments");
+    f.therapistId = a.staff.id;
+  }
+  return f;
+}
+
+export async function practiceZone(r: Repos, practiceId: string): Promise<string> {
+  return (await r.practices.byId(practiceId))!.timeZone;
+}
+
+/** Appointments matching a query, in start order. One audit row per list (R20). */
+export async function listAppointments(deps: Deps, actor: Actor, query: unknown): Promise<Appointment[]> {
+  const a = requireStaff(actor, ...READERS);
+  const q = AppointmentQuery.parse(query ?? {});
+  const now = deps.clock();
+  const f = await scopedFilter(deps.store, a, await practiceZone(deps.store, a.practiceId), q, now);
+  if (q.telehealth !== undefined) f.telehealth = q.telehealth;
+  if (q.status) f.status = q.status;
+  if (q.limit) f.limit = q.limit;
+  const rows = await deps.store.appointments.list(f);
+  await deps.store.tx((r) => audit(r, a, now, a.practiceId, "appointment.list", { type: "appointment", id: null }, { count: rows.length }));
+  return rows.map(appointmentView);
+}
+
+async function findVisible(r: Repos, a: StaffActor, id: string): Promise<AppointmentRow> {
+  const row = await r.appointments.byId(a.practiceId, id);
+  if (!row) throw notFound("appointment", id);
+  if (!seesAll(a) && row.therapistId !== a.staff.id) throw forbidden("therapists see only their own appointments");
+  return row;
+}
+
+export async function getAppointment(deps: Deps, actor: Actor, id: string): Promise<Appointment> {
+  const a = requireStaff(actor, ...READERS);
+  const row = await findVisible(deps.store, a, id);
+  await deps.store.tx((r) => audit(r, a, deps.clock(), a.practiceId, "appointment.read", { type: "appointment", id }));
+  return appointmentView(row);
+}
+
+/** Schedules one appointment; telehealth needs R4 and R5. Therapists schedule only their own. */
+export async function createAppointment(deps: Deps, actor: Actor, input: unknown): Promise<Appointment> {
+  const a = requireStaff(actor, "owner", "manager", "therapist");
+  const v = CreateAppointmentInput.parse(input);
+  const now = deps.clock();
+  return deps.store.tx(async (r) => {
+    const therapist = await findStaff(r, a.practiceId, v.therapist);
+    if (!isManager(a) && therapist.id !== a.staff.id) throw forbidden("therapists schedule only their own appointments");
+    if (!therapist.roles.includes("therapist")) throw refused("not_a_therapist", `staff member ${therapist.id} does not have the therapist role`);
+    const client = await findClient(r, a.practiceId, v.client, now);
+    if (v.telehealth) {
+      const why = telehealthRefusal(therapist, client);
+      if (why) throw why;
+    }
+    const startAt = readTime("start", v.start, await practiceZone(r, a.practiceId));
+    const row = {
+      id: newId("apt"), practiceId: a.practiceId, therapistId: therapist.id, clientId: client.id,
+      startAt, endAt: startAt + v.durationMinutes * 60_000, telehealth: v.telehealth, createdAt: now,
+    };
+    await r.appointments.insert(row);
+    await audit(r, a, now, a.practiceId, "appointment.create", { type: "appointment", id: row.id }, { telehealth: row.telehealth });
+    const clientReady = !!client.email && client.hasPortalAccount;
+    return appointmentView({ ...row, status: "scheduled", clientReady });
+  });
+}
+
+/** R7: one appointment to telehealth or back. Past, cancelled and completed ones are refused (409). */
+export async function setTelehealth(deps: Deps, actor: Actor, id: string, input: unknown): Promise<Appointment> {
+  const a = requireStaff(actor, "owner", "manager", "therapist");
+  const { telehealth } = UpdateAppointmentInput.parse(input);
+  const now = deps.clock();
+  return deps.store.tx(async (r) => {
+    const row = await findVisible(r, a, id);
+    if (row.telehealth === telehealth) return appointmentView(row);
+    if (row.status !== "scheduled" || row.startAt <= now) {
+      throw conflict("not_convertible", `appointment ${id} is ${row.status === "scheduled" ? "in the past" : row.status} and cannot be converted`);
+    }
+    if (telehealth) {
+      const why = telehealthRefusal(await findStaff(r, a.practiceId, row.therapistId), await findClient(r, a.practiceId, row.clientId, now));
+      if (why) throw why;
+    }
+    await r.appointments.setTelehealth(a.practiceId, [id], telehealth, now);
+    await audit(r, a, now, a.practiceId, "appointment.convert", { type: "appointment", id }, { telehealth });
+    return appointmentView({ ...row, telehealth });
+  });
+}

@@ -1,0 +1,88 @@
+import { PortalPasswordInput, type PortalAccount, type PortalInviteResult } from "../../../sdk/schemas/index.js";
+import type { Repos } from "../../db/repos.js";
+import type { ClientRow, LinkKind, PracticeRow } from "../../db/types.js";
+import { audit } from "../audit/audit.js";
+import type { Actor, Deps } from "../deps.js";
+import { forbidden, refused } from "../errors.js";
+import { queueMail } from "../mail/outbox.js";
+import { hashPassword, hashSecret, newId, newSecret } from "../shared/crypto.js";
+import { requireStaff, seesAll } from "../shared/permissions.js";
+import { findClient } from "../shared/resolve.js";
+import { portalUrl } from "../shared/views.js";
+
+export const INVITE_TTL_MS = 48 * 3600_000; // R10
+export const RESET_TTL_MS = 3600_000; // R11: short-lived
+
+/**
+ * R10, R11 inside a transaction: a client without an account gets a fresh sign-up invite (earlier
+ * ones stop working); a client with one gets a password-reset link instead.
+ */
+export async function issuePortalLink(
+  r: Repos, deps: Deps, actor: Actor, now: number, practice: PracticeRow, client: ClientRow,
+): Promise<PortalInviteResult> {
+  if (!client.email) throw refused("no_email", `client ${client.id} has no email address; add one before inviting`);
+  const kind: LinkKind = client.hasPortalAccount ? "password_reset" : "portal_invite";
+  await r.links.revokeLive(practice.id, client.id, [kind], now);
+  const token = newSecret();
+  const expiresAt = now + (kind === "portal_invite" ? INVITE_TTL_MS : RESET_TTL_MS);
+  const linkId = newId("lnk");
+  await r.links.insert({ id: linkId, practiceId: practice.id, kind, subjectId: client.id, tokenHash: hashSecret(token), expiresAt, usedAt: null, revokedAt: null, createdAt: now });
+  const base = portalUrl(deps.config.publicUrl, practice.slug);
+  const mail = kind === "portal_invite"
+    ? {
+        subject: `Your ${practice.name} client portal invitation`,
+        text: `Hello,\n\n${practice.name} has invited you to its client portal, where you can join telehealth sessions.\n\n` +
+          `Create your account here (the link works once and expires in 48 hours):\n${base}/invite/${token}\n\n` +
+          `If you did not expect this email, you can ignore it.\n`,
+      }
+    : {
+        subject: `Reset your ${practice.name} client portal password`,
+        text: `Hello,\n\nUse this link to set a new password for the ${practice.name} client portal ` +
+          `(it works once and expires in 1 hour):\n${base}/reset/${token}\n\nIf you did not ask for this, you can ignore it.\n`,
+      };
+  const mailId = await queueMail(r, now, { practiceId: practice.id, to: client.email, ...mail });
+  await audit(r, actor, now, practice.id, kind === "portal_invite" ? "client.portal_invite" : "client.password_reset_link",
+    { type: "client", id: client.id }, { linkId, mailId });
+  return { clientId: client.id, kind: kind === "portal_invite" ? "invite" : "reset", mailId, expiresAt: new Date(expiresAt).toISOString() };
+}
+
+/** `tele clients invite`: owners, managers, and the client's own therapist. */
+export async function sendPortalInvite(deps: Deps, actor: Actor, ref: string): Promise<PortalInviteResult> {
+  const a = requireStaff(actor, "owner", "manager", "therapist");
+  const now = deps.clock();
+  const result = await deps.store.tx(async (r) => {
+    const practice = (await r.practices.byId(a.practiceId))!;
+    const client = await findClient(r, a.practiceId, ref, now);
+    if (!seesAll(a) && !(await r.clients.hasAppointmentWith(a.practiceId, client.id, a.staff.id))) throw forbidden();
+    return issuePortalLink(r, deps, a, now, practice, client);
+  });
+  deps.mailQueued?.();
+  return result;
+}
+
+const LINK_INVALID = "this link has expired or has already been used; ask for a new one";
+
+/** Uses a single-use portal link of `kind` to set the client's password (sign-up or reset). */
+async function usePortalLink(deps: Deps, actor: Actor, kind: LinkKind, input: unknown): Promise<PortalAccount> {
+  const { token, password } = PortalPasswordInput.parse(input);
+  const passwordHash = await hashPassword(password); // slow on purpose: before the transaction, not inside it
+  const now = deps.clock();
+  return deps.store.tx(async (r) => {
+    const link = await r.links.byTokenHash(hashSecret(token));
+    if (!link || link.kind !== kind || !(await r.links.consume(link.id, now))) {
+      if (link) await audit(r, actor, now, link.practiceId, `portal.${kind}.refused`, { type: "link", id: link.id });
+      throw refused("link_invalid", LINK_INVALID);
+    }
+    await r.clients.setPassword(link.practiceId, link.subjectId, passwordHash, now);
+    const who: Actor = { kind: "client", practiceId: link.practiceId, clientId: link.subjectId, ip: actor.ip, requestId: actor.requestId };
+    await audit(r, who, now, link.practiceId, kind === "portal_invite" ? "portal.signup" : "portal.password_reset",
+      { type: "client", id: link.subjectId }, { linkId: link.id });
+    const practice = (await r.practices.byId(link.practiceId))!;
+    return { clientId: link.subjectId, practiceSlug: practice.slug, status: "active" as const };
+  });
+}
+
+/** R10: signing up through an invite link sets the client's password; the link then stops working. */
+export const portalSignup = (deps: Deps, actor: Actor, input: unknown) => usePortalLink(deps, actor, "portal_invite", input);
+/** R11: a reset link sets a new password once. */
+export const portalReset = (deps: Deps, actor: Actor, input: unknown) => usePortalLink(deps, actor, "password_reset", input);

@@ -1,0 +1,46 @@
+import { CreateClientInput, type Client } from "../../../sdk/schemas/index.js";
+import { audit } from "../audit/audit.js";
+import type { Actor, Deps } from "../deps.js";
+import { conflict, forbidden } from "../errors.js";
+import { newId } from "../shared/crypto.js";
+import { MANAGERS, READERS, requireStaff, seesAll } from "../shared/permissions.js";
+import { findClient } from "../shared/resolve.js";
+import { clientView } from "../shared/views.js";
+
+/** Clients: all of them for owners, managers and billers; a therapist's own otherwise. Audited as a read (R20). */
+export async function listClients(deps: Deps, actor: Actor): Promise<Client[]> {
+  const a = requireStaff(actor, ...READERS);
+  const now = deps.clock();
+  const rows = await deps.store.clients.list(a.practiceId, now, seesAll(a) ? undefined : a.staff.id);
+  await deps.store.tx((r) => audit(r, a, now, a.practiceId, "client.list", { type: "client", id: null }, { ids: rows.map((c) => c.id) }));
+  return rows.map(clientView);
+}
+
+/** One client's record; the read is audited (R20). */
+export async function getClient(deps: Deps, actor: Actor, ref: string): Promise<Client> {
+  const a = requireStaff(actor, ...READERS);
+  const now = deps.clock();
+  const c = await findClient(deps.store, a.practiceId, ref, now);
+  if (!seesAll(a) && !(await deps.store.clients.hasAppointmentWith(a.practiceId, c.id, a.staff.id))) throw forbidden();
+  await deps.store.tx((r) => audit(r, a, now, a.practiceId, "client.read", { type: "client", id: c.id }));
+  return clientView(c);
+}
+
+/** Adds a client. A missing state means the client lives outside the U.S. (R4). */
+export async function addClient(deps: Deps, actor: Actor, input: unknown): Promise<Client> {
+  const a = requireStaff(actor, ...MANAGERS);
+  const v = CreateClientInput.parse(input);
+  const now = deps.clock();
+  return deps.store.tx(async (r) => {
+    if (v.email && (await r.clients.byEmail(a.practiceId, v.email, now))) {
+      throw conflict("already_exists", "a client with this email already exists");
+    }
+    const row = {
+      id: newId("cli"), practiceId: a.practiceId, name: v.name, email: v.email ?? null, state: v.state ?? null,
+      phone: v.phone ?? null, dateOfBirth: v.dateOfBirth ?? null, createdAt: now,
+    };
+    await r.clients.insert(row);
+    await audit(r, a, now, a.practiceId, "client.add", { type: "client", id: row.id });
+    return clientView({ ...row, hasPortalAccount: false, inviteExpiresAt: null });
+  });
+}

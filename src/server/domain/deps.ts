@@ -1,0 +1,27 @@
+import type { StaffRow } from "../db/types.js";
+import type { Store } from "../db/repos.js";
+
+/** What every service needs, passed in: storage, a clock tests can fix, and settings. */
+export interface Deps {
+  store: Store;
+  clock: () => number;
+  config: {
+    /** The origin written into emailed links. */
+    publicUrl: string;
+    /** Lets `POST /api/v1/practices` create a practice over HTTP; unset, that endpoint refuses. */
+    setupToken?: string;
+  };
+  /** Wakes the mail worker after a transaction that queued mail commits. */
+  mailQueued?: () => void;
+}
+
+/** Who is asking, and from where (R20). The server decides this from credentials, never the caller. */
+export type Actor =
+  | { kind: "staff"; practiceId: string; staff: StaffRow; ip: string | null; requestId: string | null }
+  | { kind: "client"; practiceId: string; clientId: string; ip: string | null; requestId: string | null }
+  | { kind: "anonymous"; ip: string | null; requestId: string | null }
+  | { kind: "system"; practiceId: string; ip: null; requestId: null };
+export type StaffActor = Extract<Actor, { kind: "staff" }>;
+
+/** The actor for work the server does by itself (seeding, the demo). */
+export const systemActor = (practiceId: string): Actor => ({ kind: "system", practiceId, ip: null, requestId: null });

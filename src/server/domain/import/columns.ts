@@ -1,0 +1,50 @@
+import type { ImportResult } from "../../../sdk/schemas/index.js";
+import { CsvSyntaxError, parseCsv, type CsvRow } from "./csv.js";
+
+export type ImportError = ImportResult["errors"][number];
+
+/** A parsed import file whose header names only known columns, and every required one. */
+export interface ImportTable {
+  rows: CsvRow[];
+  /** Column name → index in each row's values. */
+  col: Record<string, number>;
+  errors: ImportError[];
+}
+
+/** Parses CSV text and checks its header (cli-contract.md: unknown columns are an error). */
+export function readImportTable(text: string, required: string[], optional: string[]): ImportTable {
+  let parsed;
+  try {
+    parsed = parseCsv(text);
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) return { rows: [], col: {}, errors: [{ line: err.line, message: err.message }] };
+    throw err;
+  }
+  const errors: ImportError[] = [];
+  const col: Record<string, number> = {};
+  const known = new Set([...required, ...optional]);
+  parsed.header.forEach((name, i) => {
+    if (!known.has(name)) errors.push({ line: 1, message: `unknown column "${name.slice(0, 40)}"; expected ${[...known].join(", ")}` });
+    else if (name in col) errors.push({ line: 1, message: `column "${name}" appears twice` });
+    else col[name] = i;
+  });
+  for (const name of required) if (!(name in col)) errors.push({ line: 1, message: `missing column "${name}"` });
+  if (errors.length) return { rows: [], col, errors };
+  const width = parsed.header.length;
+  const rows: CsvRow[] = [];
+  for (const row of parsed.rows) {
+    if (row.values.length !== width) errors.push({ line: row.line, message: `has ${row.values.length} fields; the header has ${width}` });
+    else rows.push(row);
+  }
+  if (parsed.header.length === 0) errors.push({ line: 1, message: "the file is empty; it needs a header row" });
+  return { rows, col, errors };
+}
+
+const TRUE = new Set(["true", "yes", "1", "y"]);
+const FALSE = new Set(["false", "no", "0", "n", ""]);
+
+/** A telehealth cell: true/false/yes/no/1/0 (empty is false), or undefined when it is none of those. */
+export function readBool(cell: string): boolean | undefined {
+  const v = cell.trim().toLowerCase();
+  return TRUE.has(v) ? true : FALSE.has(v) ? false : undefined;
+}

@@ -1,0 +1,27 @@
+import type { Mail } from "../../../sdk/schemas/index.js";
+import { MailQuery } from "../../../sdk/schemas/index.js";
+import type { Repos } from "../../db/repos.js";
+import { audit } from "../audit/audit.js";
+import type { Actor, Deps } from "../deps.js";
+import { newId } from "../shared/crypto.js";
+import { MANAGERS, requireStaff } from "../shared/permissions.js";
+import { mailView } from "../shared/views.js";
+
+/**
+ * Queues an email inside the caller's transaction (R21): it exists exactly when the change that
+ * caused it does, and the worker delivers it after commit.
+ */
+export async function queueMail(r: Repos, now: number, m: { practiceId: string; to: string; subject: string; text: string }): Promise<string> {
+  const id = newId("mail");
+  await r.mail.insert({ id, practiceId: m.practiceId, to: m.to, subject: m.subject, text: m.text, nextAttemptAt: now, createdAt: now });
+  return id;
+}
+
+/** Outgoing mail and its delivery status (owners and managers). */
+export async function listMail(deps: Deps, actor: Actor, query: unknown): Promise<Mail[]> {
+  const a = requireStaff(actor, ...MANAGERS);
+  const q = MailQuery.parse(query ?? {});
+  const rows = await deps.store.mail.list(a.practiceId, q);
+  await deps.store.tx((r) => audit(r, a, deps.clock(), a.practiceId, "mail.list", { type: "mail", id: null }, { count: rows.length }));
+  return rows.map(mailView);
+}

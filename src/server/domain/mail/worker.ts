@@ -1,0 +1,97 @@
+import type { Store } from "../../db/repos.js";
+import type { MailRow } from "../../db/types.js";
+
+/** Where mail goes: SMTP, or `.eml` files in the data dir when no SMTP server is configured. */
+export interface MailTransport {
+  deliver(m: MailRow): Promise<void>;
+  close?(): void;
+}
+
+export interface MailWorkerOptions {
+  store: Store;
+  transport: MailTransport;
+  clock?: () => number;
+  /** First retry delay; doubles with each failed attempt up to `maxDelayMs`. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  pollMs?: number;
+  log?: (msg: string, fields: Record<string, unknown>) => void;
+}
+
+/** The delay before attempt `attempts + 1`, with ±20% jitter so retries of many messages spread out. */
+export function retryDelay(attempts: number, base: number, max: number): number {
+  const d = Math.min(max, base * 2 ** Math.max(0, attempts - 1));
+  return Math.round(d * (0.8 + Math.random() * 0.4));
+}
+
+/**
+ * Delivers queued mail (R21): each message is marked sent only after the transport accepted it; a
+ * failure keeps it, marked failed, for a later attempt with backoff. Survives SMTP outages.
+ */
+export class MailWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private readonly o: Required<Omit<MailWorkerOptions, "log">> & Pick<MailWorkerOptions, "log">;
+
+  constructor(opts: MailWorkerOptions) {
+    this.o = { clock: Date.now, baseDelayMs: 5_000, maxDelayMs: 15 * 60_000, pollMs: 1_000, ...opts };
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.nudge(), this.o.pollMs);
+    this.timer.unref();
+    this.nudge();
+  }
+
+  /** Runs a delivery pass now (or right after the current one). */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.pass()
+      .catch((err) => this.o.log?.("mail pass failed", { err: (err as Error).message }))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) (this.again = false), this.nudge();
+      });
+  }
+
+  /** Delivers everything due; returns when done. Exposed for tests and for a clean stop. */
+  async pass(): Promise<void> {
+    for (;;) {
+      const due = await this.o.store.mail.due(this.o.clock(), 20);
+      if (!due.length || this.stopped) return;
+      for (const m of due) {
+        try {
+          await this.o.transport.deliver(m);
+          await this.o.store.tx((r) => r.mail.markSent(m.id, this.o.clock()));
+        } catch (err) {
+          const next = this.o.clock() + retryDelay(m.attempts + 1, this.o.baseDelayMs, this.o.maxDelayMs);
+          const reason = describe(err);
+          await this.o.store.tx((r) => r.mail.markFailed(m.id, reason, next));
+          this.o.log?.("mail delivery failed; will retry", { mailId: m.id, attempt: m.attempts + 1, reason });
+        }
+      }
+    }
+  }
+
+  /** Stops polling and waits for a delivery pass in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    this.o.transport.close?.();
+  }
+}
+
+/** A delivery error without addresses: SMTP replies can quote the recipient. */
+function describe(err: unknown): string {
+  const e = err as { code?: string; responseCode?: number; message?: string };
+  const text = (e.message ?? String(err)).replace(/[^\s<>@]+@[^\s<>@]+/g, "[address]");
+  return [e.code, e.responseCode, text].filter(Boolean).join(" ").slice(0, 300);
+}

@@ -1,0 +1,55 @@
+import { CreatePracticeInput, type InitResult, type Practice } from "../../../sdk/schemas/index.js";
+import type { PracticeRow, StaffRow } from "../../db/types.js";
+import { audit } from "../audit/audit.js";
+import type { Actor, Deps } from "../deps.js";
+import { forbidden, notFound } from "../errors.js";
+import { hashSecret, newId, newSecret } from "../shared/crypto.js";
+import { requireStaff } from "../shared/permissions.js";
+import { practiceView, staffView } from "../shared/views.js";
+
+/** A URL-safe slug from a practice's name: "Maple Street Therapy" → "maple-street-therapy". */
+export function slugify(name: string): string {
+  const s = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return (s || "practice").slice(0, 40).replace(/-+$/, "");
+}
+
+/** Creates a practice, its owner and the owner's first API token, in one transaction. */
+export async function createPractice(deps: Deps, actor: Actor, input: unknown): Promise<InitResult> {
+  const v = CreatePracticeInput.parse(input);
+  const now = deps.clock();
+  return deps.store.tx(async (r) => {
+    let slug = v.slug ?? slugify(v.name);
+    for (let n = 2; await r.practices.bySlug(slug); n++) slug = `${v.slug ?? slugify(v.name)}-${n}`;
+    const practice: PracticeRow = {
+      id: newId("prc"), name: v.name, slug, state: v.state, timeZone: v.timeZone,
+      joinWindowMinutes: 15, autoCompleteMinutes: 60, createdAt: now,
+    };
+    await r.practices.insert(practice);
+    const owner: StaffRow = {
+      id: newId("stf"), practiceId: practice.id, name: v.ownerName, email: v.ownerEmail,
+      roles: ["owner"], teletherapy: false, createdAt: now,
+    };
+    await r.staff.insert(owner);
+    const token = newSecret("tele_");
+    await r.tokens.insert({ id: newId("tok"), practiceId: practice.id, staffId: owner.id, tokenHash: hashSecret(token), createdBy: null, createdAt: now });
+    await audit(r, actor, now, practice.id, "practice.create", { type: "practice", id: practice.id }, { ownerId: owner.id });
+    const view = practiceView(practice, deps.config.publicUrl);
+    return { practice: view, owner: staffView(owner), token, portalUrl: view.portalUrl };
+  });
+}
+
+/** The signed-in staff member's practice. */
+export async function getPractice(deps: Deps, actor: Actor): Promise<Practice> {
+  const a = requireStaff(actor);
+  const p = await deps.store.practices.byId(a.practiceId);
+  if (!p) throw notFound("practice", a.practiceId);
+  return practiceView(p, deps.config.publicUrl);
+}
+
+/** Checks the server's setup token, which alone may create practices over HTTP. */
+export function checkSetupToken(deps: Deps, given: string | undefined): void {
+  const expected = deps.config.setupToken;
+  if (!expected || !given || hashSecret(given) !== hashSecret(expected)) {
+    throw forbidden("creating a practice over HTTP needs the server's setup token (TELE_SETUP_TOKEN)");
+  }
+}

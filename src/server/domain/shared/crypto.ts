@@ -1,0 +1,49 @@
+import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+
+let pool = Buffer.alloc(0);
+let offset = 0;
+
+/** A random id with a readable prefix (`apt_…`): 96 bits, base64url. Draws from a pool: imports make 100k at once. */
+export function newId(prefix: string): string {
+  if (offset + 12 > pool.length) {
+    pool = randomBytes(12 * 4096);
+    offset = 0;
+  }
+  const id = pool.toString("base64url", offset, offset + 12);
+  offset += 12;
+  return `${prefix}_${id}`;
+}
+
+/** A 256-bit secret for links and API tokens; only its hash is ever stored. */
+export function newSecret(prefix = ""): string {
+  return prefix + randomBytes(32).toString("base64url");
+}
+
+/** SHA-256 of a secret, hex: what the database keeps instead of the secret. */
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+const SCRYPT: ScryptOptions = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize("NFKC"), salt, 32, SCRYPT, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+}
+
+/** scrypt password hash: `scrypt$N$r$p$salt$key`. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptAsync(password, salt);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
+}
+
+/** Checks a password against a stored hash in constant time. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, , , , salt, key] = stored.split("$");
+  if (scheme !== "scrypt" || !salt || !key) return false;
+  const expected = Buffer.from(key, "base64url");
+  const actual = await scryptAsync(password, Buffer.from(salt, "base64url"));
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

@@ -1,0 +1,66 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import type { Deps } from "../domain/deps.js";
+import { newId } from "../domain/shared/crypto.js";
+import { errorHandler, sendProblem } from "./errors.js";
+import { openApiDocument } from "./openapi.js";
+import { RouteTable } from "./route.js";
+import { adminRoutes } from "./routes/admin.js";
+import { appointmentRoutes } from "./routes/appointments.js";
+import { clientRoutes } from "./routes/clients.js";
+import { staffRoutes } from "./routes/staff.js";
+
+export const API_PREFIX = "/api/v1";
+
+/**
+ * A URL as the log may show it: no query string, and no path segment that could be an email
+ * address or a secret (refs may be client emails; links carry tokens).
+ */
+export function redactUrl(url: string): string {
+  const path = url.split("?")[0]!;
+  return path
+    .split("/")
+    .map((seg) => (seg.includes("@") || seg.includes("%40") ? "[email]" : seg.length >= 32 ? "[secret]" : seg))
+    .join("/");
+}
+
+export interface AppOptions {
+  logger?: FastifyServerOptions["logger"];
+  version?: string;
+}
+
+/** The HTTP app over the given services; it never listens (main.ts does). */
+export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => newId("req"),
+    requestIdHeader: false,
+    trustProxy: false,
+    disableRequestLogging: false,
+  });
+  app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) => done(null, body));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 404, "not_found", `no such endpoint: ${req.method} ${redactUrl(req.url)}`));
+  app.addHook("onSend", async (req, reply, payload) => {
+    reply.header("x-request-id", req.id);
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("cache-control", "no-store");
+    return payload;
+  });
+
+  app.get("/healthz", async () => ({ ok: true }));
+  const table = new RouteTable(app, deps, API_PREFIX);
+  staffRoutes(table, deps);
+  clientRoutes(table, deps);
+  appointmentRoutes(table, deps);
+  adminRoutes(table, deps);
+  let doc: unknown;
+  app.get(`${API_PREFIX}/openapi.json`, async () => (doc ??= openApiDocument(table.specs, opts.version ?? "0.0.0")));
+  return app;
+}
+
+/** Pino serializers that keep PHI and secrets out of request logs. */
+export const logSerializers = {
+  req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: redactUrl(req.url), id: req.id }),
+  res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+};

@@ -1,0 +1,81 @@
+import { createHash } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { z } from "zod";
+import type { Actor, Deps } from "../domain/deps.js";
+import { DomainError } from "../domain/errors.js";
+import { resolveActor } from "./auth.js";
+
+/** One endpoint: its schemas (for validation and for OpenAPI) and a thin handler that calls a service. */
+export interface RouteSpec {
+  method: "GET" | "POST" | "PATCH";
+  url: string;
+  summary: string;
+  tag: string;
+  public?: boolean;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  reply?: z.ZodType;
+  status?: number;
+  /** The body is CSV text, not JSON. */
+  csv?: boolean;
+  bodyLimit?: number;
+  handler: (ctx: { actor: Actor; params: Record<string, string>; body: unknown; query: unknown; req: FastifyRequest; reply: FastifyReply }) => Promise<unknown>;
+}
+
+const inFlight = new Set<string>();
+
+/** Registers routes under a prefix and remembers them for the OpenAPI document. */
+export class RouteTable {
+  readonly specs: (RouteSpec & { path: string })[] = [];
+  constructor(private readonly app: FastifyInstance, private readonly deps: Deps, private readonly prefix: string) {}
+
+  add(spec: RouteSpec): void {
+    const path = this.prefix + spec.url;
+    this.specs.push({ ...spec, path });
+    this.app.route({
+      method: spec.method,
+      url: path,
+      bodyLimit: spec.bodyLimit,
+      handler: async (req, reply) => {
+        const actor = await resolveActor(this.deps, req, !!spec.public);
+        const run = async () => {
+          const out = await spec.handler({ actor, params: req.params as Record<string, string>, body: req.body, query: req.query, req, reply });
+          return { status: spec.status ?? 200, out };
+        };
+        const key = req.headers["idempotency-key"];
+        const { status, out } = spec.method === "POST" && typeof key === "string" && actor.kind === "staff"
+          ? await this.idempotent(actor, key, req, reply, run)
+          : await run();
+        if (reply.sent) return reply;
+        return reply.code(status).send(out);
+      },
+    });
+  }
+
+  /** Honours `Idempotency-Key`: a repeat of the same request gets the first reply, not a second change. */
+  private async idempotent(
+    actor: Extract<Actor, { kind: "staff" }>, key: string, req: FastifyRequest, reply: FastifyReply,
+    run: () => Promise<{ status: number; out: unknown }>,
+  ) {
+    if (key.length > 200) throw new DomainError("invalid_request", 400, "Idempotency-Key is longer than 200 characters");
+    const hash = createHash("sha256").update(`${req.method} ${req.url}\n`).update(typeof req.body === "string" ? req.body : JSON.stringify(req.body ?? null)).digest("hex");
+    const slot = `${actor.practiceId}/${actor.staff.id}/${key}`;
+    const stored = await this.deps.store.idempotency.get(actor.practiceId, actor.staff.id, key);
+    if (stored) {
+      if (stored.requestHash !== hash) throw new DomainError("idempotency_key_reused", 422, "this Idempotency-Key was used for a different request");
+      reply.header("idempotent-replayed", "true").type("application/json");
+      return { status: stored.statusCode, out: stored.body };
+    }
+    if (inFlight.has(slot)) throw new DomainError("idempotency_key_in_use", 409, "a request with this Idempotency-Key is still being processed");
+    inFlight.add(slot);
+    try {
+      const result = await run();
+      const body = JSON.stringify(result.out);
+      await this.deps.store.tx((r) => r.idempotency.put({ practiceId: actor.practiceId, staffId: actor.staff.id, key, requestHash: hash, statusCode: result.status, body, createdAt: this.deps.clock() }));
+      reply.type("application/json");
+      return { status: result.status, out: body };
+    } finally {
+      inFlight.delete(slot);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import {
+  Appointment, AppointmentList, AppointmentQuery, ConversionResult, ConvertInput, CreateAppointmentInput, ImportResult, UpdateAppointmentInput,
+} from "../../../sdk/schemas/index.js";
+import { convertAppointments } from "../../domain/appointments/convert.js";
+import { createAppointment, getAppointment, listAppointments, setTelehealth } from "../../domain/appointments/service.js";
+import type { Deps } from "../../domain/deps.js";
+import { importAppointments } from "../../domain/import/appointments.js";
+import type { RouteTable } from "../route.js";
+import { IMPORT_BODY_LIMIT, ImportQuery } from "./clients.js";
+
+export function appointmentRoutes(t: RouteTable, deps: Deps): void {
+  const tag = "appointments";
+  t.add({ method: "GET", url: "/appointments", tag, summary: "List appointments", query: AppointmentQuery, reply: AppointmentList,
+    handler: ({ actor, query }) => listAppointments(deps, actor, query) });
+  t.add({ method: "POST", url: "/appointments", tag, summary: "Schedule an appointment (R4, R5)", body: CreateAppointmentInput, reply: Appointment,
+    status: 201, handler: ({ actor, body }) => createAppointment(deps, actor, body) });
+  t.add({ method: "POST", url: "/appointments/convert", tag, summary: "Bulk conversion to telehealth or back (R8)", body: ConvertInput,
+    reply: ConversionResult, bodyLimit: 16 * 1024 * 1024, handler: ({ actor, body }) => convertAppointments(deps, actor, body) });
+  t.add({ method: "POST", url: "/appointments/import", tag, summary: "Import appointments from CSV, all or nothing", csv: true,
+    query: ImportQuery, reply: ImportResult, bodyLimit: IMPORT_BODY_LIMIT,
+    handler: ({ actor, body, query }) => importAppointments(deps, actor, String(body ?? ""), ImportQuery.parse(query).dryRun === "true") });
+  t.add({ method: "GET", url: "/appointments/:id", tag, summary: "One appointment", reply: Appointment,
+    handler: ({ actor, params }) => getAppointment(deps, actor, params.id!) });
+  t.add({ method: "PATCH", url: "/appointments/:id", tag, summary: "Convert one appointment to telehealth or back (R7)", body: UpdateAppointmentInput,
+    reply: Appointment, handler: ({ actor, params, body }) => setTelehealth(deps, actor, params.id!, body) });
+}

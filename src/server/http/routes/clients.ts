@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { Client, ClientList, CreateClientInput, ImportResult, PortalAccount, PortalInviteResult, PortalPasswordInput } from "../../../sdk/schemas/index.js";
+import type { Deps } from "../../domain/deps.js";
+import { portalReset, portalSignup, sendPortalInvite } from "../../domain/clients/portal.js";
+import { addClient, getClient, listClients } from "../../domain/clients/service.js";
+import { importClients } from "../../domain/import/clients.js";
+import type { RouteTable } from "../route.js";
+
+export const ImportQuery = z.strictObject({ dryRun: z.enum(["true", "false"]).optional() });
+export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
+
+export function clientRoutes(t: RouteTable, deps: Deps): void {
+  const tag = "clients";
+  t.add({ method: "GET", url: "/clients", tag, summary: "List clients (audited read)", reply: ClientList, handler: ({ actor }) => listClients(deps, actor) });
+  t.add({ method: "POST", url: "/clients", tag, summary: "Add a client", body: CreateClientInput, reply: Client, status: 201,
+    handler: ({ actor, body }) => addClient(deps, actor, body) });
+  t.add({ method: "POST", url: "/clients/import", tag, summary: "Import clients from CSV, all or nothing", csv: true, query: ImportQuery,
+    reply: ImportResult, bodyLimit: IMPORT_BODY_LIMIT,
+    handler: ({ actor, body, query }) => importClients(deps, actor, String(body ?? ""), ImportQuery.parse(query).dryRun === "true") });
+  t.add({ method: "GET", url: "/clients/:ref", tag, summary: "One client, by id or email (audited read)", reply: Client,
+    handler: ({ actor, params }) => getClient(deps, actor, params.ref!) });
+  t.add({ method: "POST", url: "/clients/:ref/invite", tag, summary: "Send a portal invite, or a reset link for an existing account (R10, R11)",
+    reply: PortalInviteResult, status: 201, handler: ({ actor, params }) => sendPortalInvite(deps, actor, params.ref!) });
+  t.add({ method: "POST", url: "/portal/signup", tag: "portal", public: true, summary: "Create a portal account with an invite link (R10)",
+    body: PortalPasswordInput, reply: PortalAccount, handler: ({ actor, body }) => portalSignup(deps, actor, body) });
+  t.add({ method: "POST", url: "/portal/reset", tag: "portal", public: true, summary: "Set a new password with a reset link (R11)",
+    body: PortalPasswordInput, reply: PortalAccount, handler: ({ actor, body }) => portalReset(deps, actor, body) });
+}

@@ -1,0 +1,70 @@
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { ServerConfig } from "./config.js";
+import type { Store } from "./db/repos.js";
+import { SqliteStore } from "./db/sqlite/store.js";
+import type { Deps } from "./domain/deps.js";
+import { fileTransport, smtpTransport } from "./domain/mail/transports.js";
+import { MailWorker } from "./domain/mail/worker.js";
+import { buildApp, logSerializers } from "./http/app.js";
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  store: Store;
+  deps: Deps;
+  mail: MailWorker;
+  /** Stops taking requests, lets in-flight ones finish, stops the mail worker, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the store for a config: SQLite in the data dir (PostgreSQL is not built yet). */
+export function openStore(config: Pick<ServerConfig, "dataDir" | "databaseUrl">): SqliteStore {
+  if (config.databaseUrl) {
+    throw new Error("TELE_DATABASE_URL (PostgreSQL) is not supported by this version yet; unset it to use SQLite in the data dir");
+  }
+  return new SqliteStore(join(config.dataDir, "tele.db"));
+}
+
+/** The only place that listens: opens the database, starts the mail worker and the HTTP server. */
+export async function startServer(config: ServerConfig, opts: { version?: string; logger?: boolean } = {}): Promise<RunningServer> {
+  const store = openStore(config);
+  const deps: Deps = {
+    store,
+    clock: Date.now,
+    config: { publicUrl: config.publicUrl || `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`, setupToken: config.setupToken },
+  };
+  const app = buildApp(deps, {
+    version: opts.version,
+    logger: opts.logger === false ? false : { level: config.logLevel, serializers: logSerializers },
+  });
+  const transport = config.smtpUrl
+    ? await smtpTransport(config.smtpUrl, config.mailFrom)
+    : await fileTransport(join(config.dataDir, "mail"), config.mailFrom);
+  const mail = new MailWorker({
+    store, transport, baseDelayMs: config.mailRetryBaseMs,
+    log: (msg, fields) => app.log.warn(fields, msg),
+  });
+  deps.mailQueued = () => mail.nudge();
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const addr = app.server.address();
+  const port = typeof addr === "object" && addr ? addr.port : config.port;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+  if (!config.publicUrl) deps.config.publicUrl = url;
+  mail.start();
+  let closing: Promise<void> | undefined;
+  return {
+    url, app, store, deps, mail,
+    close: () => (closing ??= (async () => {
+      await app.close();
+      await mail.stop();
+      await store.close();
+    })()),
+  };
+}
