@@ -36,7 +36,6 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
     genReqId: () => newId("req"),
     requestIdHeader: false,
     trustProxy: false,
-    disableRequestLogging: false,
   });
   app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) => done(null, body));
   app.setErrorHandler(errorHandler);

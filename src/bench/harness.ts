@@ -1,0 +1,73 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const TELE = join(ROOT, "bin", "tele");
+
+/** A free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+    s.on("error", fail);
+  });
+}
+
+export function tempDir(name: string): string {
+  return mkdtempSync(join(tmpdir(), `tele-bench-${name}-`));
+}
+
+/** Runs the real `tele` binary and returns its parsed `--json` stdout. */
+export function teleJson<T>(args: string[], env: NodeJS.ProcessEnv = {}): T {
+  const r = spawnSync(process.execPath, [TELE, ...args, "--json"], {
+    env: { ...process.env, NO_COLOR: "1", ...env }, encoding: "utf8", maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`tele ${args.join(" ")} exited ${r.status}: ${r.stderr.slice(0, 800)}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** A practice in a fresh data dir, served by `tele server start` in a child process. */
+export interface BenchServer {
+  url: string;
+  token: string;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(name: string): Promise<BenchServer> {
+  const dataDir = tempDir(name);
+  const configDir = join(dataDir, "config");
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const base = { TELE_CONFIG_DIR: configDir, TELE_LOG_LEVEL: "warn" };
+  const init = teleJson<{ token: string }>([
+    "init", "--practice", "Bench Practice", "--state", "NY", "--timezone", "America/New_York",
+    "--owner-name", "Bench Owner", "--owner-email", "owner@bench.example", "--data-dir", dataDir, "--url", url,
+  ], base);
+  const child: ChildProcess = spawn(process.execPath, [TELE, "server", "start", "--data-dir", dataDir, "--port", String(port)], {
+    env: { ...process.env, ...base }, stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      if (i > 200) throw new Error("the bench server did not start");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    url, token: init.token, dataDir, env: { ...base, TELE_URL: url, TELE_TOKEN: init.token },
+    stop: async () => {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
