@@ -1,0 +1,57 @@
+import type { HttpClient, RequestOptions } from "../http.js";
+import {
+  Client,
+  ClientList,
+  PortalAccount,
+  PortalInviteResult,
+  type CreateClientInput,
+  type ImportResult,
+  type PortalPasswordInput,
+} from "../schemas/index.js";
+import { API, segment, sendImport, type ImportOptions } from "./common.js";
+
+/** The practice's clients and their portal invites (R4, R10, R11). */
+export class ClientsResource {
+  constructor(private readonly http: HttpClient) {}
+
+  /** Every client the signed-in staff member may see (therapists: their own). */
+  list(options?: RequestOptions): Promise<Client[]> {
+    return this.http.send({ method: "GET", path: `${API}/clients` }, ClientList, options);
+  }
+
+  /** Adds a client; `state` null or absent means the client lives outside the U.S. (R4). */
+  add(input: CreateClientInput, options?: RequestOptions): Promise<Client> {
+    return this.http.send({ method: "POST", path: `${API}/clients`, json: input }, Client, options);
+  }
+
+  /** One client, by id or email. */
+  get(ref: string, options?: RequestOptions): Promise<Client> {
+    return this.http.send({ method: "GET", path: `${API}/clients/${segment("client", ref)}` }, Client, options);
+  }
+
+  /** Sends (or re-sends) the portal invite, or a password-reset link when the client has an account. */
+  invite(ref: string, options?: RequestOptions): Promise<PortalInviteResult> {
+    const path = `${API}/clients/${segment("client", ref)}/invite`;
+    return this.http.send({ method: "POST", path }, PortalInviteResult, options);
+  }
+
+  /** Imports clients from CSV (`name, email, state`, optional `phone, date_of_birth`); all or nothing. */
+  import(csvText: string, options?: ImportOptions): Promise<ImportResult> {
+    return sendImport(this.http, `${API}/clients/import`, csvText, options);
+  }
+}
+
+/** What a client does with an emailed link: sign up through an invite, or reset a password. */
+export class PortalResource {
+  constructor(private readonly http: HttpClient) {}
+
+  /** Sets the client's password through a portal invite link (R10); public, no token needed. */
+  signup(input: PortalPasswordInput, options?: RequestOptions): Promise<PortalAccount> {
+    return this.http.send({ method: "POST", path: `${API}/portal/signup`, json: input }, PortalAccount, options);
+  }
+
+  /** Sets a new password through a reset link (R11); public, no token needed. */
+  reset(input: PortalPasswordInput, options?: RequestOptions): Promise<PortalAccount> {
+    return this.http.send({ method: "POST", path: `${API}/portal/reset`, json: input }, PortalAccount, options);
+  }
+}

@@ -1,0 +1,47 @@
+import { MalformedResponseError, RuleRefusedError, TeleError } from "../errors.js";
+import type { HttpClient, RequestOptions } from "../http.js";
+import { ImportResult } from "../schemas/index.js";
+
+/** Base path of every API endpoint. */
+export const API = "/api/v1";
+
+/** A staff member, client or appointment named in a path: trimmed, non-empty, URL-encoded. */
+export function segment(kind: "staff" | "client" | "appointment", ref: string): string {
+  const value = typeof ref === "string" ? ref.trim() : "";
+  if (!value) throw new TeleError(`a ${kind} ${kind === "appointment" ? "id" : "id or email"} is required`);
+  return encodeURIComponent(value);
+}
+
+/** Options of a CSV import. */
+export interface ImportOptions extends RequestOptions {
+  /** Check every row and report, writing nothing. */
+  dryRun?: boolean;
+}
+
+/**
+ * Sends a CSV import. An import is all or nothing: when any row is bad the server refuses with
+ * 422 `import_invalid`, thrown as a RuleRefusedError whose `details` is the ImportResult
+ * (checked against the schema; read it with `importResultOf`).
+ */
+export async function sendImport(http: HttpClient, path: string, csv: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const { dryRun, ...requestOptions } = options;
+  try {
+    return await http.send({ method: "POST", path, csv, query: { dryRun: dryRun ? true : undefined } }, ImportResult, requestOptions);
+  } catch (err) {
+    if (err instanceof RuleRefusedError && err.code === "import_invalid" && !ImportResult.safeParse(err.details).success) {
+      throw new MalformedResponseError("the server refused the import but did not say which rows are bad", {
+        status: err.status,
+        request: err.request,
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}
+
+/** The per-row report of a refused import (422 `import_invalid`), or undefined for other errors. */
+export function importResultOf(err: unknown): ImportResult | undefined {
+  if (!(err instanceof RuleRefusedError) || err.code !== "import_invalid") return undefined;
+  const parsed = ImportResult.safeParse(err.details);
+  return parsed.success ? parsed.data : undefined;
+}

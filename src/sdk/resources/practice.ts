@@ -1,0 +1,40 @@
+import type { HttpClient, RequestOptions } from "../http.js";
+import { AuditList, InitResult, WhoAmI, type AuditEntry, type CreatePracticeInput } from "../schemas/index.js";
+import { API } from "./common.js";
+
+/** Filters for the audit log. */
+export interface AuditListQuery {
+  recordId?: string;
+  action?: string;
+  limit?: number;
+}
+
+/** The signed-in staff member and their practice. */
+export function me(http: HttpClient, options?: RequestOptions): Promise<WhoAmI> {
+  return http.send({ method: "GET", path: `${API}/me` }, WhoAmI, options);
+}
+
+/** Creating practices, which needs the server's setup token. */
+export class PracticesResource {
+  constructor(private readonly http: HttpClient) {}
+
+  /**
+   * Creates a practice and its owner; the reply holds the owner's API token (shown once).
+   * `setupToken` (the server's TELE_SETUP_TOKEN) is sent instead of the client's token when given.
+   */
+  create(input: CreatePracticeInput, setupToken?: string, options: RequestOptions = {}): Promise<InitResult> {
+    const withToken = setupToken ? { ...options, token: setupToken } : options;
+    return this.http.send({ method: "POST", path: `${API}/practices`, json: input }, InitResult, withToken);
+  }
+}
+
+/** The append-only audit log of changes and reads of client data (R20). */
+export class AuditResource {
+  constructor(private readonly http: HttpClient) {}
+
+  /** Audit entries, newest first (owner or manager only). */
+  list(query: AuditListQuery = {}, options?: RequestOptions): Promise<AuditEntry[]> {
+    const path = `${API}/audit`;
+    return this.http.send({ method: "GET", path, query: { recordId: query.recordId, action: query.action, limit: query.limit } }, AuditList, options);
+  }
+}

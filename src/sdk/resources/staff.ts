@@ -1,0 +1,61 @@
+import type { HttpClient, RequestOptions } from "../http.js";
+import {
+  ApiToken,
+  Staff,
+  StaffList,
+  TeletherapyChange,
+  type CreateStaffInput,
+  type DisableTeletherapyInput,
+} from "../schemas/index.js";
+import { API, segment } from "./common.js";
+
+/** Staff members of the practice and their Teletherapy permission (R1–R3). */
+export class StaffResource {
+  constructor(private readonly http: HttpClient) {}
+
+  /** Everyone on staff (therapists see only themselves). */
+  list(options?: RequestOptions): Promise<Staff[]> {
+    return this.http.send({ method: "GET", path: `${API}/staff` }, StaffList, options);
+  }
+
+  /** Adds a staff member with one or more roles (owner or manager only). */
+  add(input: CreateStaffInput, options?: RequestOptions): Promise<Staff> {
+    return this.http.send({ method: "POST", path: `${API}/staff`, json: input }, Staff, options);
+  }
+
+  /** One staff member, by id or email. */
+  get(ref: string, options?: RequestOptions): Promise<Staff> {
+    return this.http.send({ method: "GET", path: `${API}/staff/${segment("staff", ref)}` }, Staff, options);
+  }
+
+  /** Turns Teletherapy on (R2: owner or manager; the staff member must be a therapist). Idempotent. */
+  enableTeletherapy(ref: string, options?: RequestOptions): Promise<TeletherapyChange> {
+    const path = `${API}/staff/${segment("staff", ref)}/teletherapy/enable`;
+    return this.http.send({ method: "POST", path }, TeletherapyChange, options);
+  }
+
+  /**
+   * Turns Teletherapy off. With `upcoming: "refuse"` (the default) the server refuses with 409
+   * `upcoming_telehealth` (a RuleRefusedError whose `details.appointments` lists them) when
+   * upcoming telehealth appointments exist; `"convert_to_in_person"` converts them (R3).
+   */
+  disableTeletherapy(ref: string, input: Partial<DisableTeletherapyInput> = {}, options?: RequestOptions): Promise<TeletherapyChange> {
+    const path = `${API}/staff/${segment("staff", ref)}/teletherapy/disable`;
+    const json = { upcoming: input.upcoming ?? "refuse" };
+    return this.http.send({ method: "POST", path, json }, TeletherapyChange, options);
+  }
+
+  /** Mints an API token for a staff member (owner or manager only); the token is shown once. */
+  createToken(ref: string, options?: RequestOptions): Promise<ApiToken> {
+    const path = `${API}/staff/${segment("staff", ref)}/tokens`;
+    return this.http.send({ method: "POST", path }, ApiToken, options);
+  }
+}
+
+/** The appointment ids an `upcoming_telehealth` refusal names (R3), or [] for any other error. */
+export function upcomingTelehealthIds(err: unknown): string[] {
+  const e = err as { code?: unknown; details?: { appointments?: unknown } } | undefined;
+  if (e?.code !== "upcoming_telehealth") return [];
+  const ids = e.details?.appointments;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
+}
