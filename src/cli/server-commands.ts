@@ -1,0 +1,146 @@
+/**
+ * The commands that work on a data dir rather than through the API: `server start`, `init` and
+ * `demo`. They load the server code, so they are imported only when one of them runs.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { CreatePracticeInput, type InitResult } from "../sdk/schemas/index.js";
+import { DEFAULT_PORT, readServerConfig, type ServerConfig, type ServerFlags } from "../server/config.js";
+import { seedDemo } from "../server/demo/seed.js";
+import { createPractice } from "../server/domain/practice/service.js";
+import { openStore, startServer, type RunningServer } from "../server/main.js";
+import { readProfile, saveProfile } from "./config.js";
+import { ExitError, UsageError } from "./errors.js";
+import type { Io } from "./io.js";
+
+const VERSION = "0.1.0";
+
+function config(flags: ServerFlags, io: Io): ServerConfig {
+  try {
+    return readServerConfig(flags, io.env as NodeJS.ProcessEnv);
+  } catch (err) {
+    throw new UsageError((err as Error).message, "tele server start --help");
+  }
+}
+
+async function listen(cfg: ServerConfig, io: Io): Promise<RunningServer> {
+  try {
+    return await startServer(cfg, { version: VERSION });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === "EADDRINUSE") throw new ExitError(1, "address_in_use", `port ${cfg.port} on ${cfg.host} is already in use`, "choose another with --port, or stop the other server");
+    if (e.code === "EACCES") throw new ExitError(1, "address_denied", `not allowed to listen on ${cfg.host}:${cfg.port}`, "use a port above 1024 with --port");
+    throw err;
+  }
+}
+
+/** Resolves when SIGINT or SIGTERM arrives, after the server has stopped cleanly. */
+function untilSignal(server: RunningServer, io: Io): Promise<number> {
+  return new Promise((done) => {
+    const stop = (signal: NodeJS.Signals) => {
+      io.err(`\n${signal}: stopping; letting requests in flight finish…\n`);
+      process.off("SIGINT", stop).off("SIGTERM", stop);
+      server.close().then(() => {
+        io.err("stopped; the database is closed.\n");
+        done(0);
+      }, () => done(1));
+    };
+    process.on("SIGINT", stop).on("SIGTERM", stop);
+  });
+}
+
+/** `tele server start`: serves the API until SIGINT/SIGTERM, then stops cleanly. */
+export async function serverStart(opts: ServerFlags & { json?: boolean }, io: Io): Promise<number> {
+  const cfg = config(opts, io);
+  const server = await listen(cfg, io);
+  if (opts.json) io.out(`${JSON.stringify({ url: server.url, dataDir: cfg.dataDir, publicUrl: server.deps.config.publicUrl })}\n`);
+  else io.out(`tele server listening on ${server.url} (data in ${cfg.dataDir}; mail ${cfg.smtpUrl ? "via SMTP" : `as .eml files in ${join(cfg.dataDir, "mail")}`})\n`);
+  return untilSignal(server, io);
+}
+
+interface InitFlags extends ServerFlags {
+  practice?: string; state?: string; timezone?: string; ownerName?: string; ownerEmail?: string;
+  url?: string; profile?: string; json?: boolean; setupToken?: string;
+}
+
+/** `tele init`: a practice and its owner, in the data dir (or over HTTP with a setup token), and a saved profile. */
+export async function init(opts: InitFlags, io: Io): Promise<number> {
+  const parsed = CreatePracticeInput.safeParse({
+    name: opts.practice, state: opts.state, timeZone: opts.timezone, ownerName: opts.ownerName, ownerEmail: opts.ownerEmail,
+  });
+  if (!parsed.success) {
+    const flag: Record<string, string> = { name: "--practice", state: "--state", timeZone: "--timezone", ownerName: "--owner-name", ownerEmail: "--owner-email" };
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0]);
+    const missing = opts[({ name: "practice", timeZone: "timezone" } as Record<string, keyof InitFlags>)[key] ?? (key as keyof InitFlags)] === undefined;
+    throw new UsageError(`${flag[key] ?? key} ${missing ? "is required" : issue.message}`, "tele init --help");
+  }
+  let result: InitResult;
+  const remote = opts.url && !opts.dataDir && !io.env.TELE_DATA_DIR;
+  const url = (opts.url ?? io.env.TELE_PUBLIC_URL ?? `http://127.0.0.1:${io.env.TELE_PORT ?? DEFAULT_PORT}`).replace(/\/+$/, "");
+  if (remote) {
+    const { Tele } = await import("../sdk/index.js");
+    const setupToken = opts.setupToken ?? io.env.TELE_SETUP_TOKEN;
+    if (!setupToken) throw new UsageError("creating a practice on a running server needs its setup token", "pass --setup-token, or use --data-dir on the server's machine");
+    result = await new Tele({ url, token: setupToken }).practices.create(parsed.data, setupToken);
+  } else {
+    const cfg = config({ dataDir: opts.dataDir }, io);
+    const store = openStore(cfg);
+    try {
+      result = await createPractice({ store, clock: Date.now, config: { publicUrl: io.env.TELE_PUBLIC_URL ?? url } }, { kind: "anonymous", ip: null, requestId: null }, parsed.data);
+    } finally {
+      await store.close();
+    }
+  }
+  const profile = opts.profile ?? "default";
+  await saveProfile(io.env, profile, { url, token: result.token });
+  if (opts.json) io.out(`${JSON.stringify({ practice: result.practice, owner: result.owner, token: result.token, portalUrl: result.portalUrl })}\n`);
+  else {
+    io.out(`Created practice ${result.practice.name} (${result.practice.slug}) with owner ${result.owner.email}; saved as profile "${profile}".\n`);
+    io.err(`Client portal: ${result.portalUrl}\nNext: tele server start${opts.dataDir ? ` --data-dir ${resolve(opts.dataDir)}` : ""}, then tele staff add …\n`);
+  }
+  return 0;
+}
+
+/** `tele demo`: a seeded practice on a fresh database, served until Ctrl-C, with a profile to try it from. */
+export async function demo(opts: { port?: string; dataDir?: string; json?: boolean }, io: Io): Promise<number> {
+  const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), "tele-demo-"));
+  let cfg = config({ dataDir, port: opts.port ?? io.env.TELE_PORT ?? DEFAULT_PORT }, io);
+  let server: RunningServer;
+  try {
+    server = await listen(cfg, io);
+  } catch (err) {
+    if (opts.port || (err as ExitError).code !== "address_in_use") throw err;
+    cfg = { ...cfg, port: 0 }; // the usual port is taken: any free one will do for a demo
+    server = await listen(cfg, io);
+  }
+  const seeded = await seedDemo(server.deps);
+  server.mail.nudge();
+  const hasDefault = (await readProfile(io.env, "default")) !== undefined;
+  await saveProfile(io.env, "demo", { url: server.url, token: seeded.token });
+  if (!hasDefault) await saveProfile(io.env, "default", { url: server.url, token: seeded.token });
+  const p = hasDefault ? " --profile demo" : "";
+  if (opts.json) {
+    io.out(`${JSON.stringify({ url: server.url, dataDir, profile: "demo", practice: seeded.practice, owner: seeded.owner, token: seeded.token, portalUrl: seeded.portalUrl })}\n`);
+  } else {
+    io.out([
+      `tele demo: ${seeded.practice.name} is running at ${server.url}`,
+      `  data: ${dataDir} (mail is written as .eml files under mail/)`,
+      `  signed in as the owner, ${seeded.owner.email}, in profile "demo"${hasDefault ? "" : ' (also saved as "default")'}`,
+      "",
+      "Try, in another terminal:",
+      `  npx tele whoami${p}`,
+      `  npx tele staff list${p}`,
+      `  npx tele appointments list --telehealth${p}`,
+      `  npx tele staff enable sam@lakeside.example${p}`,
+      `  npx tele appointments convert --therapist sam@lakeside.example --dry-run${p}`,
+      `  npx tele clients invite blake@client.example${p}`,
+      `  npx tele mail list${p}`,
+      "",
+      "Press Ctrl-C to stop.",
+      "",
+    ].join("\n"));
+  }
+  return untilSignal(server, io);
+}
