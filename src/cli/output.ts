@@ -1,0 +1,116 @@
+/**
+ * How results look: `--json` documents checked against the shared schemas, tidy tables, times in
+ * the practice's time zone, one-line confirmations on stdout, and warnings, notes and progress
+ * on stderr.
+ */
+import type { z } from "zod";
+import type { Io } from "./io.js";
+
+/** Text styles; each is the identity when colour is off. */
+export interface Paint {
+  bold(text: string): string;
+  dim(text: string): string;
+  red(text: string): string;
+  yellow(text: string): string;
+  green(text: string): string;
+}
+
+const plain: Paint = { bold: (t) => t, dim: (t) => t, red: (t) => t, yellow: (t) => t, green: (t) => t };
+
+/** Styles for one stream; chalk is loaded only when colour is on. */
+export async function paintFor(color: boolean): Promise<Paint> {
+  if (!color) return plain;
+  const { Chalk } = await import("chalk");
+  const chalk = new Chalk({ level: 1 });
+  return { bold: chalk.bold, dim: chalk.dim, red: chalk.red, yellow: chalk.yellow, green: chalk.green };
+}
+
+/**
+ * Prints the documented JSON shape: the value is parsed with the shared schema, so fields the
+ * server added are dropped and a missing field fails loudly instead of printing a wrong document.
+ */
+export function printJson<S extends z.ZodType>(io: Io, schema: S, value: unknown): void {
+  io.out(`${JSON.stringify(schema.parse(value), null, 2)}\n`);
+}
+
+/** Prints a JSON document the contract does not fix a schema for (for example `{token}`). */
+export function printJsonValue(io: Io, value: unknown): void {
+  io.out(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Columns padded to the widest cell; the header in bold. */
+export function table(paint: Paint, headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
+  const line = (cells: string[], style = (t: string) => t) =>
+    cells.map((cell, i) => style(cell) + " ".repeat(widths[i] - width(cell))).join("  ").trimEnd();
+  return [line(headers, paint.bold), ...rows.map((r) => line(r))].join("\n") + "\n";
+}
+
+function width(text: string): number {
+  return [...text].length;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** An ISO instant as `2026-12-01 15:00` in the given IANA time zone. */
+export function formatTime(iso: string | undefined, timeZone: string): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    formatters.set(timeZone, formatter);
+  }
+  const part = (type: string) => formatter.formatToParts(date).find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
+}
+
+/** Minutes between two ISO instants. */
+export function minutesBetween(start: string, end: string): number {
+  return Math.round((Date.parse(end) - Date.parse(start)) / 60_000);
+}
+
+/** "1 appointment", "3 appointments". */
+export function plural(count: number, word: string, many = `${word}s`): string {
+  return `${count} ${count === 1 ? word : many}`;
+}
+
+/** A warning line on stderr. */
+export function warn(io: Io, paint: Paint, message: string): void {
+  io.err(`${paint.yellow("Warning:")} ${message}\n`);
+}
+
+/** An informational line on stderr (never part of the result). */
+export function note(io: Io, message: string): void {
+  io.err(`${message}\n`);
+}
+
+const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/** Shows a spinner and the elapsed time on stderr while `work` runs (on a terminal only). */
+export async function withProgress<T>(io: Io, label: string, work: Promise<T>): Promise<T> {
+  if (!io.stderrIsTTY) return work;
+  const started = Date.now();
+  let frame = 0;
+  const draw = () => {
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    io.err(`\r${FRAMES[frame++ % FRAMES.length]} ${label} ${seconds}s`);
+  };
+  draw();
+  const timer = setInterval(draw, 100);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+    io.err("\r\u001b[2K");
+  }
+}

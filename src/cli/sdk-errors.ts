@@ -1,0 +1,93 @@
+/**
+ * SDK errors in the CLI's terms: the exit code of cli-contract.md and a hint naming the next
+ * command to try. Loaded only when something failed.
+ */
+import {
+  InvalidRequestError,
+  MalformedResponseError,
+  NotFoundError,
+  PermissionDeniedError,
+  RuleRefusedError,
+  ServerError,
+  TeleApiError,
+  TeleConnectionError,
+  TeleError,
+  UnauthenticatedError,
+} from "../sdk/errors.js";
+import { EXIT, LOGIN_HINT, helpHint } from "./errors.js";
+
+/** An error as the CLI reports it. */
+export interface SdkErrorReport {
+  exitCode: number;
+  code: string;
+  message: string;
+  hint?: string;
+  details?: unknown;
+}
+
+/** Exit code and hint for an SDK error, or undefined when `err` is not one. */
+export function describeSdkError(err: unknown, command: string): SdkErrorReport | undefined {
+  if (err instanceof TeleApiError) {
+    const exitCode = exitCodeForApiError(err);
+    const hint = hintForApiError(err, command);
+    return { exitCode, code: err.code, message: err.message, hint, details: err.details };
+  }
+  if (err instanceof TeleConnectionError) {
+    return {
+      exitCode: EXIT.unreachable,
+      code: "unreachable",
+      message: err.message,
+      hint: `check that the server is running ("tele server start") and the URL is right ("tele whoami" shows it; --url overrides it)`,
+    };
+  }
+  if (err instanceof MalformedResponseError) {
+    return {
+      exitCode: EXIT.failure,
+      code: "malformed_response",
+      message: err.message,
+      hint: `check that --url points at a tele server of this version ("tele --version"); --debug shows the mismatch`,
+    };
+  }
+  if (err instanceof TeleError) {
+    return { exitCode: EXIT.usage, code: "invalid_request", message: err.message, hint: helpHint(command) };
+  }
+  return undefined;
+}
+
+function exitCodeForApiError(err: TeleApiError): number {
+  if (err instanceof InvalidRequestError) return EXIT.usage;
+  if (err instanceof UnauthenticatedError) return EXIT.unauthenticated;
+  if (err instanceof PermissionDeniedError) return EXIT.permissionDenied;
+  if (err instanceof NotFoundError) return EXIT.notFound;
+  if (err instanceof RuleRefusedError) return EXIT.refused;
+  return EXIT.failure;
+}
+
+const RULE_HINTS: Record<string, string> = {
+  teletherapy_not_enabled: `an owner or manager can turn Teletherapy on with "tele staff enable STAFF" (R5)`,
+  not_us_resident: `telehealth is for U.S. residents only (R4); "tele clients show CLIENT" shows the client's state`,
+  not_a_therapist: `Teletherapy is a permission of the therapist role (R1); "tele staff list" shows roles`,
+  not_convertible: `only upcoming, scheduled appointments can be converted (R7); "tele appointments list" shows them`,
+  upcoming_telehealth: `"tele staff disable STAFF --convert-to-in-person" converts them to in-person and disables Teletherapy (R3)`,
+  no_email: `portal accounts need an email address (R6); "tele clients show CLIENT" shows what is on file`,
+  link_invalid: `send a new link with "tele clients invite CLIENT" (R11)`,
+  idempotency_key_reused: "run the command again; each run sends a new idempotency key",
+};
+
+function hintForApiError(err: TeleApiError, command: string): string {
+  const noun = command.split(" ")[0] || "staff";
+  if (err instanceof UnauthenticatedError) return LOGIN_HINT;
+  if (err instanceof PermissionDeniedError) return `"tele whoami" shows your roles; an owner or manager can do this`;
+  if (err instanceof NotFoundError) return `"tele ${listable(noun)} list" shows what exists`;
+  if (err instanceof InvalidRequestError) return helpHint(command);
+  if (err instanceof ServerError) {
+    return `try again in a moment; if it keeps failing, report request id ${err.requestId ?? "(none)"} (--debug shows more)`;
+  }
+  if (err.code === "import_invalid") return `fix those rows, then check again with "tele ${noun} import FILE.csv --dry-run"`;
+  if (err.code === "already_exists" || err.code === "conflict") return `"tele ${listable(noun)} list" shows what exists`;
+  return RULE_HINTS[err.code] ?? `"tele help exit-codes" explains exit code ${exitCodeForApiError(err)}`;
+}
+
+function listable(noun: string): string {
+  return ["staff", "clients", "appointments", "mail"].includes(noun) ? noun : "staff";
+}
