@@ -1,0 +1,21 @@
+/** `tele login` and `tele whoami`: saving and showing the signed-in staff member. */
+import type { Command } from "commander";
+import type { Act } from "../../program.js";
+
+/** Registers login and whoami. */
+export function defineAccountCommands(program: Command, act: Act): void {
+  program
+    .command("login")
+    .description("check a server URL and API token with the server, then save them as a profile")
+    .addHelpText(
+      "after",
+      `\nThe URL and token come from --url/--token, else TELE_URL/TELE_TOKEN, else are asked for on a terminal.\n` +
+        `Without a terminal they are required. --profile NAME saves under another name.\n`,
+    )
+    .action(act(() => import("./login.js")));
+
+  program
+    .command("whoami")
+    .description("show the signed-in staff member, their practice and the server")
+    .action(act(() => import("./whoami.js")));
+}

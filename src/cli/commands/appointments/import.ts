@@ -1,0 +1,8 @@
+/** `tele appointments import FILE.csv [--dry-run]`. */
+import type { CommandContext, RawArgs } from "../../context.js";
+import { runImport } from "../import-csv.js";
+
+/** Imports appointments from CSV; exit 6 and every bad row when any row is bad. */
+export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
+  return runImport(ctx, args, "appointments");
+}

@@ -1,0 +1,68 @@
+/** `tele appointments …`: scheduling, listing, conversion to telehealth and back, CSV import (R5–R9). */
+import { Option, type Command } from "commander";
+import { group, type Act } from "../../program.js";
+
+const TIME_HELP = "ISO 8601 date or date-time; without an offset it is read in the practice's time zone";
+
+/** Registers the appointment commands. */
+export function defineAppointmentCommands(program: Command, act: Act): void {
+  const appointments = group(program, "appointments", "appointments, telehealth conversion and import");
+
+  appointments
+    .command("create")
+    .description("schedule one appointment")
+    .option("--therapist <staff>", "therapist id or email")
+    .option("--client <client>", "client id or email")
+    .option("--start <time>", `start time (${TIME_HELP})`)
+    .option("--duration <minutes>", "length in minutes, such as 50")
+    .option("--telehealth", "a telehealth appointment (the therapist needs Teletherapy, R5)")
+    .addHelpText("after", `\nExample:\n  tele appointments create --therapist ana@example.com --client cli_123 --start 2026-12-01T15:00 --duration 50 --telehealth\n`)
+    .action(act(() => import("./create.js")));
+
+  appointments
+    .command("list")
+    .description("list appointments, times shown in the practice's time zone")
+    .option("--therapist <staff>", "only this therapist's (id or email)")
+    .option("--client <client>", "only this client's (id or email)")
+    .option("--from <time>", `from this time (${TIME_HELP})`)
+    .option("--to <time>", "until this time")
+    .addOption(new Option("--telehealth", "only telehealth appointments").conflicts("inPerson"))
+    .addOption(new Option("--in-person", "only in-person appointments").conflicts("telehealth"))
+    .option("--status <status>", "scheduled, completed, cancelled or no_show")
+    .option("--limit <n>", "at most this many")
+    .action(act(() => import("./list.js")));
+
+  appointments
+    .command("show")
+    .description("show one appointment")
+    .argument("[id]", "appointment id")
+    .usage("<id> [options]")
+    .action(act(() => import("./show.js")));
+
+  appointments
+    .command("convert")
+    .description("convert one or many appointments to telehealth, or back with --in-person (R7, R8)")
+    .argument("[ids...]", "appointment ids")
+    .option("--therapist <staff>", "select this therapist's appointments")
+    .option("--client <client>", "select this client's appointments")
+    .option("--from <time>", `select from this time (${TIME_HELP})`)
+    .option("--to <time>", "select until this time")
+    .option("--in-person", "convert back to in-person")
+    .option("--dry-run", "report what would change and why others are skipped; change nothing")
+    .option("--invite-missing", "send portal invites to clients who cannot join yet (R6)")
+    .addHelpText(
+      "after",
+      `\nOne ID and no filters converts that appointment (exit 6 if it cannot be converted). Anything else\n` +
+        `is a bulk conversion: atomic, idempotent, and on a terminal checked with a dry run and confirmed\n` +
+        `first unless --yes is given. Without a terminal it is applied directly.\n`,
+    )
+    .action(act(() => import("./convert.js")));
+
+  appointments
+    .command("import")
+    .description("add many appointments from a CSV file, e.g. another system's export (all or nothing)")
+    .argument("[file]", "CSV with columns therapist, client, start, duration_minutes, and optionally telehealth")
+    .usage("<file.csv> [options]")
+    .option("--dry-run", "check every row and report, writing nothing")
+    .action(act(() => import("./import.js")));
+}

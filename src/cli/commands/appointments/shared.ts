@@ -1,0 +1,51 @@
+/** Showing appointments on the command line, in the practice's time zone (R9). */
+import { Id, type Appointment } from "../../../sdk/schemas/index.js";
+import type { CommandContext, RawArgs } from "../../context.js";
+import { formatTime, minutesBetween, plural, table, warn } from "../../output.js";
+import { checked, required } from "../../values.js";
+
+/** The appointment id from the first positional, asked for on a terminal when missing. */
+export async function appointmentId(ctx: CommandContext, args: RawArgs): Promise<string> {
+  const value = await required(ctx, args.positionals[0], "ID", "Appointment id", { schema: Id });
+  return checked(ctx, Id, value, "ID");
+}
+
+/** "telehealth" or "in person". */
+export function mode(appointment: Appointment): string {
+  return appointment.telehealth ? "telehealth" : "in person";
+}
+
+/** Appointments as a table, start times in `timeZone` (named in the header). */
+export function appointmentTable(ctx: CommandContext, appointments: Appointment[], timeZone: string): string {
+  const rows = appointments.map((a) => [
+    a.id,
+    formatTime(a.start, timeZone),
+    String(minutesBetween(a.start, a.end)),
+    a.therapistId,
+    a.clientId,
+    mode(a),
+    a.status,
+    a.telehealth ? (a.clientReady ? "yes" : "NO") : "",
+  ]);
+  return table(ctx.paint, ["ID", `START (${timeZone})`, "MIN", "THERAPIST", "CLIENT", "MODE", "STATUS", "CLIENT READY"], rows);
+}
+
+/** One line describing an appointment. */
+export function appointmentLine(appointment: Appointment, timeZone: string): string {
+  const start = `${formatTime(appointment.start, timeZone)} (${timeZone})`;
+  const minutes = minutesBetween(appointment.start, appointment.end);
+  return `${appointment.id}: ${start}, ${minutes} min, ${mode(appointment)}, therapist ${appointment.therapistId}, client ${appointment.clientId}, ${appointment.status}`;
+}
+
+/** The R6 warning for clients who cannot join yet, with the command that fixes it. */
+export function warnClientsNotReady(ctx: CommandContext, clientIds: string[]): void {
+  if (clientIds.length === 0) return;
+  const who = clientIds.length === 1 ? `client ${clientIds[0]} has` : `${plural(clientIds.length, "client")} have`;
+  const list = clientIds.length === 1 ? "" : `: ${clientIds.join(", ")}`;
+  warn(
+    ctx.io,
+    ctx.paintErr,
+    `${who} no email or no active portal account yet, so cannot join (R6)${list}. ` +
+      `Send invites with --invite-missing or "tele clients invite CLIENT".`,
+  );
+}

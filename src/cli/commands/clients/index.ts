@@ -1,0 +1,42 @@
+/** `tele clients …`: clients, their portal invites and CSV import (R4, R10, R11). */
+import type { Command } from "commander";
+import { group, type Act } from "../../program.js";
+
+/** Registers the client commands. */
+export function defineClientCommands(program: Command, act: Act): void {
+  const clients = group(program, "clients", "clients and their portal accounts");
+
+  clients
+    .command("add")
+    .description("add a client")
+    .option("--name <name>", "full name")
+    .option("--email <email>", "email address (needed to join telehealth sessions, R6)")
+    .option("--state <XX>", "U.S. state or territory of residence, such as NY; leave out for non-U.S. residents (R4)")
+    .option("--phone <phone>", "phone number")
+    .option("--date-of-birth <date>", "date of birth, such as 1990-04-30")
+    .action(act(() => import("./add.js")));
+
+  clients.command("list").description("list clients").action(act(() => import("./list.js")));
+
+  clients
+    .command("show")
+    .description("show one client")
+    .argument("[client]", "client id or email")
+    .usage("<client> [options]")
+    .action(act(() => import("./show.js")));
+
+  clients
+    .command("invite")
+    .description("send (or re-send) the portal invite, or a password-reset link if the client has an account")
+    .argument("[client]", "client id or email")
+    .usage("<client> [options]")
+    .action(act(() => import("./invite.js")));
+
+  clients
+    .command("import")
+    .description("add many clients from a CSV file (all or nothing)")
+    .argument("[file]", "CSV with columns name, email, state, and optionally phone, date_of_birth")
+    .usage("<file.csv> [options]")
+    .option("--dry-run", "check every row and report, writing nothing")
+    .action(act(() => import("./import.js")));
+}

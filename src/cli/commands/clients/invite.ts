@@ -1,0 +1,21 @@
+/** `tele clients invite CLIENT`: a portal invite, or a reset link for an existing account (R10, R11). */
+import { PortalInviteResult } from "../../../sdk/schemas/index.js";
+import type { CommandContext, RawArgs } from "../../context.js";
+import { formatTime, printJson } from "../../output.js";
+import { clientRef } from "./shared.js";
+
+/** Sends the link and says which kind went out and until when it works. */
+export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
+  const ref = await clientRef(ctx, args);
+  const result = await (await ctx.tele()).clients.invite(ref);
+  if (ctx.json) {
+    printJson(ctx.io, PortalInviteResult, result);
+    return 0;
+  }
+  const timeZone = await ctx.timeZone();
+  const what = result.kind === "invite" ? "a portal invite" : "a password-reset link (the client already has an account)";
+  const until = `${formatTime(result.expiresAt, timeZone)} (${timeZone})`;
+  ctx.io.out(`Sent ${what} to ${result.clientId}; the link works once, until ${until}.\n`);
+  ctx.io.err(ctx.paintErr.dim(`Delivery status: "tele mail list".\n`));
+  return 0;
+}

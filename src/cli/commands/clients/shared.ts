@@ -1,0 +1,25 @@
+/** Reading and showing clients on the command line. */
+import { Ref, type Client } from "../../../sdk/schemas/index.js";
+import type { CommandContext, RawArgs } from "../../context.js";
+import { formatTime, table } from "../../output.js";
+import { checked, required } from "../../values.js";
+
+/** The client ref from the first positional, asked for on a terminal when missing. */
+export async function clientRef(ctx: CommandContext, args: RawArgs): Promise<string> {
+  const value = await required(ctx, args.positionals[0], "CLIENT (an id or email)", "Client (id or email)", { schema: Ref });
+  return checked(ctx, Ref, value, "CLIENT");
+}
+
+/** The portal column: status, and when a pending invite expires. */
+export function portalText(client: Client, timeZone: string | undefined): string {
+  const { status, inviteExpiresAt } = client.portal;
+  if (status !== "invited" || !inviteExpiresAt || !timeZone) return status;
+  const expired = Date.parse(inviteExpiresAt) < Date.now();
+  return `invited (${expired ? "expired" : "expires"} ${formatTime(inviteExpiresAt, timeZone)})`;
+}
+
+/** Clients as a table; the time zone labels invite expiry times. */
+export function clientTable(ctx: CommandContext, clients: Client[], timeZone: string): string {
+  const rows = clients.map((c) => [c.id, c.name, c.email ?? "-", c.state ?? "non-U.S.", portalText(c, timeZone)]);
+  return table(ctx.paint, ["ID", "NAME", "EMAIL", "STATE", `PORTAL (${timeZone})`], rows);
+}

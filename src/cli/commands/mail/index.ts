@@ -1,0 +1,14 @@
+/** `tele mail list [--to EMAIL]`: outgoing mail and its delivery status (R21). */
+import type { Command } from "commander";
+import { group, type Act } from "../../program.js";
+
+/** Registers the mail commands. */
+export function defineMailCommands(program: Command, act: Act): void {
+  const mail = group(program, "mail", "outgoing mail and its delivery status");
+  mail
+    .command("list")
+    .description("list outgoing mail, newest first (owner or manager)")
+    .option("--to <email>", "only mail to this address")
+    .option("--status <status>", "queued, sent or failed")
+    .action(act(() => import("./list.js")));
+}

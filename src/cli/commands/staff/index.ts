@@ -1,0 +1,54 @@
+/** `tele staff …`: staff members, their API tokens and their Teletherapy permission (R1–R3). */
+import type { Command } from "commander";
+import { collect, group, type Act } from "../../program.js";
+
+/** Registers the staff commands. */
+export function defineStaffCommands(program: Command, act: Act): void {
+  const staff = group(program, "staff", "staff members and their Teletherapy permission");
+
+  staff.command("list").description("list staff members").action(act(() => import("./list.js")));
+
+  staff
+    .command("add")
+    .description("add a staff member (owner or manager)")
+    .option("--name <name>", "full name")
+    .option("--email <email>", "email address")
+    .option("--role <role>", "owner, manager, therapist or biller; repeat for several", collect)
+    .addHelpText("after", `\nExample:\n  tele staff add --name "Ana Ruiz" --email ana@example.com --role therapist --role manager\n`)
+    .action(act(() => import("./add.js")));
+
+  staff
+    .command("show")
+    .description("show one staff member")
+    .argument("[staff]", "staff id or email")
+    .usage("<staff> [options]")
+    .action(act(() => import("./show.js")));
+
+  staff
+    .command("token")
+    .description("mint an API token for a staff member (owner or manager); it is shown once")
+    .argument("[staff]", "staff id or email")
+    .usage("<staff> [options]")
+    .action(act(() => import("./token.js")));
+
+  staff
+    .command("enable")
+    .description("turn Teletherapy on for a therapist (owner or manager)")
+    .argument("[staff]", "staff id or email")
+    .usage("<staff> [options]")
+    .action(act(() => import("./enable.js")));
+
+  staff
+    .command("disable")
+    .description("turn Teletherapy off; upcoming telehealth appointments are never silently orphaned (R3)")
+    .argument("[staff]", "staff id or email")
+    .usage("<staff> [options]")
+    .option("--convert-to-in-person", "convert their upcoming telehealth appointments to in-person")
+    .addHelpText(
+      "after",
+      `\nWhen the staff member has upcoming telehealth appointments and --convert-to-in-person is not given,\n` +
+        `the server refuses and names them: on a terminal you are asked whether to convert them; otherwise\n` +
+        `they are printed and the exit code is 6.\n`,
+    )
+    .action(act(() => import("./disable.js")));
+}
