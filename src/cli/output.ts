@@ -70,8 +70,8 @@ export function formatTime(iso: string | undefined, timeZone: string): string {
     });
     formatters.set(timeZone, formatter);
   }
-  const part = (type: string) => formatter.formatToParts(date).find((p) => p.type === type)?.value ?? "";
-  return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
+  const parts = Object.fromEntries(formatter.formatToParts(date).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
 /** Minutes between two ISO instants. */

@@ -65,7 +65,7 @@ function exitCodeForApiError(err: TeleApiError): number {
 
 const RULE_HINTS: Record<string, string> = {
   teletherapy_not_enabled: `an owner or manager can turn Teletherapy on with "tele staff enable STAFF" (R5)`,
-  not_us_resident: `telehealth is for U.S. residents only (R4); "tele clients show CLIENT" shows the client's state`,
+  not_us_resident: `"tele clients show CLIENT" shows the client's state of residence (R4)`,
   not_a_therapist: `Teletherapy is a permission of the therapist role (R1); "tele staff list" shows roles`,
   not_convertible: `only upcoming, scheduled appointments can be converted (R7); "tele appointments list" shows them`,
   upcoming_telehealth: `"tele staff disable STAFF --convert-to-in-person" converts them to in-person and disables Teletherapy (R3)`,

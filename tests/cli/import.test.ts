@@ -28,7 +28,7 @@ describe("tele clients import", () => {
     expect(stub.requests[0].url).toBe("/api/v1/clients/import?dryRun=true");
     expect(stub.requests[0].headers["content-type"]).toMatch(/^text\/csv/);
     expect(stub.requests[0].body).toBe(csv);
-    expect(r.stdout).toContain("Dry run: all 2 rows are valid");
+    expect(r.stdout).toContain("Dry run: 2 rows checked, all valid");
   });
 
   it("prints every bad row by line number and exits 6", async () => {

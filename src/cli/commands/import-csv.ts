@@ -42,7 +42,7 @@ export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clien
 function printSummary(ctx: CommandContext, result: ImportResult, noun: string): void {
   const singular = noun === "clients" ? "client" : "appointment";
   if (result.dryRun) {
-    ctx.io.out(`Dry run: all ${plural(result.rows, "row")} are valid; ${plural(result.rows, singular, noun)} would be imported. Nothing was written.\n`);
+    ctx.io.out(`Dry run: ${plural(result.rows, "row")} checked, all valid; ${plural(result.rows, singular, noun)} would be imported. Nothing was written.\n`);
   } else {
     ctx.io.out(`Imported ${plural(result.created, singular, noun)} from ${plural(result.rows, "row")}.\n`);
   }

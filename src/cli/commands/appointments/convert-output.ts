@@ -1,7 +1,7 @@
 /** How a conversion result reads: counts, skipped appointments grouped by reason, R6 warnings. */
 import { Appointment, ConversionResult } from "../../../sdk/schemas/index.js";
 import type { CommandContext } from "../../context.js";
-import { plural, printJson, warn } from "../../output.js";
+import { note, plural, printJson } from "../../output.js";
 import { warnClientsNotReady } from "./shared.js";
 
 /** A conversion's result, plus the appointment when a single one was converted through PATCH. */
@@ -28,8 +28,10 @@ export function printConversion(ctx: CommandContext, outcome: SingleConversion, 
   else printSummary(ctx, result, telehealth ? "telehealth" : "in-person");
   const invited = new Set(result.invitesSent);
   warnClientsNotReady(ctx, result.clientsNotReady.filter((id) => !invited.has(id)));
-  if (result.invitesSent.length > 0) {
-    warn(ctx.io, ctx.paintErr, `${plural(result.invitesSent.length, "client")} ${result.dryRun ? "would be" : "were"} sent a portal invite and can join once they sign up: ${ids(result.invitesSent)}`);
+  const sent = result.invitesSent.length;
+  if (sent > 0) {
+    const verb = result.dryRun ? "Would send" : "Sent";
+    note(ctx.io, `${verb} portal invites to ${plural(sent, "client")}, who can join once they sign up: ${ids(result.invitesSent)}`);
   }
 }
 

@@ -44,7 +44,7 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
       throw new ExitError(
         EXIT.refused,
         "upcoming_telehealth",
-        `Teletherapy is still on: ${plural(ids.length, "upcoming telehealth appointment")} left as they are`,
+        `Teletherapy is still on; ${plural(ids.length, "upcoming telehealth appointment")} not changed`,
         hint,
         { appointments: ids },
       );
