@@ -1,0 +1,128 @@
+/**
+ * End-to-end harness: the real server on a real loopback port over a real SQLite file, the real
+ * `tele` binary spawned as a user would run it, and a real SMTP server on loopback for mail.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { SMTPServer } from "smtp-server";
+import { simpleParser } from "mailparser";
+import { readServerConfig } from "../../src/server/config.js";
+import { startServer, type RunningServer } from "../../src/server/main.js";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const TELE_BIN = join(ROOT, "bin", "tele");
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json<T = any>(): T;
+}
+
+/** Runs `tele ARGS` as a child process (no terminal), with only the environment given plus PATH and HOME. */
+export function tele(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<RunResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [TELE_BIN, ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", fail);
+    child.on("close", (code) => done({ code: code ?? -1, stdout, stderr, json: () => JSON.parse(stdout) }));
+    child.stdin.end(input ?? "");
+  });
+}
+
+export function tempDir(prefix = "tele-e2e-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface ReceivedMail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** A real SMTP server on 127.0.0.1 that keeps what it receives. */
+export async function startSmtp() {
+  const received: ReceivedMail[] = [];
+  const waiters: (() => void)[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, _session, cb) {
+      simpleParser(stream).then((m) => {
+        const to = Array.isArray(m.to) ? m.to[0] : m.to;
+        received.push({ to: to?.value[0]?.address ?? "", subject: m.subject ?? "", text: m.text ?? "" });
+        waiters.splice(0).forEach((w) => w());
+        cb();
+      }, cb);
+    },
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    /** Waits until a message matching `pred` has arrived. */
+    async waitFor(pred: (m: ReceivedMail) => boolean, timeoutMs = 10_000): Promise<ReceivedMail> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = received.find(pred);
+        if (hit) return hit;
+        if (Date.now() > deadline) throw new Error(`no matching mail within ${timeoutMs} ms (got ${received.length})`);
+        await new Promise<void>((ok) => {
+          waiters.push(ok);
+          setTimeout(ok, 200);
+        });
+      }
+    },
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
+
+export interface E2eWorld {
+  server: RunningServer;
+  dataDir: string;
+  configDir: string;
+  /** Environment for `tele` signed in as the practice's owner. */
+  env: Record<string, string>;
+  ownerToken: string;
+  slug: string;
+  close(): Promise<void>;
+}
+
+/** `tele init` in a fresh data dir, then the real server over it on a free loopback port. */
+export async function startWorld(opts: { smtpUrl?: string } = {}): Promise<E2eWorld> {
+  const dataDir = tempDir();
+  const configDir = join(dataDir, "config");
+  const init = await tele([
+    "init", "--practice", "Maple Therapy", "--state", "NY", "--timezone", "America/New_York",
+    "--owner-name", "Olive Owner", "--owner-email", "owner@maple.test", "--data-dir", dataDir, "--json",
+  ], { TELE_CONFIG_DIR: configDir });
+  if (init.code !== 0) throw new Error(`tele init failed (${init.code}): ${init.stderr}`);
+  const { token, practice } = init.json<{ token: string; practice: { slug: string } }>();
+  const config = readServerConfig({ port: 0, dataDir }, { TELE_SMTP_URL: opts.smtpUrl, TELE_MAIL_RETRY_MS: "100" });
+  const server = await startServer(config, { logger: false });
+  return {
+    server, dataDir, configDir, ownerToken: token, slug: practice.slug,
+    env: { TELE_CONFIG_DIR: configDir, TELE_URL: server.url, TELE_TOKEN: token },
+    close: async () => {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The `{"error": …}` object that `--json` puts on stderr beside the human `Error:` line. */
+export function errorJson(stderr: string): { code: string; message: string; details?: any } {
+  const line = stderr.split("\n").find((l) => l.startsWith('{"error"'));
+  if (!line) throw new Error(`no JSON error on stderr: ${stderr.slice(0, 300)}`);
+  return JSON.parse(line).error;
+}
