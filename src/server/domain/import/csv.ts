@@ -1,7 +1,7 @@
 /**
- * RFC 4180 CSV for imports. Hand-written scanner: unquoted fields (the usual case) are cut out
- * with charCodeAt and slice, quoted ones are jumped through with indexOf, so 100,000 rows parse
- * in tens of milliseconds. Rows with the wrong number of fields are returned, not thrown, so the
+ * RFC 4180 CSV for imports. Hand-written scanner: the next comma, line break and quote are
+ * found with indexOf and remembered until passed, so an unquoted field (the usual case) costs a
+ * few comparisons and one slice; 100,000 rows parse in tens of milliseconds. Rows with the wrong number of fields are returned, not thrown, so the
  * caller can report every bad row with its line number at once.
  */
 
@@ -43,6 +43,12 @@ function countLines(text: string, from: number, to: number): number {
   return n;
 }
 
+/** The index of the next `ch` at or after `from`, or the text's length if there is none. */
+function find(text: string, ch: string, from: number): number {
+  const i = text.indexOf(ch, from);
+  return i === -1 ? text.length : i;
+}
+
 /**
  * Parse CSV text: comma separator, `"` quoting with `""` escapes, quoted fields may hold commas
  * and line breaks; LF, CRLF or CR line endings; a leading BOM is dropped; blank (or
@@ -54,6 +60,7 @@ export function parseCsv(text: string): ParsedCsv {
   let line = 1;
   let header: string[] | null = null;
   const rows: CsvRow[] = [];
+  let nextComma = -1, nextLf = -1, nextCr = -1, nextQuote = -1;
 
   while (pos < len) {
     const start = line;
@@ -85,14 +92,20 @@ export function parseCsv(text: string): ParsedCsv {
           throw new CsvSyntaxError(line, `unexpected text after a closing quote in field ${values.length + 1}`);
         }
       } else {
-        const begin = pos;
-        while (pos < len && c !== COMMA && c !== LF && c !== CR) {
-          if (c === QUOTE) {
-            throw new CsvSyntaxError(line, `a quote inside unquoted field ${values.length + 1}: quote the whole field and double inner quotes ("")`);
-          }
-          c = text.charCodeAt(++pos);
+        // Fast path: jump to the nearest delimiter with indexOf, remembering each hit until passed.
+        if (nextComma < pos) nextComma = find(text, ",", pos);
+        if (nextLf < pos) nextLf = find(text, "\n", pos);
+        if (nextCr < pos) nextCr = find(text, "\r", pos);
+        if (nextQuote < pos) nextQuote = find(text, '"', pos);
+        let end = nextComma < nextLf ? nextComma : nextLf;
+        if (nextCr < end) end = nextCr;
+        if (nextQuote < end) {
+          const hint = 'quote the whole field and double inner quotes ("")';
+          throw new CsvSyntaxError(line, `a quote inside unquoted field ${values.length + 1}: ${hint}`);
         }
-        value = text.slice(begin, pos);
+        value = text.slice(pos, end);
+        pos = end;
+        c = text.charCodeAt(pos);
       }
       values.push(value);
       if (c === COMMA) {
