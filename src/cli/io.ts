@@ -48,6 +48,12 @@ export function realIo(): Io {
   const stdoutIsTTY = process.stdout.isTTY === true;
   const stderrIsTTY = process.stderr.isTTY === true;
   const noColor = noColorRequested(env);
+  // `tele … | head` closes the pipe early; that is the reader's choice, not a failure to report.
+  const ignoreClosedPipe = (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+  };
+  process.stdout.on("error", ignoreClosedPipe);
+  process.stderr.on("error", ignoreClosedPipe);
   return {
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),

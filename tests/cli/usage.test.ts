@@ -37,6 +37,12 @@ describe("usage errors exit 2", () => {
     expect(r.code).toBe(2);
   });
 
+  it("for a malformed port, before the server code is loaded", async () => {
+    const r = await tele(["server", "start", "--port", "80a"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("must be a port number from 0 to 65535");
+  });
+
   it("with the JSON error on stderr under --json", async () => {
     const r = await tele(["staff", "frobnicate", "--json"]);
     expect(r.code).toBe(2);
