@@ -4,7 +4,7 @@
  * `tele --version` load commander and this file alone.
  */
 import { Command } from "commander";
-import type { CommandContext, RawArgs } from "./context.js";
+import type { Act, RunState } from "./define.js";
 import type { Io } from "./io.js";
 import { defineAccountCommands } from "./commands/account/index.js";
 import { defineAppointmentCommands } from "./commands/appointments/index.js";
@@ -13,18 +13,7 @@ import { defineMailCommands } from "./commands/mail/index.js";
 import { defineServerCommands } from "./commands/server/index.js";
 import { defineStaffCommands } from "./commands/staff/index.js";
 
-/** A command implementation: parses its flags, does the work, returns the exit code. */
-export interface VerbModule {
-  run(ctx: CommandContext, args: RawArgs): Promise<number>;
-}
-
-/** Makes a commander action that loads a command implementation and runs it. */
-export type Act = (load: () => Promise<VerbModule>) => (...params: unknown[]) => Promise<void>;
-
-/** What a run leaves behind for `run()`: the exit code of the action. */
-export interface RunState {
-  code: number;
-}
+export type { Act, RunState, VerbModule } from "./define.js";
 
 /** The exit codes, as `tele help exit-codes` prints them. */
 export const EXIT_CODES_HELP = `Exit codes of tele (scripts can rely on them):
@@ -86,17 +75,6 @@ export function buildProgram(io: Io, state: RunState, version: string): Command 
   defineMailCommands(program, act);
   defineHelpCommand(program, io);
   return program;
-}
-
-/** A command group such as `tele staff`, which only holds subcommands. */
-export function group(program: Command, name: string, description: string): Command {
-  return program.command(name).description(description).helpCommand(false);
-}
-
-/** Repeatable flag: `--role therapist --role biller` or `--role therapist,biller`. */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  const parts = value.split(",").map((v) => v.trim()).filter(Boolean);
-  return [...(previous ?? []), ...parts];
 }
 
 function defineHelpCommand(program: Command, io: Io): void {

@@ -1,6 +1,6 @@
 /** `tele login` and `tele whoami`: saving and showing the signed-in staff member. */
 import type { Command } from "commander";
-import type { Act } from "../../program.js";
+import type { Act } from "../../define.js";
 
 /** Registers login and whoami. */
 export function defineAccountCommands(program: Command, act: Act): void {

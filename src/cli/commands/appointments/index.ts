@@ -1,6 +1,6 @@
 /** `tele appointments …`: scheduling, listing, conversion to telehealth and back, CSV import (R5–R9). */
 import { Option, type Command } from "commander";
-import { group, type Act } from "../../program.js";
+import { group, type Act } from "../../define.js";
 
 const TIME_HELP = "ISO 8601 date or date-time; without an offset it is read in the practice's time zone";
 

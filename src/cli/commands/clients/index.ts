@@ -1,6 +1,6 @@
 /** `tele clients …`: clients, their portal invites and CSV import (R4, R10, R11). */
 import type { Command } from "commander";
-import { group, type Act } from "../../program.js";
+import { group, type Act } from "../../define.js";
 
 /** Registers the client commands. */
 export function defineClientCommands(program: Command, act: Act): void {

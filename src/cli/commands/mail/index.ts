@@ -1,6 +1,6 @@
 /** `tele mail list [--to EMAIL]`: outgoing mail and its delivery status (R21). */
 import type { Command } from "commander";
-import { group, type Act } from "../../program.js";
+import { group, type Act } from "../../define.js";
 
 /** Registers the mail commands. */
 export function defineMailCommands(program: Command, act: Act): void {

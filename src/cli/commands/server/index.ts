@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from "commander";
 import type { Io } from "../../io.js";
-import type { RunState } from "../../program.js";
+import type { RunState } from "../../define.js";
 
 /** Flags every command accepts, as the server commands receive them. */
 export interface CommonServerFlags {

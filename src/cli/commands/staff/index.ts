@@ -1,6 +1,6 @@
 /** `tele staff …`: staff members, their API tokens and their Teletherapy permission (R1–R3). */
 import type { Command } from "commander";
-import { collect, group, type Act } from "../../program.js";
+import { collect, group, type Act } from "../../define.js";
 
 /** Registers the staff commands. */
 export function defineStaffCommands(program: Command, act: Act): void {
