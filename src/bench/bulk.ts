@@ -1,6 +1,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openSqlite } from "../server/db/open.js";
+import { newId } from "../server/domain/shared/crypto.js";
 import { appointments, appointmentsCsv, clientsCsv, CLIENTS, THERAPISTS, therapistEmail, type BenchAppointment } from "./data.js";
 import { startBenchServer, teleJson, tempDir, TELE } from "./harness.js";
 import { median, timeCommand, timeIt, type Figure } from "./stats.js";
@@ -19,7 +20,7 @@ function bareBaseline(rows: BenchAppointment[], runs: number) {
     for (let t = 0; t < THERAPISTS; t++) st.run(`t${t}`, `T ${t}`, therapistEmail(t), now);
     const sc = db.prepare(`INSERT INTO clients (id, practice_id, name, email, state, created_at) VALUES (?, 'p', ?, ?, 'NY', ?)`);
     db.transaction(() => { for (let c = 0; c < CLIENTS; c++) sc.run(`c${c}`, `C ${c}`, `c${c}@x`, now); })();
-    const ids = rows.map((_, i) => `apt_bare${String(i).padStart(12, "0")}`);
+    const ids = rows.map(() => newId("apt")); // the same kind of ids tele makes
     const ins = db.prepare(`INSERT INTO appointments (id, practice_id, therapist_id, client_id, start_at, end_at, telehealth, status, created_at, updated_at)
       VALUES (?, 'p', ?, ?, ?, ?, 0, 'scheduled', ?, ?)`);
     const t0 = process.hrtime.bigint();

@@ -56,18 +56,32 @@ function intlOffset(z: Zone, epochMs: number): number {
   throw new RangeError(`cannot read the UTC offset of ${z.offsetFormat.resolvedOptions().timeZone}`);
 }
 
-/** The zone's offset from UTC (ms, east positive) at an instant, memoised per UTC hour. */
-function offsetAt(z: Zone, epochMs: number): number {
-  const hour = Math.floor(epochMs / HOUR);
-  let offset = z.offsets.get(hour);
+const WEEK = 7 * 24 * HOUR;
+
+/** The offset for a whole span when it is the same at both ends, else NaN (no zone changes twice within a week and back). */
+function spanOffset(z: Zone, key: number, start: number, length: number): number {
+  let offset = z.offsets.get(key);
   if (offset === undefined) {
-    const start = hour * HOUR;
     const first = intlOffset(z, start);
-    offset = first === intlOffset(z, start + HOUR - 1) ? first : NaN;
+    offset = first === intlOffset(z, start + length - 1) ? first : NaN;
     if (z.offsets.size >= MAX_CACHED_HOURS) z.offsets.clear();
-    z.offsets.set(hour, offset);
+    z.offsets.set(key, offset);
   }
-  return offset === offset ? offset : intlOffset(z, epochMs);
+  return offset;
+}
+
+/**
+ * The zone's offset from UTC (ms, east positive) at an instant, memoised per UTC week, and per UTC
+ * hour in the weeks that hold a clock change: an import of years of appointments asks Intl a few
+ * hundred times, not once per hour it touches.
+ */
+function offsetAt(z: Zone, epochMs: number): number {
+  const week = Math.floor(epochMs / WEEK);
+  const weekly = spanOffset(z, -1 - week, week * WEEK, WEEK); // negative keys: weeks; the rest: hours
+  if (weekly === weekly) return weekly;
+  const hour = Math.floor(epochMs / HOUR);
+  const hourly = spanOffset(z, hour, hour * HOUR, HOUR);
+  return hourly === hourly ? hourly : intlOffset(z, epochMs);
 }
 
 interface Parsed {

@@ -53,28 +53,42 @@ export function appointmentRepo(s: StatementCache): AppointmentRepo {
       return rows as unknown as AppointmentRow[];
     },
     async candidates(f, now) {
+      // Staff and clients are few beside appointments: read them once into maps rather than
+      // joining them to every one of a hundred thousand rows.
       const w = where(f);
-      const rows = s.get(`SELECT a.id, a.client_id AS clientId, a.start_at AS startAt, a.status, a.telehealth,
-          t.teletherapy AS therapistTeletherapy, c.state AS clientState, ${READY} AS clientReady, c.email AS clientEmail,
-          EXISTS (SELECT 1 FROM links l WHERE l.practice_id = a.practice_id AND l.subject_id = a.client_id
-            AND l.kind = 'portal_invite' AND l.used_at IS NULL AND l.revoked_at IS NULL AND l.expires_at > @now) AS clientHasInvite
-        FROM appointments a JOIN clients c ON c.id = a.client_id JOIN staff t ON t.id = a.therapist_id
-        WHERE ${w.sql} ORDER BY a.start_at, a.id`).all({ ...w.params, now }) as Record<string, unknown>[];
-      for (const r of rows) {
-        r.telehealth = r.telehealth === 1;
-        r.therapistTeletherapy = r.therapistTeletherapy === 1;
-        r.clientReady = r.clientReady === 1;
-        r.clientHasInvite = r.clientHasInvite === 1;
+      const teletherapy = new Map<string, boolean>();
+      for (const t of s.get(`SELECT id, teletherapy FROM staff WHERE practice_id = ?`).all(f.practiceId) as { id: string; teletherapy: number }[]) {
+        teletherapy.set(t.id, t.teletherapy === 1);
       }
-      return rows as unknown as ConversionCandidate[];
+      const clients = new Map<string, { state: string | null; email: string | null; ready: boolean; invited: boolean }>();
+      for (const c of s.get(`SELECT c.id, c.state, c.email, ${READY} AS ready, EXISTS (SELECT 1 FROM links l
+          WHERE l.practice_id = c.practice_id AND l.subject_id = c.id AND l.kind = 'portal_invite' AND l.used_at IS NULL
+            AND l.revoked_at IS NULL AND l.expires_at > @now) AS invited
+        FROM clients c WHERE c.practice_id = @practiceId`).all({ practiceId: f.practiceId, now }) as { id: string; state: string | null; email: string | null; ready: number; invited: number }[]) {
+        clients.set(c.id, { state: c.state, email: c.email, ready: c.ready === 1, invited: c.invited === 1 });
+      }
+      const rows = s.get(`SELECT a.id, a.client_id, a.therapist_id, a.start_at, a.status, a.telehealth FROM appointments a
+        WHERE ${w.sql} ORDER BY a.start_at, a.id`).raw().all(w.params) as [string, string, string, number, string, number][];
+      const out: ConversionCandidate[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const [id, clientId, therapistId, startAt, status, telehealth] = rows[i]!;
+        const c = clients.get(clientId)!;
+        out[i] = {
+          id, clientId, startAt, status: status as ConversionCandidate["status"], telehealth: telehealth === 1,
+          therapistTeletherapy: teletherapy.get(therapistId) ?? false, clientState: c.state, clientReady: c.ready,
+          clientEmail: c.email, clientHasInvite: c.invited,
+        };
+      }
+      return out;
     },
     async missing(practiceId, ids) {
       return (s.get(`SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM appointments WHERE practice_id = ?)`)
         .pluck().all(JSON.stringify(ids), practiceId)) as string[];
     },
     async setTelehealth(practiceId, ids, telehealth, now) {
-      s.get(`UPDATE appointments SET telehealth = ?, updated_at = ? WHERE practice_id = ? AND id IN (SELECT value FROM json_each(?))`)
-        .run(telehealth ? 1 : 0, now, practiceId, JSON.stringify(ids));
+      const st = s.get(`UPDATE appointments SET telehealth = ?, updated_at = ? WHERE practice_id = ? AND id = ?`);
+      const value = telehealth ? 1 : 0;
+      for (const id of ids) st.run(value, now, practiceId, id);
     },
     async upcomingTelehealth(practiceId, therapistId, now) {
       return s.get(`SELECT id FROM appointments WHERE practice_id = ? AND therapist_id = ? AND telehealth = 1
