@@ -46,6 +46,12 @@ export async function startServer(config: ServerConfig, opts: { version?: string
     log: (msg, fields) => app.log.warn(fields, msg),
   });
   deps.mailQueued = () => mail.nudge();
+  // While stopping, ask keep-alive clients to hang up after their reply, so close() need not wait them out.
+  let stopping = false;
+  app.addHook("onSend", async (_req, reply, payload) => {
+    if (stopping) reply.header("connection", "close");
+    return payload;
+  });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
@@ -62,6 +68,7 @@ export async function startServer(config: ServerConfig, opts: { version?: string
   return {
     url, app, store, deps, mail,
     close: () => (closing ??= (async () => {
+      stopping = true;
       await app.close();
       await mail.stop();
       await store.close();

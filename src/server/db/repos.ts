@@ -62,7 +62,6 @@ export interface TokenRepo {
   insert(t: { id: string; practiceId: string; staffId: string; tokenHash: string; createdBy: string | null; createdAt: number }): Promise<void>;
   /** The staff member behind a live token, or undefined. */
   staffForHash(tokenHash: string): Promise<{ tokenId: string; staff: StaffRow } | undefined>;
-  touch(tokenId: string, now: number): Promise<void>;
 }
 
 export interface MailRepo {

@@ -36,6 +36,8 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
     genReqId: () => newId("req"),
     requestIdHeader: false,
     trustProxy: false,
+    // Bad URLs never reach the routes; answer them in the same vocabulary, without echoing the URL.
+    frameworkErrors: (_err, req, reply) => sendProblem(reply, req, 400, "invalid_request", "the URL is malformed or too long"),
   });
   app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) => done(null, body));
   app.setErrorHandler(errorHandler);

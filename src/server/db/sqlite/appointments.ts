@@ -92,7 +92,7 @@ export function appointmentRepo(s: StatementCache): AppointmentRepo {
     },
     async upcomingTelehealth(practiceId, therapistId, now) {
       return s.get(`SELECT id FROM appointments WHERE practice_id = ? AND therapist_id = ? AND telehealth = 1
-        AND status = 'scheduled' AND end_at > ? ORDER BY start_at`).pluck().all(practiceId, therapistId, now) as string[];
+        AND status = 'scheduled' AND start_at > ? ORDER BY start_at`).pluck().all(practiceId, therapistId, now) as string[];
     },
   };
 }

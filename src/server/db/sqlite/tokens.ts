@@ -18,8 +18,5 @@ export function tokenRepo(s: StatementCache): TokenRepo {
       const { tokenId, ...staff } = r;
       return { tokenId, staff: toStaff(staff) };
     },
-    async touch(tokenId, now) {
-      s.get(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`).run(now, tokenId);
-    },
   };
 }

@@ -3,8 +3,8 @@ import type { ConversionCandidate } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import { issuePortalLink } from "../clients/portal.js";
 import type { Actor, Deps } from "../deps.js";
-import { DomainError } from "../errors.js";
-import { requireStaff } from "../shared/permissions.js";
+import { DomainError, forbidden } from "../errors.js";
+import { requireStaff, seesAll } from "../shared/permissions.js";
 import { practiceZone, scopedFilter } from "./service.js";
 
 type Skip = ConversionResult["skipped"][number];
@@ -34,6 +34,10 @@ export async function convertAppointments(deps: Deps, actor: Actor, input: unkno
       filter.ids = v.ids;
       const missing = await r.appointments.missing(a.practiceId, v.ids);
       if (missing.length) throw new DomainError("not_found", 404, `${missing.length} appointment id(s) were not found`, { missing });
+      if (!seesAll(a)) {
+        const theirs = await r.appointments.list({ practiceId: a.practiceId, ids: v.ids });
+        if (theirs.some((x) => x.therapistId !== a.staff.id)) throw forbidden("therapists convert only their own appointments");
+      }
     }
     const candidates = await r.appointments.candidates(filter, now);
     const converted: string[] = [];

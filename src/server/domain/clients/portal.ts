@@ -67,19 +67,21 @@ async function usePortalLink(deps: Deps, actor: Actor, kind: LinkKind, input: un
   const { token, password } = PortalPasswordInput.parse(input);
   const passwordHash = await hashPassword(password); // slow on purpose: before the transaction, not inside it
   const now = deps.clock();
-  return deps.store.tx(async (r) => {
+  const outcome = await deps.store.tx(async (r) => {
     const link = await r.links.byTokenHash(hashSecret(token));
-    if (!link || link.kind !== kind || !(await r.links.consume(link.id, now))) {
-      if (link) await audit(r, actor, now, link.practiceId, `portal.${kind}.refused`, { type: "link", id: link.id });
-      throw refused("link_invalid", LINK_INVALID);
-    }
+    if (!link || link.kind !== kind || !(await r.links.consume(link.id, now))) return { refused: link };
     await r.clients.setPassword(link.practiceId, link.subjectId, passwordHash, now);
     const who: Actor = { kind: "client", practiceId: link.practiceId, clientId: link.subjectId, ip: actor.ip, requestId: actor.requestId };
     await audit(r, who, now, link.practiceId, kind === "portal_invite" ? "portal.signup" : "portal.password_reset",
       { type: "client", id: link.subjectId }, { linkId: link.id });
     const practice = (await r.practices.byId(link.practiceId))!;
-    return { clientId: link.subjectId, practiceSlug: practice.slug, status: "active" as const };
+    return { account: { clientId: link.subjectId, practiceSlug: practice.slug, status: "active" as const } };
   });
+  if (outcome.account) return outcome.account;
+  const link = outcome.refused;
+  // A refused use is audited in its own transaction: the refusal itself changes nothing.
+  if (link) await deps.store.tx((r) => audit(r, actor, now, link.practiceId, `portal.${kind}.refused`, { type: "link", id: link.id }));
+  throw refused("link_invalid", LINK_INVALID);
 }
 
 /** R10: signing up through an invite link sets the client's password; the link then stops working. */

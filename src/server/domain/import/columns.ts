@@ -24,10 +24,13 @@ export function readImportTable(text: string, required: string[], optional: stri
   const col: Record<string, number> = {};
   const known = new Set([...required, ...optional]);
   parsed.header.forEach((name, i) => {
-    if (!known.has(name)) errors.push({ line: 1, message: `unknown column "${name.slice(0, 40)}"; expected ${[...known].join(", ")}` });
+    // A file without its header row puts a client's data here: only echo names that look like columns.
+    const shown = /^[a-z_]{1,40}$/.test(name) ? `"${name}"` : `${i + 1}`;
+    if (!known.has(name)) errors.push({ line: 1, message: `unknown column ${shown}; expected ${[...known].join(", ")} (is the header row missing?)` });
     else if (name in col) errors.push({ line: 1, message: `column "${name}" appears twice` });
     else col[name] = i;
   });
+  if (parsed.header.length === 0) return { rows: [], col, errors: [{ line: 1, message: "the file is empty; it needs a header row" }] };
   for (const name of required) if (!(name in col)) errors.push({ line: 1, message: `missing column "${name}"` });
   if (errors.length) return { rows: [], col, errors };
   const width = parsed.header.length;
@@ -36,7 +39,6 @@ export function readImportTable(text: string, required: string[], optional: stri
     if (row.values.length !== width) errors.push({ line: row.line, message: `has ${row.values.length} fields; the header has ${width}` });
     else rows.push(row);
   }
-  if (parsed.header.length === 0) errors.push({ line: 1, message: "the file is empty; it needs a header row" });
   return { rows, col, errors };
 }
 
