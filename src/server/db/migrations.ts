@@ -134,4 +134,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
   `,
+  /* 2: browser sign-in: cookie sessions for clients and staff */ `
+  CREATE TABLE web_sessions (
+    id TEXT PRIMARY KEY,
+    practice_id TEXT NOT NULL REFERENCES practices(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    subject_type TEXT NOT NULL CHECK (subject_type IN ('client', 'staff')),
+    subject_id TEXT NOT NULL,
+    csrf_token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX web_sessions_subject ON web_sessions (practice_id, subject_type, subject_id);
+  `,
 ];

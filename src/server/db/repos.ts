@@ -1,6 +1,6 @@
 import type {
   AppointmentFilter, AppointmentRow, AuditRow, ClientRow, ConversionCandidate, LinkKind, LinkRow,
-  MailRow, NewAppointment, NewAudit, PracticeRow, StaffRow,
+  MailRow, NewAppointment, NewAudit, PracticeRow, StaffRow, WebSessionRow,
 } from "./types.js";
 import type { Role } from "../../sdk/schemas/index.js";
 
@@ -22,6 +22,8 @@ export interface StaffRepo {
   list(practiceId: string): Promise<StaffRow[]>;
   setTeletherapy(practiceId: string, id: string, on: boolean): Promise<void>;
   setRoles(practiceId: string, id: string, roles: Role[]): Promise<void>;
+  setPassword(practiceId: string, id: string, passwordHash: string): Promise<void>;
+  passwordHash(practiceId: string, id: string): Promise<string | null>;
 }
 
 export interface ClientRepo {
@@ -34,6 +36,7 @@ export interface ClientRepo {
   /** id and email of every client, for resolving import rows. */
   refs(practiceId: string): Promise<{ id: string; email: string | null }[]>;
   setPassword(practiceId: string, id: string, passwordHash: string, now: number): Promise<void>;
+  passwordHash(practiceId: string, id: string): Promise<string | null>;
   hasAppointmentWith(practiceId: string, clientId: string, therapistId: string): Promise<boolean>;
 }
 
@@ -83,6 +86,15 @@ export interface IdempotencyRepo {
   put(r: { practiceId: string; staffId: string; key: string; requestHash: string; statusCode: number; body: string; createdAt: number }): Promise<void>;
 }
 
+export interface WebSessionRepo {
+  insert(s: WebSessionRow & { tokenHash: string }): Promise<void>;
+  /** The live session behind a cookie's hash, or undefined. */
+  live(tokenHash: string, now: number): Promise<WebSessionRow | undefined>;
+  revoke(id: string, now: number): Promise<void>;
+  /** Ends every session of one person (after a password change). */
+  revokeAllFor(practiceId: string, subjectType: WebSessionRow["subjectType"], subjectId: string, now: number): Promise<void>;
+}
+
 export interface Repos {
   practices: PracticeRepo;
   staff: StaffRepo;
@@ -93,6 +105,7 @@ export interface Repos {
   mail: MailRepo;
   audit: AuditRepo;
   idempotency: IdempotencyRepo;
+  webSessions: WebSessionRepo;
 }
 
 /** Repositories plus transactions: `tx` runs `fn` atomically; a throw rolls everything back (R21). */

@@ -49,7 +49,17 @@ export interface AppointmentRow {
   createdAt: number;
 }
 
-export type LinkKind = "portal_invite" | "password_reset";
+export type LinkKind = "portal_invite" | "password_reset" | "staff_invite" | "staff_sign_in";
+
+export interface WebSessionRow {
+  id: string;
+  practiceId: string;
+  subjectType: "client" | "staff";
+  subjectId: string;
+  csrfToken: string;
+  createdAt: number;
+  expiresAt: number;
+}
 
 export interface LinkRow {
   id: string;

@@ -8,6 +8,9 @@ import { adminRoutes } from "./routes/admin.js";
 import { appointmentRoutes } from "./routes/appointments.js";
 import { clientRoutes } from "./routes/clients.js";
 import { staffRoutes } from "./routes/staff.js";
+import { registerWeb } from "../web/index.js";
+import { portalPages } from "../web/portal/routes.js";
+import { staffPages } from "../web/staff/routes.js";
 
 export const API_PREFIX = "/api/v1";
 
@@ -45,7 +48,7 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
   app.addHook("onSend", async (req, reply, payload) => {
     reply.header("x-request-id", req.id);
     reply.header("x-content-type-options", "nosniff");
-    reply.header("cache-control", "no-store");
+    if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
     return payload;
   });
 
@@ -55,6 +58,7 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
   clientRoutes(table, deps);
   appointmentRoutes(table, deps);
   adminRoutes(table, deps);
+  registerWeb(app, deps, [portalPages, staffPages]);
   let doc: unknown;
   app.get(`${API_PREFIX}/openapi.json`, async () => (doc ??= openApiDocument(table.specs, opts.version ?? "0.0.0")));
   return app;

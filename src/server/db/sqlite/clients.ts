@@ -44,6 +44,9 @@ export function clientRepo(s: StatementCache): ClientRepo {
       s.get(`UPDATE clients SET password_hash = ?, portal_activated_at = coalesce(portal_activated_at, ?)
         WHERE practice_id = ? AND id = ?`).run(passwordHash, now, practiceId, id);
     },
+    async passwordHash(practiceId, id) {
+      return (s.get(`SELECT password_hash FROM clients WHERE practice_id = ? AND id = ?`).pluck().get(practiceId, id) as string | null) ?? null;
+    },
     async hasAppointmentWith(practiceId, clientId, therapistId) {
       return !!s.get(`SELECT 1 FROM appointments WHERE practice_id = ? AND client_id = ? AND therapist_id = ? LIMIT 1`)
         .get(practiceId, clientId, therapistId);

@@ -30,6 +30,12 @@ export function staffRepo(s: StatementCache): StaffRepo {
     async setTeletherapy(practiceId, id, on) {
       s.get(`UPDATE staff SET teletherapy = ? WHERE practice_id = ? AND id = ?`).run(on ? 1 : 0, practiceId, id);
     },
+    async setPassword(practiceId, id, passwordHash) {
+      s.get(`UPDATE staff SET password_hash = ? WHERE practice_id = ? AND id = ?`).run(passwordHash, practiceId, id);
+    },
+    async passwordHash(practiceId, id) {
+      return (s.get(`SELECT password_hash FROM staff WHERE practice_id = ? AND id = ?`).pluck().get(practiceId, id) as string | null) ?? null;
+    },
     async setRoles(practiceId, id, roles) {
       s.get(`UPDATE staff SET roles = ? WHERE practice_id = ? AND id = ?`).run(roles.join(","), practiceId, id);
     },

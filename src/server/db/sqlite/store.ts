@@ -9,6 +9,7 @@ import { practiceRepo } from "./practices.js";
 import { staffRepo } from "./staff.js";
 import { StatementCache } from "./statements.js";
 import { tokenRepo } from "./tokens.js";
+import { webSessionRepo } from "./web-sessions.js";
 
 /** The SQLite store: one connection, repositories over a statement cache, serialised write transactions. */
 export class SqliteStore implements Store {
@@ -23,6 +24,7 @@ export class SqliteStore implements Store {
     this.repos = {
       practices: practiceRepo(s), staff: staffRepo(s), clients: clientRepo(s), appointments: appointmentRepo(s),
       links: linkRepo(s), tokens: tokenRepo(s), mail: mailRepo(s), audit: auditRepo(s), idempotency: idempotencyRepo(s),
+      webSessions: webSessionRepo(s),
     };
   }
 
@@ -35,6 +37,7 @@ export class SqliteStore implements Store {
   get mail() { return this.repos.mail; }
   get audit() { return this.repos.audit; }
   get idempotency() { return this.repos.idempotency; }
+  get webSessions() { return this.repos.webSessions; }
 
   tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {

@@ -1,0 +1,55 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Deps } from "../domain/deps.js";
+import { DomainError } from "../domain/errors.js";
+import { ASSETS } from "./assets.js";
+import { html, notice, page } from "./html.js";
+import { pageHeaders } from "./security.js";
+
+/** Sends a full HTML page with the strict page headers. */
+export function sendPage(reply: FastifyReply, deps: Deps, status: number, body: string): FastifyReply {
+  pageHeaders(reply, { https: deps.config.publicUrl.startsWith("https:") });
+  return reply.code(status).type("text/html; charset=utf-8").send(body);
+}
+
+/** A plain page for a failure: the right 4xx, a clear sentence, never a stack trace. */
+export function errorPage(reply: FastifyReply, deps: Deps, status: number, title: string, text: string): FastifyReply {
+  return sendPage(reply, deps, status, page({ title, body: html`<h1>${title}</h1>${notice("error", text)}` }));
+}
+
+type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/** Wraps a page handler so domain errors become pages (not problem+json) and surprises a logged 500 page. */
+export function pageHandler(deps: Deps, fn: Handler): Handler {
+  return async (req, reply) => {
+    try {
+      return await fn(req, reply);
+    } catch (err) {
+      if (err instanceof DomainError) {
+        const title = err.status === 404 ? "Not found" : err.status === 403 ? "Not allowed" : "Something is not right";
+        return errorPage(reply, deps, err.status, title, err.message);
+      }
+      req.log.error({ err: { type: (err as Error).name, message: (err as Error).message, stack: (err as Error).stack } }, "page failed");
+      return errorPage(reply, deps, 500, "Something went wrong", "Please try again in a moment. If it keeps happening, contact your practice.");
+    }
+  };
+}
+
+/** Form bodies (application/x-www-form-urlencoded) as a flat record of strings. */
+export function formOf(req: FastifyRequest): Record<string, string> {
+  return (req.body && typeof req.body === "object" ? req.body : {}) as Record<string, string>;
+}
+
+/** The browser side: assets, the form parser, and the page modules. */
+export function registerWeb(app: FastifyInstance, deps: Deps, modules: ((app: FastifyInstance, deps: Deps) => void)[]): void {
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 64 * 1024 }, (_req, body, done) => {
+    const out: Record<string, string> = Object.create(null);
+    for (const [k, v] of new URLSearchParams(body as string)) if (!(k in out)) out[k] = v;
+    done(null, out);
+  });
+  app.get("/assets/:name", async (req, reply) => {
+    const asset = ASSETS.get((req.params as { name: string }).name);
+    if (!asset) return errorPage(reply, deps, 404, "Not found", "There is no such file.");
+    return reply.type(asset.type).header("cache-control", "public, max-age=300").header("x-content-type-options", "nosniff").send(asset.body);
+  });
+  for (const m of modules) m(app, deps);
+}

@@ -1,0 +1,100 @@
+import { timingSafeEqual } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { PracticeRow, WebSessionRow } from "../db/types.js";
+import type { Actor, Deps } from "../domain/deps.js";
+import { hashSecret, newId, newSecret } from "../domain/shared/crypto.js";
+
+export const SESSION_COOKIE = "tele_session";
+export const CSRF_COOKIE = "tele_csrf";
+export const SESSION_TTL_MS = 12 * 3600_000;
+
+/** Cookies from the request header (no dependency needed for name=value pairs). */
+export function cookies(req: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const i = part.indexOf("=");
+    if (i > 0) {
+      try {
+        out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        /* a malformed cookie is ignored, not an error */
+      }
+    }
+  }
+  return out;
+}
+
+const isHttps = (deps: Deps) => deps.config.publicUrl.startsWith("https:");
+
+/** Set-Cookie with HttpOnly and SameSite=Lax always, Secure when the public URL is https. */
+export function setCookie(reply: FastifyReply, deps: Deps, name: string, value: string, maxAgeSeconds: number): void {
+  const attrs = [`${name}=${encodeURIComponent(value)}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAgeSeconds}`];
+  if (isHttps(deps)) attrs.push("Secure");
+  const prev = reply.getHeader("set-cookie");
+  const list = prev === undefined ? [] : Array.isArray(prev) ? prev.map(String) : [String(prev)];
+  reply.header("set-cookie", [...list, attrs.join("; ")]);
+}
+
+export interface SignedIn {
+  session: WebSessionRow;
+  practice: PracticeRow;
+}
+
+/** Starts a browser session for a client or staff member and sets its cookie. */
+export async function startWebSession(
+  deps: Deps, reply: FastifyReply, practiceId: string, subjectType: WebSessionRow["subjectType"], subjectId: string,
+): Promise<WebSessionRow> {
+  const token = newSecret();
+  const now = deps.clock();
+  const row: WebSessionRow = { id: newId("ses"), practiceId, subjectType, subjectId, csrfToken: newSecret(), createdAt: now, expiresAt: now + SESSION_TTL_MS };
+  await deps.store.tx((r) => r.webSessions.insert({ ...row, tokenHash: hashSecret(token) }));
+  setCookie(reply, deps, SESSION_COOKIE, token, SESSION_TTL_MS / 1000);
+  return row;
+}
+
+/** The browser's live session, if its cookie names one. */
+export async function currentSession(deps: Deps, req: FastifyRequest): Promise<SignedIn | undefined> {
+  const token = cookies(req)[SESSION_COOKIE];
+  if (!token || token.length > 200) return undefined;
+  const session = await deps.store.webSessions.live(hashSecret(token), deps.clock());
+  if (!session) return undefined;
+  const practice = await deps.store.practices.byId(session.practiceId);
+  return practice && { session, practice };
+}
+
+/** Ends the browser's session and clears its cookie. */
+export async function endWebSession(deps: Deps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const current = await currentSession(deps, req);
+  if (current) await deps.store.tx((r) => r.webSessions.revoke(current.session.id, deps.clock()));
+  setCookie(reply, deps, SESSION_COOKIE, "", 0);
+}
+
+/** The actor a signed-in browser acts as (the server decides the role; the page never does). */
+export async function actorOf(deps: Deps, req: FastifyRequest, s: SignedIn): Promise<Actor | undefined> {
+  if (s.session.subjectType === "client") {
+    return { kind: "client", practiceId: s.practice.id, clientId: s.session.subjectId, ip: req.ip, requestId: req.id };
+  }
+  const staff = await deps.store.staff.byId(s.practice.id, s.session.subjectId);
+  return staff && { kind: "staff", practiceId: s.practice.id, staff, ip: req.ip, requestId: req.id };
+}
+
+/**
+ * The CSRF token a form must carry: the session's own when signed in, else a random value kept in
+ * an HttpOnly cookie (double submit). Forms post it back as `_csrf`.
+ */
+export function csrfFor(deps: Deps, req: FastifyRequest, reply: FastifyReply, signedIn?: SignedIn): string {
+  if (signedIn) return signedIn.session.csrfToken;
+  const existing = cookies(req)[CSRF_COOKIE];
+  if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+  const fresh = newSecret();
+  setCookie(reply, deps, CSRF_COOKIE, fresh, 24 * 3600);
+  return fresh;
+}
+
+/** True when the form's `_csrf` matches the session's token, or the anonymous CSRF cookie. */
+export function csrfValid(req: FastifyRequest, form: Record<string, string>, signedIn?: SignedIn): boolean {
+  const given = form._csrf ?? "";
+  const expected = signedIn ? signedIn.session.csrfToken : cookies(req)[CSRF_COOKIE] ?? "";
+  if (!given || !expected || given.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+}

@@ -1,0 +1,31 @@
+/**
+ * Real headless Chromium (Debian's /usr/bin/chromium) through playwright-core, launched with the
+ * flags this closed network needs and a fresh profile directory per browser.
+ */
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
+
+export const CHROMIUM = process.env.TELE_CHROMIUM ?? "/usr/bin/chromium";
+
+const FLAGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+export interface TestBrowser {
+  browser: Browser;
+  /** A fresh context (own cookies); `phone` gives a 360 px wide touch viewport. */
+  context(opts?: { phone?: boolean }): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+/** Launches Chromium (Playwright gives each launch a fresh --user-data-dir); `media` adds the fake camera and microphone. */
+export async function launchBrowser(opts: { media?: boolean } = {}): Promise<TestBrowser> {
+  const args = [...FLAGS, ...(opts.media ? ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"] : [])];
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+  return {
+    browser,
+    context: (o = {}) =>
+      browser.newContext(o.phone ? { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : { viewport: { width: 1280, height: 800 } }),
+    close: () => browser.close(),
+  };
+}
