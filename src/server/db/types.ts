@@ -128,13 +128,5 @@ export interface ConversionCandidate {
   clientHasInvite: boolean;
 }
 
-export interface NewAppointment {
-  id: string;
-  practiceId: string;
-  therapistId: string;
-  clientId: string;
-  startAt: number;
-  endAt: number;
-  telehealth: boolean;
-  createdAt: number;
-}
+/** What scheduling or an import writes; status starts as scheduled. */
+export type NewAppointment = Omit<AppointmentRow, "status" | "clientReady">;

@@ -4,11 +4,10 @@ import type { NewAppointment, StaffRow } from "../../db/types.js";
 import { telehealthRefusal } from "../appointments/service.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
-import { refused } from "../errors.js";
 import { newId } from "../shared/crypto.js";
 import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { zonedToUtc } from "../../../sdk/schemas/time.js";
-import { readBool, readImportTable, type ImportError } from "./columns.js";
+import { finishImport, readBool, readImportTable, type ImportError } from "./columns.js";
 
 /** Lookup tables for the import: staff and clients by id and by email. */
 async function refsOf(r: Repos, practiceId: string) {
@@ -69,15 +68,9 @@ export async function importAppointments(deps: Deps, actor: Actor, csv: string, 
         startAt, endAt: startAt + minutes * 60_000, telehealth: telehealth!, createdAt: now,
       });
     }
-    const total = table.rows.length + table.errors.filter((e) => e.line > 1).length;
-    if (errors.length) {
-      errors.sort((x, y) => x.line - y.line);
-      throw refused("import_invalid", `${errors.length} row(s) of the file are invalid; nothing was imported`, { dryRun, rows: total, created: 0, errors });
-    }
-    if (!dryRun) {
+    return finishImport(table, errors, rows.length, dryRun, async () => {
       await r.appointments.insertMany(rows);
       await audit(r, a, now, a.practiceId, "appointments.import", { type: "appointment", id: null }, { count: rows.length });
-    }
-    return { dryRun, rows: total, created: rows.length, errors: [] };
+    });
   });
 }

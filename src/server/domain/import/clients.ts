@@ -1,10 +1,10 @@
 import { DateOnly, Email, isUsStateCode, type ImportResult } from "../../../sdk/schemas/index.js";
 import { audit } from "../audit/audit.js";
+import type { Repos } from "../../db/repos.js";
 import type { Actor, Deps } from "../deps.js";
-import { refused } from "../errors.js";
 import { newId } from "../shared/crypto.js";
 import { MANAGERS, requireStaff } from "../shared/permissions.js";
-import { readImportTable, type ImportError } from "./columns.js";
+import { finishImport, readImportTable, type ImportError } from "./columns.js";
 
 /**
  * `tele clients import`: validates every row, reports every bad one by line number, and writes all
@@ -18,44 +18,38 @@ export async function importClients(deps: Deps, actor: Actor, csv: string, dryRu
   const { col } = table;
   // Validation reads and the insert share one transaction, so no other write slips in between.
   return deps.store.tx(async (r) => {
-  const existing = new Set((await r.clients.refs(a.practiceId)).map((c) => c.email).filter(Boolean));
-  const seen = new Map<string, number>();
-  const rows = [];
-  for (const { line, values } of table.rows) {
-    const name = values[col.name!]!.trim();
-    const emailCell = values[col.email!]!.trim();
-    const state = values[col.state!]!.trim().toUpperCase();
-    const phone = col.phone === undefined ? "" : values[col.phone]!.trim();
-    const dob = col.date_of_birth === undefined ? "" : values[col.date_of_birth]!.trim();
-    const problems: string[] = [];
-    if (!name) problems.push("name is empty");
-    if (name.length > 200) problems.push("name is longer than 200 characters");
-    let email: string | null = null;
-    if (emailCell) {
-      const parsed = Email.safeParse(emailCell);
-      if (!parsed.success) problems.push("email is not a valid email address");
-      else if (existing.has(parsed.data)) problems.push("a client with this email already exists");
-      else if (seen.has(parsed.data)) problems.push(`the same email is on line ${seen.get(parsed.data)}`);
-      else (email = parsed.data), seen.set(email, line);
+    const existing = new Set((await r.clients.refs(a.practiceId)).map((c) => c.email).filter(Boolean));
+    const seen = new Map<string, number>();
+    const rows: Parameters<Repos["clients"]["insertMany"]>[0] = [];
+    for (const { line, values } of table.rows) {
+      const name = values[col.name!]!.trim();
+      const emailCell = values[col.email!]!.trim();
+      const state = values[col.state!]!.trim().toUpperCase();
+      const phone = col.phone === undefined ? "" : values[col.phone]!.trim();
+      const dob = col.date_of_birth === undefined ? "" : values[col.date_of_birth]!.trim();
+      const problems: string[] = [];
+      if (!name) problems.push("name is empty");
+      if (name.length > 200) problems.push("name is longer than 200 characters");
+      let email: string | null = null;
+      if (emailCell) {
+        const parsed = Email.safeParse(emailCell);
+        if (!parsed.success) problems.push("email is not a valid email address");
+        else if (existing.has(parsed.data)) problems.push("a client with this email already exists");
+        else if (seen.has(parsed.data)) problems.push(`the same email is on line ${seen.get(parsed.data)}`);
+        else (email = parsed.data), seen.set(email, line);
+      }
+      if (state && !isUsStateCode(state)) problems.push("state must be a two-letter U.S. state or territory code, or empty");
+      if (dob && !DateOnly.safeParse(dob).success) problems.push("date_of_birth must be a date such as 1990-04-30");
+      if (phone.length > 40) problems.push("phone is longer than 40 characters");
+      if (problems.length) {
+        errors.push({ line, message: problems.join("; ") });
+        continue;
+      }
+      rows.push({ id: newId("cli"), practiceId: a.practiceId, name, email, state: state || null, phone: phone || null, dateOfBirth: dob || null, createdAt: now });
     }
-    if (state && !isUsStateCode(state)) problems.push("state must be a two-letter U.S. state or territory code, or empty");
-    if (dob && !DateOnly.safeParse(dob).success) problems.push("date_of_birth must be a date such as 1990-04-30");
-    if (phone.length > 40) problems.push("phone is longer than 40 characters");
-    if (problems.length) {
-      errors.push({ line, message: problems.join("; ") });
-      continue;
-    }
-    rows.push({ id: newId("cli"), practiceId: a.practiceId, name, email, state: state || null, phone: phone || null, dateOfBirth: dob || null, createdAt: now });
-  }
-  const total = table.rows.length + table.errors.filter((e) => e.line > 1).length;
-  if (errors.length) {
-    errors.sort((x, y) => x.line - y.line);
-    throw refused("import_invalid", `${errors.length} row(s) of the file are invalid; nothing was imported`, { dryRun, rows: total, created: 0, errors });
-  }
-  if (!dryRun) {
-    await r.clients.insertMany(rows);
-    await audit(r, a, now, a.practiceId, "clients.import", { type: "client", id: null }, { count: rows.length });
-  }
-  return { dryRun, rows: total, created: rows.length, errors: [] };
+    return finishImport(table, errors, rows.length, dryRun, async () => {
+      await r.clients.insertMany(rows);
+      await audit(r, a, now, a.practiceId, "clients.import", { type: "client", id: null }, { count: rows.length });
+  });
   });
 }

@@ -1,4 +1,5 @@
 import type { ImportResult } from "../../../sdk/schemas/index.js";
+import { refused } from "../errors.js";
 import { CsvSyntaxError, parseCsv, type CsvRow } from "./csv.js";
 
 export type ImportError = ImportResult["errors"][number];
@@ -49,4 +50,20 @@ const FALSE = new Set(["false", "no", "0", "n", ""]);
 export function readBool(cell: string): boolean | undefined {
   const v = cell.trim().toLowerCase();
   return TRUE.has(v) ? true : FALSE.has(v) ? false : undefined;
+}
+
+/**
+ * The end of every import: all or nothing. Any bad row refuses the whole file (422, every bad row
+ * by line); otherwise `write` runs unless this is a dry run.
+ */
+export async function finishImport(
+  table: ImportTable, errors: ImportError[], created: number, dryRun: boolean, write: () => Promise<void>,
+): Promise<ImportResult> {
+  const rows = table.rows.length + table.errors.filter((e) => e.line > 1).length;
+  if (errors.length) {
+    errors.sort((x, y) => x.line - y.line);
+    throw refused("import_invalid", `${errors.length} row(s) of the file are invalid; nothing was imported`, { dryRun, rows, created: 0, errors });
+  }
+  if (!dryRun) await write();
+  return { dryRun, rows, created, errors: [] };
 }
