@@ -107,6 +107,7 @@ export async function init(opts: InitFlags, io: Io): Promise<number> {
 export async function demo(opts: { port?: string; dataDir?: string; json?: boolean }, io: Io): Promise<number> {
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), "tele-demo-"));
   let cfg = config({ dataDir, port: opts.port ?? io.env.TELE_PORT ?? DEFAULT_PORT }, io);
+  cfg = { ...cfg, logLevel: io.env.TELE_LOG_LEVEL ?? "warn" }; // the demo talks to a person: only problems in the log
   let server: RunningServer;
   try {
     server = await listen(cfg, io);
