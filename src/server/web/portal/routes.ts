@@ -1,5 +1,116 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { PracticeRow } from "../../db/types.js";
 import type { Deps } from "../../domain/deps.js";
+import { DomainError } from "../../domain/errors.js";
+import { passwordLinkUsable, requestFreshLink, setPasswordWithLink, type PasswordLinkKind } from "../../domain/portal/accounts.js";
+import { clientDashboard } from "../../domain/portal/dashboard.js";
+import { normalEmail, recordSignIn, recordSignOut, signInClient, SIGN_IN_FAILED } from "../../domain/portal/sign-in.js";
+import { ASSETS } from "../assets.js";
+import { pageHandler, sendPage } from "../index.js";
+import { csrfFor, currentSession, endWebSession, startWebSession } from "../session.js";
+import {
+  checkedForm, clientActor, clientSession, portalLimiters, portalPath, practiceOr404, visitor, withinLimit, type PortalLimiters,
+} from "./guards.js";
+import { dashboardPage, forgotPage, linkInvalidPage, linkSentPage, passwordPage, signInPage } from "./pages.js";
+import { PORTAL_JS } from "./script.js";
 
-/** The client portal pages (R10–R12, R15). */
-export function portalPages(_app: FastifyInstance, _deps: Deps): void {}
+ASSETS.set("portal.js", { type: "text/javascript; charset=utf-8", body: PORTAL_JS });
+
+/** Ends whatever session this browser had and starts the client's own (a fresh cookie on every sign-in). */
+async function signInBrowser(deps: Deps, req: FastifyRequest, reply: FastifyReply, practice: PracticeRow, clientId: string) {
+  const previous = await currentSession(deps, req);
+  if (previous) await deps.store.tx((r) => r.webSessions.revoke(previous.session.id, deps.clock()));
+  await startWebSession(deps, reply, practice.id, "client", clientId);
+  return reply.redirect(portalPath(practice, "/dashboard"), 303);
+}
+
+/** The client portal pages (R10–R12, R15): sign-in, sign-up and reset links, fresh links, the dashboard. */
+export function portalPages(app: FastifyInstance, deps: Deps): void {
+  const limits = portalLimiters(deps);
+  const page = (fn: (req: FastifyRequest, reply: FastifyReply, p: PracticeRow) => Promise<unknown>) =>
+    pageHandler(deps, async (req, reply) => {
+      const practice = await practiceOr404(deps, req, reply);
+      return practice ? fn(req, reply, practice) : reply;
+    });
+
+  app.get("/p/:slug", page(async (req, reply, p) => {
+    if (await clientSession(deps, req, p)) return reply.redirect(portalPath(p, "/dashboard"), 303);
+    const info = "signed-out" in (req.query as object) ? "You have signed out." : undefined;
+    return sendPage(reply, deps, 200, signInPage(p, { csrf: csrfFor(deps, req, reply), info }));
+  }));
+
+  app.post("/p/:slug/sign-in", page(async (req, reply, p) => {
+    const form = checkedForm(deps, req, reply);
+    if (!form || !withinLimit(deps, req, reply, limits.signIn, "sign-in")) return reply;
+    const email = form.email ?? "";
+    const clientId = await signInClient(deps, visitor(req), p, email, form.password ?? "");
+    if (!clientId) return sendPage(reply, deps, 401, signInPage(p, { csrf: csrfFor(deps, req, reply), email, error: SIGN_IN_FAILED }));
+    return signInBrowser(deps, req, reply, p, clientId);
+  }));
+
+  for (const kind of ["invite", "reset"] as PasswordLinkKind[]) passwordLinkPages(app, deps, kind, limits, page);
+
+  const freshLink = page(async (req, reply, p) => {
+    const form = checkedForm(deps, req, reply);
+    if (!form || !withinLimit(deps, req, reply, limits.freshLink, "fresh-link")) return reply;
+    const email = form.email ?? "";
+    // Over the per-address limit the answer is the same; only the mail is not sent again.
+    if (limits.perAddress.allow(`${p.id}:${normalEmail(email)}`)) await requestFreshLink(deps, visitor(req), p, email);
+    return sendPage(reply, deps, 200, linkSentPage(p));
+  });
+  app.post("/p/:slug/new-link", freshLink);
+  app.post("/p/:slug/forgot", freshLink);
+  app.get("/p/:slug/forgot", page(async (req, reply, p) => sendPage(reply, deps, 200, forgotPage(p, csrfFor(deps, req, reply)))));
+
+  app.get("/p/:slug/dashboard", page(async (req, reply, p) => {
+    const s = await clientSession(deps, req, p);
+    const data = s && (await clientDashboard(deps, clientActor(req, s), p));
+    if (!s || !data) return reply.redirect(portalPath(p), 303);
+    return sendPage(reply, deps, 200, dashboardPage(p, data, s.session.csrfToken));
+  }));
+
+  app.post("/p/:slug/sign-out", page(async (req, reply, p) => {
+    const s = await clientSession(deps, req, p);
+    if (!s) return reply.redirect(portalPath(p), 303);
+    if (!checkedForm(deps, req, reply, s)) return reply;
+    await endWebSession(deps, req, reply);
+    await recordSignOut(deps, clientActor(req, s));
+    return reply.redirect(portalPath(p, "?signed-out"), 303);
+  }));
+}
+
+type PageWrapper = (fn: (req: FastifyRequest, reply: FastifyReply, p: PracticeRow) => Promise<unknown>) => ReturnType<typeof pageHandler>;
+
+/** GET and POST of `/p/:slug/invite/:token` (R10) or `/p/:slug/reset/:token` (R11). */
+function passwordLinkPages(app: FastifyInstance, deps: Deps, kind: PasswordLinkKind, limits: PortalLimiters, page: PageWrapper): void {
+  const url = `/p/:slug/${kind}/:token`;
+  const tokenOf = (req: FastifyRequest) => (req.params as { token: string }).token;
+  const invalid = (req: FastifyRequest, reply: FastifyReply, p: PracticeRow) =>
+    sendPage(reply, deps, 410, linkInvalidPage(p, csrfFor(deps, req, reply)));
+
+  app.get(url, page(async (req, reply, p) => {
+    const token = tokenOf(req);
+    if (!(await passwordLinkUsable(deps, p, kind, token))) return invalid(req, reply, p);
+    return sendPage(reply, deps, 200, passwordPage(p, kind, { action: portalPath(p, `/${kind}/${token}`), csrf: csrfFor(deps, req, reply) }));
+  }));
+
+  app.post(url, page(async (req, reply, p) => {
+    const form = checkedForm(deps, req, reply);
+    if (!form || !withinLimit(deps, req, reply, limits.setPassword, "set-password")) return reply;
+    const token = tokenOf(req);
+    const again = (error: string) =>
+      sendPage(reply, deps, 422, passwordPage(p, kind, { action: portalPath(p, `/${kind}/${token}`), csrf: csrfFor(deps, req, reply), error }));
+    const password = form.password ?? "";
+    if (password !== (form.confirm ?? "")) return again("The two passwords are not the same. Type them again.");
+    let clientId: string;
+    try {
+      clientId = await setPasswordWithLink(deps, visitor(req), p, kind, token, password);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === "weak_password") return again(err.message);
+      if (err instanceof DomainError && err.code === "link_invalid") return invalid(req, reply, p);
+      throw err;
+    }
+    await recordSignIn(deps, visitor(req), p.id, clientId, kind === "invite" ? "signup" : "reset");
+    return signInBrowser(deps, req, reply, p, clientId);
+  }));
+}
