@@ -103,3 +103,13 @@ export const ImportResult = z.object({
   errors: z.array(z.object({ line: z.number().int(), message: z.string() })),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
+
+/**
+ * `tele sessions open`: a browser sign-in link for the signed-in staff member that lands on the
+ * appointment's session page. It works once, within `expiresAt` (2 minutes); treat it as a password.
+ */
+export const SignInLink = z.object({
+  url: z.string(),
+  expiresAt: z.string(),
+});
+export type SignInLink = z.infer<typeof SignInLink>;

@@ -7,6 +7,7 @@ import { hashSecret, newId, newSecret } from "../shared/crypto.js";
 import { MANAGERS, READERS, requireStaff, seesAll } from "../shared/permissions.js";
 import { findStaff } from "../shared/resolve.js";
 import { staffView } from "../shared/views.js";
+import { issueStaffInvite } from "./web.js";
 
 /** Everyone on staff; a therapist who is nothing else sees only themselves. */
 export async function listStaff(deps: Deps, actor: Actor): Promise<Staff[]> {
@@ -22,19 +23,23 @@ export async function getStaff(deps: Deps, actor: Actor, ref: string): Promise<S
   return staffView(s);
 }
 
-/** Adds a staff member (owners and managers; only an owner may make another owner). */
+/** Adds a staff member (owners and managers; only an owner may make another owner) and emails them an invite. */
 export async function addStaff(deps: Deps, actor: Actor, input: unknown): Promise<Staff> {
   const a = requireStaff(actor, ...MANAGERS);
   const { name, email, roles } = CreateStaffInput.parse(input);
   if (roles.includes("owner") && !a.staff.roles.includes("owner")) throw forbidden("only an owner may add another owner");
   const now = deps.clock();
-  return deps.store.tx(async (r) => {
+  const added = await deps.store.tx(async (r) => {
     if (await r.staff.byEmail(a.practiceId, email)) throw conflict("already_exists", "a staff member with this email already exists");
     const row: StaffRow = { id: newId("stf"), practiceId: a.practiceId, name, email, roles: [...new Set(roles)], teletherapy: false, createdAt: now };
     await r.staff.insert(row);
-    await audit(r, a, now, a.practiceId, "staff.add", { type: "staff", id: row.id }, { roles: row.roles });
+    // The invite to set a browser password is part of adding: both exist, or neither (R21), in one audit row.
+    const invite = await issueStaffInvite(r, deps, now, (await r.practices.byId(a.practiceId))!, row);
+    await audit(r, a, now, a.practiceId, "staff.add", { type: "staff", id: row.id }, { roles: row.roles, invite });
     return staffView(row);
   });
+  deps.mailQueued?.();
+  return added;
 }
 
 /** R2: only an owner or manager turns Teletherapy on, and only for a therapist. Idempotent. */

@@ -1,0 +1,117 @@
+import type { Repos } from "../../db/repos.js";
+import type { LinkRow, PracticeRow, StaffRow } from "../../db/types.js";
+import { audit } from "../audit/audit.js";
+import type { Actor, Deps } from "../deps.js";
+import { DomainError, invalid } from "../errors.js";
+import { queueMail } from "../mail/outbox.js";
+import { hashPassword, hashSecret, newId, newSecret, verifyPassword } from "../shared/crypto.js";
+import { portalUrl } from "../shared/views.js";
+
+/** Staff in the browser: the emailed invite that sets a password, and signing in with it. */
+export const STAFF_INVITE_TTL_MS = 3600_000;
+export const MIN_PASSWORD = 10;
+export const MAX_PASSWORD = 200;
+
+/** Where a staff member signs in, and where an invite link points. */
+export const staffBase = (deps: Deps, slug: string) => `${portalUrl(deps.config.publicUrl, slug)}/staff`;
+
+/**
+ * Inside the caller's transaction: a fresh staff invite (earlier ones stop working) and its email,
+ * a link to set a password that works once, for one hour. The caller audits it with its change.
+ */
+export async function issueStaffInvite(
+  r: Repos, deps: Deps, now: number, practice: PracticeRow, staff: StaffRow,
+): Promise<{ linkId: string; mailId: string }> {
+  await r.links.revokeLive(practice.id, staff.id, ["staff_invite"], now);
+  const token = newSecret();
+  const linkId = newId("lnk");
+  await r.links.insert({
+    id: linkId, practiceId: practice.id, kind: "staff_invite", subjectId: staff.id, tokenHash: hashSecret(token),
+    expiresAt: now + STAFF_INVITE_TTL_MS, usedAt: null, revokedAt: null, createdAt: now,
+  });
+  const base = staffBase(deps, practice.slug);
+  const mailId = await queueMail(r, now, {
+    practiceId: practice.id, to: staff.email,
+    subject: `You have been added to ${practice.name} on tele`,
+    text: `Hello ${staff.name},\n\n${practice.name} has added you to its staff on tele.\n\n` +
+      `Set your password here (the link works once and expires in 1 hour):\n${base}/welcome/${token}\n\n` +
+      `Afterwards, sign in at ${base}/sign-in\n\nIf you did not expect this email, you can ignore it.\n`,
+  });
+  return { linkId, mailId };
+}
+
+const INVITE_INVALID = "this invite link has expired or has already been used; ask your practice's owner or manager to send a new invite";
+
+/** A token as it can appear in a link: anything else is not looked up at all. */
+export const looksLikeToken = (token: unknown): token is string => typeof token === "string" && /^[A-Za-z0-9_-]{43}$/.test(token);
+
+async function liveInvite(r: Repos, slug: string, token: string, now: number): Promise<{ link: LinkRow; practice: PracticeRow; staff: StaffRow } | undefined> {
+  if (!looksLikeToken(token)) return undefined;
+  const link = await r.links.byTokenHash(hashSecret(token));
+  if (!link || link.kind !== "staff_invite") return undefined;
+  const practice = await r.practices.byId(link.practiceId);
+  const staff = practice?.slug === slug ? await r.staff.byId(link.practiceId, link.subjectId) : undefined;
+  return staff && { link, practice: practice!, staff };
+}
+
+/** The staff member an invite link is for, while it still works (the page asks before using it). */
+export async function staffInvite(deps: Deps, slug: string, token: string): Promise<{ practice: PracticeRow; staff: StaffRow } | undefined> {
+  const now = deps.clock();
+  const found = await liveInvite(deps.store, slug, token, now);
+  if (!found || found.link.usedAt !== null || found.link.revokedAt !== null || found.link.expiresAt <= now) return undefined;
+  return { practice: found.practice, staff: found.staff };
+}
+
+/** The password rules of every staff and client password form: a clear 400 when broken. */
+export function checkNewPassword(password: unknown, confirm: unknown): string {
+  if (typeof password !== "string" || password.length < MIN_PASSWORD) throw invalid(`the password must be at least ${MIN_PASSWORD} characters`);
+  if (password.length > MAX_PASSWORD) throw invalid(`the password must be at most ${MAX_PASSWORD} characters`);
+  if (password !== confirm) throw invalid("the two passwords do not match");
+  return password;
+}
+
+/** Uses a staff invite once: sets the password and ends the staff member's other browser sessions. */
+export async function acceptStaffInvite(
+  deps: Deps, actor: Actor, input: { slug: string; token: string; password: unknown; confirm: unknown },
+): Promise<{ practice: PracticeRow; staff: StaffRow }> {
+  const password = checkNewPassword(input.password, input.confirm);
+  const passwordHash = await hashPassword(password); // slow on purpose: before the transaction
+  const now = deps.clock();
+  const outcome = await deps.store.tx(async (r) => {
+    const found = await liveInvite(r, input.slug, input.token, now);
+    if (!found || !(await r.links.consume(found.link.id, now))) return { refused: found?.link };
+    await r.staff.setPassword(found.practice.id, found.staff.id, passwordHash);
+    await r.webSessions.revokeAllFor(found.practice.id, "staff", found.staff.id, now);
+    const who: Actor = { kind: "staff", practiceId: found.practice.id, staff: found.staff, ip: actor.ip, requestId: actor.requestId };
+    await audit(r, who, now, found.practice.id, "staff.password_set", { type: "staff", id: found.staff.id }, { linkId: found.link.id });
+    return { ok: { practice: found.practice, staff: found.staff } };
+  });
+  if (outcome.ok) return outcome.ok;
+  const link = outcome.refused;
+  if (link) await deps.store.tx((r) => audit(r, actor, now, link.practiceId, "staff.invite.refused", { type: "link", id: link.id }));
+  throw new DomainError("link_invalid", 410, INVITE_INVALID);
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Email and password sign-in. Unknown email, no password yet and a wrong password look the same
+ * to the caller and take as long (a dummy hash is checked). Audited without the typed email.
+ */
+export async function staffSignIn(deps: Deps, actor: Actor, practice: PracticeRow, input: { email: unknown; password: unknown }): Promise<StaffRow | undefined> {
+  const email = typeof input.email === "string" ? input.email.trim().toLowerCase() : "";
+  const password = typeof input.password === "string" ? input.password : "";
+  const staff = email ? await deps.store.staff.byEmail(practice.id, email) : undefined;
+  const stored = staff ? await deps.store.staff.passwordHash(practice.id, staff.id) : null;
+  dummyHash ??= hashPassword(newSecret());
+  const ok = (await verifyPassword(password, stored ?? (await dummyHash))) && stored !== null && password !== "";
+  const now = deps.clock();
+  if (!ok || !staff) {
+    const reason = !staff ? "unknown_account" : stored === null ? "no_password" : "wrong_password";
+    await deps.store.tx((r) => audit(r, actor, now, practice.id, "staff.sign_in_failed", { type: "staff", id: staff?.id ?? null }, { reason }));
+    return undefined;
+  }
+  const who: Actor = { kind: "staff", practiceId: practice.id, staff, ip: actor.ip, requestId: actor.requestId };
+  await deps.store.tx((r) => audit(r, who, now, practice.id, "staff.sign_in", { type: "staff", id: staff.id }, { via: "password" }));
+  return staff;
+}
