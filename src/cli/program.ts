@@ -11,6 +11,7 @@ import { defineAppointmentCommands } from "./commands/appointments/index.js";
 import { defineClientCommands } from "./commands/clients/index.js";
 import { defineMailCommands } from "./commands/mail/index.js";
 import { defineServerCommands } from "./commands/server/index.js";
+import { defineSessionCommands } from "./commands/sessions/index.js";
 import { defineStaffCommands } from "./commands/staff/index.js";
 
 export type { Act, RunState, VerbModule } from "./define.js";
@@ -72,6 +73,7 @@ export function buildProgram(io: Io, state: RunState, version: string): Command 
   defineStaffCommands(program, act);
   defineClientCommands(program, act);
   defineAppointmentCommands(program, act);
+  defineSessionCommands(program, act);
   defineMailCommands(program, act);
   defineHelpCommand(program, io);
   return program;

@@ -3,6 +3,7 @@ import {
   Appointment,
   AppointmentList,
   ConversionResult,
+  SignInLink,
   type AppointmentQuery,
   type ConvertInput,
   type CreateAppointmentInput,
@@ -36,6 +37,15 @@ export class AppointmentsResource {
   update(id: string, input: { telehealth: boolean }, options?: RequestOptions): Promise<Appointment> {
     const path = `${API}/appointments/${segment("appointment", id)}`;
     return this.http.send({ method: "PATCH", path, json: { telehealth: input.telehealth } }, Appointment, options);
+  }
+
+  /**
+   * A single-use browser sign-in link for the signed-in staff member that opens the appointment's
+   * session page (valid 2 minutes). Only its therapist, an owner or a manager may mint one (403 otherwise).
+   */
+  signInLink(id: string, options?: RequestOptions): Promise<SignInLink> {
+    const path = `${API}/appointments/${segment("appointment", id)}/sign-in-link`;
+    return this.http.send({ method: "POST", path }, SignInLink, options);
   }
 
   /** Bulk conversion by ids, therapist, client and date range (R8); atomic and idempotent. */

@@ -1,10 +1,12 @@
 import {
-  Appointment, AppointmentList, AppointmentQuery, ConversionResult, ConvertInput, CreateAppointmentInput, ImportResult, UpdateAppointmentInput,
+  Appointment, AppointmentList, AppointmentQuery, ConversionResult, ConvertInput, CreateAppointmentInput, ImportResult, SignInLink,
+  UpdateAppointmentInput,
 } from "../../../sdk/schemas/index.js";
 import { convertAppointments } from "../../domain/appointments/convert.js";
 import { createAppointment, getAppointment, listAppointments, setTelehealth } from "../../domain/appointments/service.js";
 import type { Deps } from "../../domain/deps.js";
 import { importAppointments } from "../../domain/import/appointments.js";
+import { mintSignInLink } from "../../domain/sessions/sign-in-link.js";
 import type { RouteTable } from "../route.js";
 import { IMPORT_BODY_LIMIT, ImportQuery } from "./clients.js";
 
@@ -23,4 +25,7 @@ export function appointmentRoutes(t: RouteTable, deps: Deps): void {
     handler: ({ actor, params }) => getAppointment(deps, actor, params.id!) });
   t.add({ method: "PATCH", url: "/appointments/:id", tag, summary: "Convert one appointment to telehealth or back (R7)", body: UpdateAppointmentInput,
     reply: Appointment, handler: ({ actor, params, body }) => setTelehealth(deps, actor, params.id!, body) });
+  t.add({ method: "POST", url: "/appointments/:id/sign-in-link", tag,
+    summary: "A single-use browser sign-in link (2 minutes) to the appointment's session page: its therapist, an owner or a manager",
+    reply: SignInLink, status: 201, handler: ({ actor, params }) => mintSignInLink(deps, actor, params.id!) });
 }
