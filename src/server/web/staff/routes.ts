@@ -1,5 +1,17 @@
 import type { FastifyInstance } from "fastify";
 import type { Deps } from "../../domain/deps.js";
+import { PresenceMap } from "../../domain/sessions/presence.js";
+import { ASSETS } from "../assets.js";
+import { dashboardPages } from "./dashboard.js";
+import { STAFF_JS } from "./script.js";
+import { sessionPages } from "./session-page.js";
+import { signInPages } from "./sign-in.js";
 
 /** Staff sign-in, the provider dashboard and the appointment and session pages (R14). */
-export function staffPages(_app: FastifyInstance, _deps: Deps): void {}
+export function staffPages(app: FastifyInstance, deps: Deps): void {
+  ASSETS.set("staff.js", { type: "text/javascript; charset=utf-8", body: STAFF_JS });
+  signInPages(app, deps);
+  dashboardPages(app, deps);
+  // One presence map per server: who has the session page open (interim, see presence.ts).
+  sessionPages(app, deps, new PresenceMap());
+}
