@@ -25,6 +25,9 @@ button.link { background: none; border: none; color: var(--accent); padding: 0; 
 .notice.error { border-color: var(--err); color: var(--err); }
 .notice.ok { border-color: var(--ok); color: var(--ok); }
 .alert { border: 2px solid var(--accent); background: #eef5ff; border-radius: var(--radius); padding: 1rem; margin: 0 0 1rem; }
+.alert h2 { margin-top: 0; }
+.alert-entry + .alert-entry { border-top: 1px solid #c3d7f5; margin-top: 1rem; }
+.offer p { margin: 0 0 .5rem; }
 .appointments { list-style: none; padding: 0; margin: 0; }
 .appointment { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: 1rem; margin: 0 0 .75rem; display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; justify-content: space-between; }
 .appointment .when { font-weight: 600; }

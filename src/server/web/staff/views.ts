@@ -67,7 +67,7 @@ export function sessionAlert(practice: PracticeRow, items: StaffAppointment[], n
 <section class="alert" id="session-alert" aria-labelledby="session-alert-title"${anyOpen ? "" : html` hidden`} data-alert>
   <h2 id="session-alert-title">Telehealth session ready to begin</h2>
   ${due.map((i) => html`<div class="alert-entry" ${windowAttrs(i, now)} data-only-open${phaseAt(i, now) === "open" ? "" : html` hidden`}>
-    <p id="alert-${i.appointment.id}"><strong>${i.clientName}</strong>, ${timeRange(i, tz, now)}${withTherapist ? `, with ${i.therapistName}` : ""}. The client can join now.</p>
+    <p id="alert-${i.appointment.id}"><strong>${i.clientName}</strong>, ${timeRange(i, tz, now)}${withTherapist ? `, with ${i.therapistName}` : ""}. ${i.appointment.clientReady ? "The client can join now." : "The client has no active portal account yet, so cannot join."}</p>
     <a class="button" href="${sessionPath(practice.slug, i.appointment.id)}" aria-describedby="alert-${i.appointment.id}">Begin session</a>
   </div>`)}
 </section>
