@@ -6,7 +6,7 @@ import { DomainError } from "../../src/server/domain/errors.js";
 import { mintSignInLink, useSignInLink } from "../../src/server/domain/sessions/sign-in-link.js";
 import { verifyPassword } from "../../src/server/domain/shared/crypto.js";
 import { addStaff } from "../../src/server/domain/staff/service.js";
-import { acceptStaffInvite, staffInvite, staffSignIn } from "../../src/server/domain/staff/web.js";
+import { acceptStaffInvite, sendStaffInvite, staffInvite, staffSignIn } from "../../src/server/domain/staff/web.js";
 import { auditRows, book, count, lastMailTo, makeWorld, refusal, rows, type World } from "../helpers/server.js";
 import { idOf, T0 } from "../helpers/world.js";
 
@@ -105,6 +105,35 @@ describe("staff invite: `tele staff add` emails a link to set a password", () =>
       await refusal(accept(w, slug!, token!), "link_invalid", 410);
     }
     expect(passwordOf(w, staff.id)).toBeNull();
+  });
+});
+
+describe("tele staff invite: a fresh invite", () => {
+  it("an owner or manager re-sends it (the earlier link stops working); the owner from tele init can get one too", async () => {
+    const w = await makeWorld();
+    const first = await addNina(w);
+    w.advance(1000);
+    const woken = w.queued.length;
+    const res = await sendStaffInvite(w.deps, w.p.manager, "Nina@Maple.test");
+    expect(res).toMatchObject({ staffId: first.staff.id, expiresAt: new Date(T0 + 1000 + 60 * MINUTE).toISOString() });
+    expect(w.queued.length).toBe(woken + 1);
+    const second = welcomeLink(lastMailTo(w.store, "nina@maple.test")!.text_body);
+    expect(second.token).not.toBe(first.link.token);
+    await refusal(accept(w, "maple-therapy", first.link.token), "link_invalid", 410);
+    expect((await accept(w, "maple-therapy", second.token)).staff.id).toBe(first.staff.id);
+    expect(auditRows(w.store, "staff.invite")).toMatchObject([{ actor_id: idOf(w.p.manager), record_id: first.staff.id }]);
+    await sendStaffInvite(w.deps, w.p.owner, idOf(w.p.owner));
+    const owner = welcomeLink(lastMailTo(w.store, "owner@maple.test")!.text_body);
+    expect((await accept(w, "maple-therapy", owner.token)).staff.id).toBe(idOf(w.p.owner));
+  });
+
+  it("therapists and billers may not send one (403), and nothing is queued", async () => {
+    const w = await makeWorld();
+    const mail = count(w.store, "mail");
+    await refusal(sendStaffInvite(w.deps, w.p.tina, idOf(w.p.tina)), "permission_denied", 403);
+    await refusal(sendStaffInvite(w.deps, w.p.biller, idOf(w.p.tina)), "permission_denied", 403);
+    await refusal(sendStaffInvite(w.deps, w.p.owner, "nobody@maple.test"), "not_found", 404);
+    expect(count(w.store, "mail")).toBe(mail);
   });
 });
 

@@ -2,6 +2,7 @@ import type { HttpClient, RequestOptions } from "../http.js";
 import {
   ApiToken,
   Staff,
+  StaffInviteResult,
   StaffList,
   TeletherapyChange,
   type CreateStaffInput,
@@ -43,6 +44,12 @@ export class StaffResource {
     const path = `${API}/staff/${segment("staff", ref)}/teletherapy/disable`;
     const json = { upcoming: input.upcoming ?? "refuse" };
     return this.http.send({ method: "POST", path, json }, TeletherapyChange, options);
+  }
+
+  /** Emails a fresh invite to set a browser password (owner or manager only); earlier invite links stop working. */
+  invite(ref: string, options?: RequestOptions): Promise<StaffInviteResult> {
+    const path = `${API}/staff/${segment("staff", ref)}/invite`;
+    return this.http.send({ method: "POST", path }, StaffInviteResult, options);
   }
 
   /** Mints an API token for a staff member (owner or manager only); the token is shown once. */

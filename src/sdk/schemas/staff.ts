@@ -45,3 +45,11 @@ export const ApiToken = z.object({
   createdAt: z.string(),
 });
 export type ApiToken = z.infer<typeof ApiToken>;
+
+/** A staff invite sent by email: a link to set a browser password, single use, valid 1 hour. */
+export const StaffInviteResult = z.object({
+  staffId: z.string(),
+  mailId: z.string(),
+  expiresAt: z.string(),
+});
+export type StaffInviteResult = z.infer<typeof StaffInviteResult>;

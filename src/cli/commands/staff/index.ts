@@ -25,6 +25,13 @@ export function defineStaffCommands(program: Command, act: Act): void {
     .action(act(() => import("./show.js")));
 
   staff
+    .command("invite")
+    .description("email a fresh invite to set a browser password (owner or manager); earlier links stop working")
+    .argument("[staff]", "staff id or email")
+    .usage("<staff> [options]")
+    .action(act(() => import("./invite.js")));
+
+  staff
     .command("token")
     .description("mint an API token for a staff member (owner or manager); it is shown once")
     .argument("[staff]", "staff id or email")

@@ -1,3 +1,4 @@
+import type { StaffInviteResult } from "../../../sdk/schemas/index.js";
 import type { Repos } from "../../db/repos.js";
 import type { LinkRow, PracticeRow, StaffRow } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
@@ -5,6 +6,8 @@ import type { Actor, Deps } from "../deps.js";
 import { DomainError, invalid } from "../errors.js";
 import { queueMail } from "../mail/outbox.js";
 import { hashPassword, hashSecret, newId, newSecret, verifyPassword } from "../shared/crypto.js";
+import { MANAGERS, requireStaff } from "../shared/permissions.js";
+import { findStaff } from "../shared/resolve.js";
 import { portalUrl } from "../shared/views.js";
 
 /** Staff in the browser: the emailed invite that sets a password, and signing in with it. */
@@ -38,6 +41,23 @@ export async function issueStaffInvite(
       `Afterwards, sign in at ${base}/sign-in\n\nIf you did not expect this email, you can ignore it.\n`,
   });
   return { linkId, mailId };
+}
+
+/**
+ * `tele staff invite STAFF`: a fresh invite (owners and managers), so anyone whose link expired, or
+ * an owner made by `tele init`, can set a browser password. Earlier invite links stop working.
+ */
+export async function sendStaffInvite(deps: Deps, actor: Actor, ref: string): Promise<StaffInviteResult> {
+  const a = requireStaff(actor, ...MANAGERS);
+  const now = deps.clock();
+  const result = await deps.store.tx(async (r) => {
+    const staff = await findStaff(r, a.practiceId, ref);
+    const invite = await issueStaffInvite(r, deps, now, (await r.practices.byId(a.practiceId))!, staff);
+    await audit(r, a, now, a.practiceId, "staff.invite", { type: "staff", id: staff.id }, invite);
+    return { staffId: staff.id, mailId: invite.mailId, expiresAt: new Date(now + STAFF_INVITE_TTL_MS).toISOString() };
+  });
+  deps.mailQueued?.();
+  return result;
 }
 
 const INVITE_INVALID = "this invite link has expired or has already been used; ask your practice's owner or manager to send a new invite";

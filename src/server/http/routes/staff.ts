@@ -1,8 +1,11 @@
-import { ApiToken, CreateStaffInput, DisableTeletherapyInput, Staff, StaffList, TeletherapyChange, WhoAmI } from "../../../sdk/schemas/index.js";
+import {
+  ApiToken, CreateStaffInput, DisableTeletherapyInput, Staff, StaffInviteResult, StaffList, TeletherapyChange, WhoAmI,
+} from "../../../sdk/schemas/index.js";
 import type { Deps } from "../../domain/deps.js";
 import { getPractice } from "../../domain/practice/service.js";
 import { addStaff, createApiToken, disableTeletherapy, enableTeletherapy, getStaff, listStaff } from "../../domain/staff/service.js";
 import { staffView } from "../../domain/shared/views.js";
+import { sendStaffInvite } from "../../domain/staff/web.js";
 import type { RouteTable } from "../route.js";
 
 export function staffRoutes(t: RouteTable, deps: Deps): void {
@@ -20,4 +23,6 @@ export function staffRoutes(t: RouteTable, deps: Deps): void {
     reply: TeletherapyChange, handler: ({ actor, params, body }) => disableTeletherapy(deps, actor, params.ref!, body) });
   t.add({ method: "POST", url: "/staff/:ref/tokens", tag, summary: "Mint an API token (shown once)", reply: ApiToken, status: 201,
     handler: ({ actor, params }) => createApiToken(deps, actor, params.ref!) });
+  t.add({ method: "POST", url: "/staff/:ref/invite", tag, summary: "Email a fresh staff invite to set a browser password (1 hour, single use)",
+    reply: StaffInviteResult, status: 201, handler: ({ actor, params }) => sendStaffInvite(deps, actor, params.ref!) });
 }
