@@ -12,6 +12,8 @@ export interface ServerConfig {
   databaseUrl?: string;
   zoomSdkKey?: string;
   zoomSdkSecret?: string;
+  /** The Secret Token of the Zoom app's event subscription: signs each webhook delivery. */
+  zoomWebhookSecret?: string;
   logLevel: string;
   mailRetryBaseMs: number;
 }
@@ -45,6 +47,7 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     databaseUrl: env.TELE_DATABASE_URL || undefined,
     zoomSdkKey: env.ZOOM_SDK_KEY || undefined,
     zoomSdkSecret: env.ZOOM_SDK_SECRET || undefined,
+    zoomWebhookSecret: env.ZOOM_WEBHOOK_SECRET || undefined,
     logLevel: env.TELE_LOG_LEVEL || "info",
     mailRetryBaseMs: Number(env.TELE_MAIL_RETRY_MS) || 5_000,
   };
