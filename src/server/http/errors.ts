@@ -5,7 +5,7 @@ import { DomainError } from "../domain/errors.js";
 const TITLES: Record<number, string> = {
   400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
   413: "Content Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content", 429: "Too Many Requests",
-  500: "Internal Server Error",
+  500: "Internal Server Error", 503: "Service Unavailable",
 };
 
 /** Sends an RFC 9457 problem document with a stable `code`. */
