@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
 import { formatInZone } from "../../src/sdk/schemas/time.js";
 import { hashSecret, newId, newSecret } from "../../src/server/domain/shared/crypto.js";
-import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
+import { launchBrowser, screenshotDir, type TestBrowser } from "../helpers/browser.js";
 import { ROOT, startSmtp, startWorld, tele, type E2eWorld } from "../helpers/e2e.js";
 
 type Smtp = Awaited<ReturnType<typeof startSmtp>>;
 const MIN = 60_000;
 const TZ = "America/New_York";
-const SHOTS = join(ROOT, "docs", "screenshots");
+const SHOTS = screenshotDir(ROOT);
 
 /** The headers every portal page must carry (CSP, nosniff, referrer, framing). */
 function expectPageHeaders(res: Response | null) {

@@ -10,11 +10,11 @@ import { join } from "node:path";
 import type { BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
-import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
+import { launchBrowser, screenshotDir, type TestBrowser } from "../helpers/browser.js";
 import { ROOT, startSmtp, startWorld, tele, type E2eWorld } from "../helpers/e2e.js";
 
 const MIN = 60_000;
-const SHOTS = join(ROOT, "docs", "screenshots");
+const SHOTS = screenshotDir(ROOT);
 
 function expectPageHeaders(res: Response | null) {
   const h = res!.headers();

@@ -2,6 +2,9 @@
  * Real headless Chromium (Debian's /usr/bin/chromium) through playwright-core, launched with the
  * flags this closed network needs and a fresh profile directory per browser.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext } from "playwright-core";
 
 export const CHROMIUM = process.env.TELE_CHROMIUM ?? "/usr/bin/chromium";
@@ -28,4 +31,13 @@ export async function launchBrowser(opts: { media?: boolean } = {}): Promise<Tes
       browser.newContext(o.phone ? { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : { viewport: { width: 1280, height: 800 } }),
     close: () => browser.close(),
   };
+}
+
+/**
+ * Where tests write screenshots: `docs/screenshots` when TELE_SCREENSHOTS=1 (to refresh the
+ * committed ones), otherwise a temporary folder, so an ordinary run leaves the tree clean.
+ */
+export function screenshotDir(root: string): string {
+  if (process.env.TELE_SCREENSHOTS === "1") return join(root, "docs", "screenshots");
+  return mkdtempSync(join(tmpdir(), "tele-shots-"));
 }
