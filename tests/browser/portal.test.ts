@@ -216,6 +216,12 @@ describe("client portal in Chromium", () => {
     await page.waitForURL(`${base}/p/${w.slug}/dashboard`);
     const ids = await page.locator("li.appointment").evaluateAll((els) => els.map((e) => e.getAttribute("data-appointment")));
     expect(ids).toEqual([apt.erins]);
+    // Erin opening Dana's session page by its address: refused, and nothing of Dana's is shown.
+    const own = await page.goto(`${base}/p/${w.slug}/appointments/${apt.erins}/session`);
+    expect(own!.status()).toBe(200);
+    const other = await page.goto(`${base}/p/${w.slug}/appointments/${apt.open}/session`);
+    expect(other!.status()).toBe(403);
+    expect(await page.textContent("body")).not.toContain("Dana");
   });
 
   it("a form without its CSRF token gets a 403 page and signs nobody in; an unknown practice is a 404 page", async () => {
