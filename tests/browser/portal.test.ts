@@ -6,12 +6,12 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Page, Response } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
 import { formatInZone } from "../../src/sdk/schemas/time.js";
 import { hashSecret, newId, newSecret } from "../../src/server/domain/shared/crypto.js";
-import { launchBrowser, screenshotDir, type TestBrowser } from "../helpers/browser.js";
+import { expectPageHeaders, launchBrowser, screenshotDir, type TestBrowser } from "../helpers/browser.js";
 import { ROOT, startSmtp, startWorld, tele, type E2eWorld } from "../helpers/e2e.js";
 
 type Smtp = Awaited<ReturnType<typeof startSmtp>>;
@@ -19,14 +19,6 @@ const MIN = 60_000;
 const TZ = "America/New_York";
 const SHOTS = screenshotDir(ROOT);
 
-/** The headers every portal page must carry (CSP, nosniff, referrer, framing). */
-function expectPageHeaders(res: Response | null) {
-  const h = res!.headers();
-  expect(h["content-security-policy"]).toMatch(/default-src 'self'.*script-src 'self'.*frame-ancestors 'none'/);
-  expect(h["x-content-type-options"]).toBe("nosniff");
-  expect(h["referrer-policy"]).toBe("no-referrer");
-  expect(h["x-frame-options"]).toBe("DENY");
-}
 
 describe("client portal in Chromium", () => {
   let smtp: Smtp;

@@ -7,23 +7,15 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { BrowserContext, Page, Response } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
-import { launchBrowser, screenshotDir, type TestBrowser } from "../helpers/browser.js";
+import { expectPageHeaders, launchBrowser, screenshotDir, type TestBrowser } from "../helpers/browser.js";
 import { ROOT, startSmtp, startWorld, tele, type E2eWorld } from "../helpers/e2e.js";
 
 const MIN = 60_000;
 const SHOTS = screenshotDir(ROOT);
 
-function expectPageHeaders(res: Response | null) {
-  const h = res!.headers();
-  expect(h["content-security-policy"]).toMatch(/default-src 'self'.*script-src 'self'.*frame-ancestors 'none'/);
-  expect(h["x-content-type-options"]).toBe("nosniff");
-  expect(h["referrer-policy"]).toBe("no-referrer");
-  expect(h["x-frame-options"]).toBe("DENY");
-  expect(h["cache-control"]).toBe("no-store");
-}
 
 describe("staff side in Chromium", () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;

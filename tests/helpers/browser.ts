@@ -5,7 +5,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Response } from "playwright-core";
+import { expect } from "vitest";
 
 export const CHROMIUM = process.env.TELE_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -40,4 +41,14 @@ export async function launchBrowser(opts: { media?: boolean } = {}): Promise<Tes
 export function screenshotDir(root: string): string {
   if (process.env.TELE_SCREENSHOTS === "1") return join(root, "docs", "screenshots");
   return mkdtempSync(join(tmpdir(), "tele-shots-"));
+}
+
+/** The headers every page must carry: a strict CSP, nosniff, no referrer, no framing, no caching. */
+export function expectPageHeaders(res: Response | null): void {
+  const h = res!.headers();
+  expect(h["content-security-policy"]).toMatch(/default-src 'self'.*script-src 'self'.*frame-ancestors 'none'/);
+  expect(h["x-content-type-options"]).toBe("nosniff");
+  expect(h["referrer-policy"]).toBe("no-referrer");
+  expect(h["x-frame-options"]).toBe("DENY");
+  expect(h["cache-control"]).toBe("no-store");
 }
