@@ -129,6 +129,8 @@ export async function demo(opts: { port?: string; dataDir?: string; json?: boole
       `tele demo: ${seeded.practice.name} is running at ${server.url}`,
       `  data: ${dataDir} (mail is written as .eml files under mail/)`,
       `  signed in as the owner, ${seeded.owner.email}, in profile "demo"${hasDefault ? "" : ' (also saved as "default")'}`,
+      `  client portal: ${seeded.portalUrl}   staff sign-in: ${seeded.portalUrl}/staff/sign-in`,
+      `  (staff set their browser password from the invite emails, written to ${join(dataDir, "mail")})`,
       "",
       "Try, in another terminal:",
       `  npx tele whoami${p}`,
