@@ -16,6 +16,8 @@ export interface ServerConfig {
   zoomWebhookSecret?: string;
   logLevel: string;
   mailRetryBaseMs: number;
+  /** How often idle sessions past their deadline are completed (R18); TELE_SESSION_SWEEP_MS, default 30 s. */
+  sessionSweepMs: number;
 }
 
 export interface ServerFlags {
@@ -50,5 +52,6 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     zoomWebhookSecret: env.ZOOM_WEBHOOK_SECRET || undefined,
     logLevel: env.TELE_LOG_LEVEL || "info",
     mailRetryBaseMs: Number(env.TELE_MAIL_RETRY_MS) || 5_000,
+    sessionSweepMs: Number(env.TELE_SESSION_SWEEP_MS) || 30_000,
   };
 }

@@ -7,6 +7,9 @@ import type { Deps } from "./domain/deps.js";
 import { fileTransport, smtpTransport } from "./domain/mail/transports.js";
 import { MailWorker } from "./domain/mail/worker.js";
 import { buildApp, logSerializers } from "./http/app.js";
+import { SessionHub } from "./domain/sessions/hub.js";
+import { registerZoomWebhook } from "./video/webhook.js";
+import { zoomVideoProvider } from "./video/zoom.js";
 
 export interface RunningServer {
   url: string;
@@ -14,6 +17,8 @@ export interface RunningServer {
   store: Store;
   deps: Deps;
   mail: MailWorker;
+  /** Live session presence and auto-complete (R17, R18). */
+  sessions: SessionHub;
   /** Stops taking requests, lets in-flight ones finish, stops the mail worker, closes the database. */
   close(): Promise<void>;
 }
@@ -34,6 +39,14 @@ export async function startServer(config: ServerConfig, opts: { version?: string
     clock: Date.now,
     config: { publicUrl: config.publicUrl || `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`, setupToken: config.setupToken },
   };
+  // The video session's name is kept on the session record, so a Zoom webhook finds its appointment.
+  const nameSecret = config.zoomSdkSecret ?? config.zoomWebhookSecret;
+  const video = zoomVideoProvider(config);
+  const sessions = (deps.sessions = new SessionHub(deps, {
+    sessionName: nameSecret ? (appointmentId) => video.sessionName(appointmentId, nameSecret) : undefined,
+  }));
+  // Nobody is connected to a process that has just started: mark everyone absent, complete nothing.
+  await sessions.recover();
   const app = buildApp(deps, {
     version: opts.version,
     logger: opts.logger === false ? false : { level: config.logLevel, serializers: logSerializers },
@@ -46,6 +59,9 @@ export async function startServer(config: ServerConfig, opts: { version?: string
     log: (msg, fields) => app.log.warn(fields, msg),
   });
   deps.mailQueued = () => mail.nudge();
+  if (config.zoomWebhookSecret) {
+    registerZoomWebhook(app, deps, { secret: config.zoomWebhookSecret, onEvent: (event) => sessions.videoEvent(event) });
+  }
   // While stopping, ask keep-alive clients to hang up after their reply, so close() need not wait them out.
   let stopping = false;
   app.addHook("onSend", async (_req, reply, payload) => {
@@ -64,11 +80,13 @@ export async function startServer(config: ServerConfig, opts: { version?: string
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
   if (!config.publicUrl) deps.config.publicUrl = url;
   mail.start();
+  sessions.start(config.sessionSweepMs);
   let closing: Promise<void> | undefined;
   return {
-    url, app, store, deps, mail,
+    url, app, store, deps, mail, sessions,
     close: () => (closing ??= (async () => {
       stopping = true;
+      sessions.stop();
       await app.close();
       await mail.stop();
       await store.close();

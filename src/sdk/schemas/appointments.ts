@@ -5,6 +5,21 @@ export const APPOINTMENT_STATUSES = ["scheduled", "completed", "cancelled", "no_
 export const AppointmentStatus = z.enum(APPOINTMENT_STATUSES);
 export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
 
+export const SESSION_STATES = ["not_open", "open", "waiting", "live", "completed"] as const;
+
+/**
+ * A telehealth appointment's session (R13, R18): its state, and once someone joined, when it actually
+ * started (both present) and ended, and how long each side was present.
+ */
+export const AppointmentSession = z.object({
+  state: z.enum(SESSION_STATES),
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  providerPresentMs: z.number().int().nonnegative().optional(),
+  clientPresentMs: z.number().int().nonnegative().optional(),
+});
+export type AppointmentSession = z.infer<typeof AppointmentSession>;
+
 export const Appointment = z.object({
   id: z.string(),
   therapistId: z.string(),
@@ -16,6 +31,8 @@ export const Appointment = z.object({
   /** R6: the client has an email address and an active portal account, so they can join. */
   clientReady: z.boolean(),
   createdAt: z.string(),
+  /** Telehealth appointments only. */
+  session: AppointmentSession.optional(),
 });
 export type Appointment = z.infer<typeof Appointment>;
 export const AppointmentList = z.array(Appointment);

@@ -148,4 +148,27 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX web_sessions_subject ON web_sessions (practice_id, subject_type, subject_id);
   `,
+  /* 3: telehealth sessions (R16, R18): lifecycle state, presence totals, and links tied to an appointment */ `
+  ALTER TABLE links ADD COLUMN appointment_id TEXT;
+  CREATE INDEX links_appointment ON links (practice_id, appointment_id) WHERE appointment_id IS NOT NULL;
+
+  -- One row per telehealth appointment once someone has joined; not_open/open are derived from the join window.
+  CREATE TABLE telehealth_sessions (
+    appointment_id TEXT PRIMARY KEY REFERENCES appointments(id),
+    practice_id TEXT NOT NULL REFERENCES practices(id),
+    state TEXT NOT NULL CHECK (state IN ('waiting', 'live', 'completed')),
+    session_name TEXT,
+    started_at INTEGER,
+    ended_at INTEGER,
+    provider_present_ms INTEGER NOT NULL DEFAULT 0,
+    client_present_ms INTEGER NOT NULL DEFAULT 0,
+    provider_connected_at INTEGER,   -- set while the provider is connected
+    client_connected_at INTEGER,
+    provider_joined_at INTEGER,      -- the provider's first arrival (the R16 email went then)
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX telehealth_sessions_name ON telehealth_sessions (session_name) WHERE session_name IS NOT NULL;
+  CREATE INDEX telehealth_sessions_open ON telehealth_sessions (state) WHERE state != 'completed';
+  `,
 ];

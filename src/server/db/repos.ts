@@ -1,6 +1,6 @@
 import type {
   AppointmentFilter, AppointmentRow, AuditRow, ClientRow, ConversionCandidate, LinkKind, LinkRow,
-  MailRow, NewAppointment, NewAudit, PracticeRow, StaffRow, WebSessionRow,
+  MailRow, NewAppointment, NewAudit, PracticeRow, SessionRow, StaffRow, WebSessionRow,
 } from "./types.js";
 import type { Role } from "../../sdk/schemas/index.js";
 
@@ -50,6 +50,19 @@ export interface AppointmentRepo {
   missing(practiceId: string, ids: string[]): Promise<string[]>;
   setTelehealth(practiceId: string, ids: string[], telehealth: boolean, now: number): Promise<void>;
   upcomingTelehealth(practiceId: string, therapistId: string, now: number): Promise<string[]>;
+  setStatus(practiceId: string, id: string, status: AppointmentRow["status"], now: number): Promise<void>;
+}
+
+export interface SessionRepo {
+  byAppointment(practiceId: string, appointmentId: string): Promise<SessionRow | undefined>;
+  bySessionName(sessionName: string): Promise<SessionRow | undefined>;
+  forAppointments(practiceId: string, appointmentIds: string[]): Promise<SessionRow[]>;
+  /** Inserts or replaces the whole row. */
+  save(row: SessionRow): Promise<void>;
+  /** Not completed, and past the scheduled end plus the practice's auto-complete minutes. */
+  overdue(now: number): Promise<SessionRow[]>;
+  /** Not completed, with someone marked connected. */
+  connected(): Promise<SessionRow[]>;
 }
 
 export interface LinkRepo {
@@ -57,6 +70,8 @@ export interface LinkRepo {
   byTokenHash(tokenHash: string): Promise<LinkRow | undefined>;
   /** Revokes every live link of `kind` for the subject; returns how many. */
   revokeLive(practiceId: string, subjectId: string, kinds: LinkKind[], now: number): Promise<number>;
+  /** Revokes every live link that leads to the appointment (sign-in and join links); returns how many. */
+  revokeForAppointment(practiceId: string, appointmentId: string, now: number): Promise<number>;
   /** Marks a link used only if it is still usable; false when someone else got there first. */
   consume(id: string, now: number): Promise<boolean>;
 }
@@ -106,6 +121,7 @@ export interface Repos {
   audit: AuditRepo;
   idempotency: IdempotencyRepo;
   webSessions: WebSessionRepo;
+  sessions: SessionRepo;
 }
 
 /** Repositories plus transactions: `tx` runs `fn` atomically; a throw rolls everything back (R21). */

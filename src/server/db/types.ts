@@ -49,7 +49,7 @@ export interface AppointmentRow {
   createdAt: number;
 }
 
-export type LinkKind = "portal_invite" | "password_reset" | "staff_invite" | "staff_sign_in";
+export type LinkKind = "portal_invite" | "password_reset" | "staff_invite" | "staff_sign_in" | "join";
 
 export interface WebSessionRow {
   id: string;
@@ -70,6 +70,25 @@ export interface LinkRow {
   usedAt: number | null;
   revokedAt: number | null;
   createdAt: number;
+  /** The appointment a sign-in or join link leads to: completing its session revokes the link (R18). */
+  appointmentId?: string | null;
+}
+
+/** A telehealth session's stored lifecycle (R16, R18); `*ConnectedAt` is set while that side is present. */
+export interface SessionRow {
+  appointmentId: string;
+  practiceId: string;
+  state: "waiting" | "live" | "completed";
+  sessionName: string | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  providerPresentMs: number;
+  clientPresentMs: number;
+  providerConnectedAt: number | null;
+  clientConnectedAt: number | null;
+  providerJoinedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface MailRow {

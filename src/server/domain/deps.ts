@@ -1,5 +1,6 @@
 import type { StaffRow } from "../db/types.js";
 import type { Store } from "../db/repos.js";
+import type { SessionHub } from "./sessions/hub.js";
 
 /** What every service needs, passed in: storage, a clock tests can fix, and settings. */
 export interface Deps {
@@ -13,6 +14,8 @@ export interface Deps {
   };
   /** Wakes the mail worker after a transaction that queued mail commits. */
   mailQueued?: () => void;
+  /** Live session presence (one per server); buildApp creates it when the caller did not. */
+  sessions?: SessionHub;
 }
 
 /** Who is asking, and from where (R20). The server decides this from credentials, never the caller. */

@@ -90,6 +90,9 @@ export function appointmentRepo(s: StatementCache): AppointmentRepo {
       const value = telehealth ? 1 : 0;
       for (const id of ids) st.run(value, now, practiceId, id);
     },
+    async setStatus(practiceId, id, status, now) {
+      s.get(`UPDATE appointments SET status = ?, updated_at = ? WHERE practice_id = ? AND id = ?`).run(status, now, practiceId, id);
+    },
     async upcomingTelehealth(practiceId, therapistId, now) {
       return s.get(`SELECT id FROM appointments WHERE practice_id = ? AND therapist_id = ? AND telehealth = 1
         AND status = 'scheduled' AND start_at > ? ORDER BY start_at`).pluck().all(practiceId, therapistId, now) as string[];

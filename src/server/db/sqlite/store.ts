@@ -6,6 +6,7 @@ import { clientRepo } from "./clients.js";
 import { linkRepo } from "./links.js";
 import { mailRepo } from "./mail.js";
 import { practiceRepo } from "./practices.js";
+import { sessionRepo } from "./sessions.js";
 import { staffRepo } from "./staff.js";
 import { StatementCache } from "./statements.js";
 import { tokenRepo } from "./tokens.js";
@@ -24,7 +25,7 @@ export class SqliteStore implements Store {
     this.repos = {
       practices: practiceRepo(s), staff: staffRepo(s), clients: clientRepo(s), appointments: appointmentRepo(s),
       links: linkRepo(s), tokens: tokenRepo(s), mail: mailRepo(s), audit: auditRepo(s), idempotency: idempotencyRepo(s),
-      webSessions: webSessionRepo(s),
+      webSessions: webSessionRepo(s), sessions: sessionRepo(s),
     };
   }
 
@@ -38,6 +39,7 @@ export class SqliteStore implements Store {
   get audit() { return this.repos.audit; }
   get idempotency() { return this.repos.idempotency; }
   get webSessions() { return this.repos.webSessions; }
+  get sessions() { return this.repos.sessions; }
 
   tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {

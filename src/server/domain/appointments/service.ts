@@ -11,6 +11,7 @@ import { isManager, READERS, requireStaff, seesAll } from "../shared/permissions
 import { findClient, findStaff } from "../shared/resolve.js";
 import { readRangeEnd, readTime } from "../shared/time.js";
 import { appointmentView } from "../shared/views.js";
+import { sessionSummaries } from "../sessions/state.js";
 
 /** R4, R5: why `therapist` cannot see `client` by telehealth, or null when they can. */
 export function telehealthRefusal(therapist: Pick<StaffRow, "id" | "teletherapy">, client: Pick<ClientRow, "id" | "state">) {
@@ -54,7 +55,8 @@ export async function listAppointments(deps: Deps, actor: Actor, query: unknown)
   if (q.limit) f.limit = q.limit;
   const rows = await deps.store.appointments.list(f);
   await deps.store.tx((r) => audit(r, a, now, a.practiceId, "appointment.list", { type: "appointment", id: null }, { count: rows.length }));
-  return rows.map(appointmentView);
+  const sessions = await sessionSummaries(deps.store, a.practiceId, rows, now);
+  return rows.map((row) => appointmentView(row, sessions.get(row.id)));
 }
 
 async function findVisible(r: Repos, a: StaffActor, id: string): Promise<AppointmentRow> {
@@ -67,8 +69,9 @@ async function findVisible(r: Repos, a: StaffActor, id: string): Promise<Appoint
 export async function getAppointment(deps: Deps, actor: Actor, id: string): Promise<Appointment> {
   const a = requireStaff(actor, ...READERS);
   const row = await findVisible(deps.store, a, id);
-  await deps.store.tx((r) => audit(r, a, deps.clock(), a.practiceId, "appointment.read", { type: "appointment", id }));
-  return appointmentView(row);
+  const now = deps.clock();
+  await deps.store.tx((r) => audit(r, a, now, a.practiceId, "appointment.read", { type: "appointment", id }));
+  return appointmentView(row, (await sessionSummaries(deps.store, a.practiceId, [row], now)).get(row.id));
 }
 
 /** Schedules one appointment; telehealth needs R4 and R5. Therapists schedule only their own. */

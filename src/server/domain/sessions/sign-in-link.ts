@@ -34,7 +34,7 @@ export async function mintSignInLink(deps: Deps, actor: Actor, appointmentId: st
     const expiresAt = now + SIGN_IN_LINK_TTL_MS;
     await r.links.insert({
       id: linkId, practiceId: a.practiceId, kind: "staff_sign_in", subjectId: a.staff.id,
-      tokenHash: linkHash(token, appointmentId), expiresAt, usedAt: null, revokedAt: null, createdAt: now,
+      tokenHash: linkHash(token, appointmentId), expiresAt, usedAt: null, revokedAt: null, createdAt: now, appointmentId,
     });
     await audit(r, a, now, a.practiceId, "session.sign_in_link", { type: "appointment", id: appointmentId }, { linkId });
     const origin = deps.config.publicUrl.replace(/\/+$/, "");

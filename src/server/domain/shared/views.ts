@@ -29,11 +29,14 @@ export function clientView(c: ClientRow): Client {
   };
 }
 
-export function appointmentView(a: AppointmentRow): Appointment {
-  return {
+/** An appointment; `session` is given for telehealth ones (sessions/state.ts sessionSummary). */
+export function appointmentView(a: AppointmentRow, session?: Appointment["session"]): Appointment {
+  const v: Appointment = {
     id: a.id, therapistId: a.therapistId, clientId: a.clientId, start: iso(a.startAt), end: iso(a.endAt),
     telehealth: a.telehealth, status: a.status, clientReady: a.clientReady, createdAt: iso(a.createdAt),
   };
+  if (session) v.session = session;
+  return v;
 }
 
 export function mailView(m: MailRow): Mail {

@@ -10,14 +10,14 @@ import { portalPath } from "./guards.js";
 const csrfInput = (csrf: string) => html`<input type="hidden" name="_csrf" value="${csrf}">`;
 
 /** The practice's direct portal address (R12): sign in, with the way to a forgotten password. */
-export function signInPage(p: PracticeRow, o: { csrf: string; email?: string; error?: string; info?: string }): string {
+export function signInPage(p: PracticeRow, o: { csrf: string; email?: string; error?: string; info?: string; next?: string }): string {
   return page({
     title: "Sign in", practiceName: p.name,
     body: html`<h1>Sign in to your client portal</h1>
 <p>Join your telehealth sessions with ${p.name} and see your upcoming appointments.</p>
 ${o.error ? notice("error", o.error) : ""}${o.info ? notice("ok", o.info) : ""}
 <form method="post" action="${portalPath(p, "/sign-in")}" class="card">
-  ${csrfInput(o.csrf)}
+  ${csrfInput(o.csrf)}${o.next ? html`<input type="hidden" name="next" value="${o.next}">` : ""}
   ${field({ name: "email", label: "Email address", type: "email", autocomplete: "username", required: true, value: o.email })}
   ${field({ name: "password", label: "Password", type: "password", autocomplete: "current-password", required: true })}
   <button type="submit">Sign in</button>

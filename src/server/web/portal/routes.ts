@@ -16,12 +16,22 @@ import { PORTAL_JS } from "./script.js";
 
 ASSETS.set("portal.js", { type: "text/javascript; charset=utf-8", body: PORTAL_JS });
 
+/**
+ * Where to go after signing in, when the page asked: a join link (`/j/…`, R16) or a page of this
+ * practice. Anything else (other sites, `//host`, backslashes) is ignored: no open redirect.
+ */
+export function safeNext(p: PracticeRow, next: unknown): string | undefined {
+  if (typeof next !== "string" || next.length > 300) return undefined;
+  if (/^\/j\/[A-Za-z0-9_-]{43}$/.test(next)) return next;
+  return next.startsWith(`/p/${p.slug}/`) && /^[A-Za-z0-9_/-]+$/.test(next) && !next.includes("//") ? next : undefined;
+}
+
 /** Ends whatever session this browser had and starts the client's own (a fresh cookie on every sign-in). */
-async function signInBrowser(deps: Deps, req: FastifyRequest, reply: FastifyReply, practice: PracticeRow, clientId: string) {
+async function signInBrowser(deps: Deps, req: FastifyRequest, reply: FastifyReply, practice: PracticeRow, clientId: string, next?: string) {
   const previous = await currentSession(deps, req);
   if (previous) await deps.store.tx((r) => r.webSessions.revoke(previous.session.id, deps.clock()));
   await startWebSession(deps, reply, practice.id, "client", clientId);
-  return reply.redirect(portalPath(practice, "/dashboard"), 303);
+  return reply.redirect(next ?? portalPath(practice, "/dashboard"), 303);
 }
 
 /** The client portal pages (R10–R12, R15): sign-in, sign-up and reset links, fresh links, the dashboard. */
@@ -34,18 +44,21 @@ export function portalPages(app: FastifyInstance, deps: Deps): void {
     });
 
   app.get("/p/:slug", page(async (req, reply, p) => {
-    if (await clientSession(deps, req, p)) return reply.redirect(portalPath(p, "/dashboard"), 303);
-    const info = "signed-out" in (req.query as object) ? "You have signed out." : undefined;
-    return sendPage(reply, deps, 200, signInPage(p, { csrf: csrfFor(deps, req, reply), info }));
+    const next = safeNext(p, (req.query as { next?: unknown }).next);
+    if (await clientSession(deps, req, p)) return reply.redirect(next ?? portalPath(p, "/dashboard"), 303);
+    const info = "signed-out" in (req.query as object) ? "You have signed out."
+      : next ? "Sign in to join your session." : undefined;
+    return sendPage(reply, deps, 200, signInPage(p, { csrf: csrfFor(deps, req, reply), info, next }));
   }));
 
   app.post("/p/:slug/sign-in", page(async (req, reply, p) => {
     const form = checkedForm(deps, req, reply);
     if (!form || !withinLimit(deps, req, reply, limits.signIn, "sign-in")) return reply;
     const email = form.email ?? "";
+    const next = safeNext(p, form.next);
     const clientId = await signInClient(deps, visitor(req), p, email, form.password ?? "");
-    if (!clientId) return sendPage(reply, deps, 401, signInPage(p, { csrf: csrfFor(deps, req, reply), email, error: SIGN_IN_FAILED }));
-    return signInBrowser(deps, req, reply, p, clientId);
+    if (!clientId) return sendPage(reply, deps, 401, signInPage(p, { csrf: csrfFor(deps, req, reply), email, error: SIGN_IN_FAILED, next }));
+    return signInBrowser(deps, req, reply, p, clientId, next);
   }));
 
   for (const kind of ["invite", "reset"] as PasswordLinkKind[]) passwordLinkPages(app, deps, kind, limits, page);

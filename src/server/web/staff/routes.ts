@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Deps } from "../../domain/deps.js";
-import { PresenceMap } from "../../domain/sessions/presence.js";
+import { SessionHub } from "../../domain/sessions/hub.js";
 import { ASSETS } from "../assets.js";
 import { dashboardPages } from "./dashboard.js";
 import { STAFF_JS } from "./script.js";
@@ -12,6 +12,6 @@ export function staffPages(app: FastifyInstance, deps: Deps): void {
   ASSETS.set("staff.js", { type: "text/javascript; charset=utf-8", body: STAFF_JS });
   signInPages(app, deps);
   dashboardPages(app, deps);
-  // One presence map per server: who has the session page open (interim, see presence.ts).
-  sessionPages(app, deps, new PresenceMap());
+  // One hub per server: who has a session page's event stream open (buildApp sets it up).
+  sessionPages(app, deps, (deps.sessions ??= new SessionHub(deps)));
 }

@@ -4,7 +4,7 @@ import { sessionPath } from "../../domain/appointments/window.js";
 import type { Deps } from "../../domain/deps.js";
 import { DomainError } from "../../domain/errors.js";
 import { openSessionPage, type SessionPageView } from "../../domain/sessions/page.js";
-import type { PresenceMap } from "../../domain/sessions/presence.js";
+import type { SessionHub } from "../../domain/sessions/hub.js";
 import { useSignInLink } from "../../domain/sessions/sign-in-link.js";
 import { html, notice, page, type SafeHtml } from "../html.js";
 import { errorPage, pageHandler, sendPage } from "../index.js";
@@ -16,6 +16,7 @@ function windowNotice(v: SessionPageView): SafeHtml {
   const tz = v.practice.timeZone;
   const a = v.appointment;
   if (!a.telehealth) return notice("info", "This appointment is in person: there is no video session for it.");
+  if (v.state === "completed") return notice("info", "This session has ended.");
   if (a.status !== "scheduled") return notice("info", `This appointment is ${a.status.replace("_", "-")}.`);
   if (v.window.open) return notice("ok", "The session window is open.");
   if (v.now < v.window.opensAt) {
@@ -41,12 +42,12 @@ ${windowNotice(v)}
 <ul class="present" aria-label="Who is here">
   ${v.present.map((p) => html`<li>${p.name} (${p.role})${p.kind === v.viewer.kind && p.id === v.viewer.id ? " — you" : ""}</li>`)}
 </ul>
-<p class="hint">For now this shows who opened this page in the last 30 seconds; reload to refresh it. The waiting room and video will appear here.</p>
+<p class="hint">This shows who has this session open now. The waiting room and video will appear here.</p>
 <p><a href="${back}">Back to ${v.viewer.kind === "staff" ? "appointments" : "your dashboard"}</a></p>`;
 }
 
 /** The session page (placeholder until the session issue) and the CLI's single-use sign-in link. */
-export function sessionPages(app: FastifyInstance, deps: Deps, presence: PresenceMap): void {
+export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub): void {
   const errorHandler = pageErrors(deps);
 
   app.get("/p/:slug/appointments/:id/session", { errorHandler }, pageHandler(deps, async (req, reply) => {
@@ -55,7 +56,7 @@ export function sessionPages(app: FastifyInstance, deps: Deps, presence: Presenc
     const actor = s && s.practice.id === practice.id ? await actorOf(deps, req, s) : undefined;
     // Staff arrive signed in (through /s/…); anyone else signs in on the client portal first.
     if (!actor) return redirect(reply, deps, `/p/${practice.slug}`);
-    const view = await openSessionPage(deps, actor, presence, (req.params as { id: string }).id);
+    const view = await openSessionPage(deps, actor, hub, (req.params as { id: string }).id);
     const staff = actor.kind === "staff" ? await staffSession(deps, req, practice) : undefined;
     return sendPage(reply, deps, 200, page({
       title: "Telehealth session", practiceName: practice.name, body: sessionBody(view),

@@ -1,0 +1,207 @@
+import type { SessionRow } from "../../db/types.js";
+import type { VideoEvent } from "../../video/zoom-events.js";
+import { audit } from "../audit/audit.js";
+import type { Actor, Deps } from "../deps.js";
+import { forbidden } from "../errors.js";
+import type { Present, SessionAccess, SessionRole } from "./access.js";
+import { arrive, complete, leave, markAllAbsent, type CompletionReason } from "./lifecycle.js";
+import { sessionState, stateEvent, type StateEvent } from "./state.js";
+
+/** One open event stream of a session page. */
+export interface Connection {
+  readonly appointmentId: string;
+  readonly practiceId: string;
+  readonly role: SessionRole;
+  readonly who: Present;
+  /** Sends a state event down the stream. */
+  send(ev: StateEvent): void;
+  /** Ends the stream (after completion, or when the server stops). */
+  end(): void;
+}
+
+export interface HubOptions {
+  /** The video provider's session name for an appointment, when video is configured (kept on the record for webhooks). */
+  sessionName?: (appointmentId: string) => string;
+  /** How long after the last presence change (or a restart) pages get to reconnect before an idle session may auto-complete. */
+  reconnectGraceMs?: number;
+}
+
+const key = (c: Pick<Connection, "who">) => `${c.who.kind}:${c.who.id}`;
+
+/**
+ * Live presence (R17, R18) in one server process: the open event streams per appointment, the
+ * stored transitions they cause, and pushes to every stream of the appointment. A side is present
+ * while at least one of its streams is open, so two tabs count once. Work on one appointment runs in
+ * order (a chain per appointment), so a quick close after an open can never be applied first.
+ */
+export class SessionHub {
+  private readonly streams = new Map<string, Set<Connection>>();
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: Deps, private readonly opts: HubOptions = {}) {}
+
+  /** Who is connected to an appointment's session now, one entry per person, first arrival first. */
+  present(appointmentId: string): Present[] {
+    const seen = new Map<string, Present>();
+    for (const c of this.streams.get(appointmentId) ?? []) if (!seen.has(key(c))) seen.set(key(c), c.who);
+    return [...seen.values()];
+  }
+
+  /** Whether each side has a stream open. */
+  sides(appointmentId: string): { provider: boolean; client: boolean } {
+    const out = { provider: false, client: false };
+    for (const c of this.streams.get(appointmentId) ?? []) out[c.role] = true;
+    return out;
+  }
+
+  /**
+   * Opens a stream: the side becomes present (its first stream only), then every stream of the
+   * appointment gets the new state. When the session cannot be joined the stream gets the state and is ended.
+   */
+  connect(actor: Actor, access: SessionAccess, conn: Connection): Promise<void> {
+    const id = access.appointment.id;
+    if (this.stopped) return Promise.resolve(conn.end());
+    const set = this.streams.get(id) ?? new Set<Connection>();
+    const first = ![...set].some((c) => c.role === conn.role);
+    set.add(conn);
+    this.streams.set(id, set);
+    return this.serial(id, async () => {
+      if (!set.has(conn)) return; // closed before its turn came
+      const name = this.opts.sessionName?.(id) ?? null;
+      const arrival = first || !(await this.stored(conn)) ? await arrive(this.deps, actor, conn.practiceId, id, conn.role, name) : undefined;
+      if (arrival && !arrival.joined) {
+        this.drop(conn);
+        conn.send(stateEvent(sessionState(arrival.appointment, arrival.practice, arrival.rec, this.deps.clock()), arrival.rec, this.sides(id)));
+        conn.end();
+        return;
+      }
+      await this.broadcast(id);
+    });
+  }
+
+  /** A stream closed: when it was that side's last, the side is absent and the others hear of it. */
+  disconnect(actor: Actor, conn: Connection): Promise<void> {
+    const id = conn.appointmentId;
+    if (!this.drop(conn) || this.stopped) return Promise.resolve();
+    if (this.sides(id)[conn.role]) return Promise.resolve();
+    return this.serial(id, async () => {
+      if (this.sides(id)[conn.role]) return; // came back in the meantime
+      await leave(this.deps, actor, conn.practiceId, id, conn.role);
+      await this.broadcast(id);
+    });
+  }
+
+  /** The provider's "End session" (R18): completes it for both, tells every stream, then closes them. */
+  end(actor: Actor, access: SessionAccess): Promise<SessionRow> {
+    if (access.role !== "provider") return Promise.reject(forbidden("only the provider can end the session"));
+    return this.finish(actor, access.practice.id, access.appointment.id, "ended_by_provider");
+  }
+
+  /** Auto-complete (R18): sessions past their deadline with nobody connected. Returns the appointments completed. */
+  async sweep(): Promise<string[]> {
+    const now = this.deps.clock();
+    const done: string[] = [];
+    for (const rec of await this.deps.store.sessions.overdue(now)) {
+      if (this.streams.get(rec.appointmentId)?.size) continue;
+      // Just marked absent (a restart, a dropped network): give the pages time to reconnect first.
+      if (now - rec.updatedAt < (this.opts.reconnectGraceMs ?? 60_000)) continue;
+      const system: Actor = { kind: "system", practiceId: rec.practiceId, ip: null, requestId: null };
+      try {
+        await this.finish(system, rec.practiceId, rec.appointmentId, "auto_complete");
+        done.push(rec.appointmentId);
+      } catch {
+        // An appointment cancelled meanwhile has no session to complete; the others still get theirs.
+      }
+    }
+    return done;
+  }
+
+  /**
+   * A video provider's webhook (after its signature check): `ended` completes the session, the
+   * others are audited only (presence comes from our own streams). Unknown sessions and anything
+   * after completion are ignored, so duplicates and late deliveries are harmless.
+   */
+  async videoEvent(ev: VideoEvent): Promise<void> {
+    const rec = await this.deps.store.sessions.bySessionName(ev.sessionName);
+    if (!rec || rec.state === "completed") return;
+    const system: Actor = { kind: "system", practiceId: rec.practiceId, ip: null, requestId: null };
+    if (ev.kind === "ended") {
+      await this.finish(system, rec.practiceId, rec.appointmentId, "video_ended");
+      return;
+    }
+    await this.deps.store.tx((r) => audit(r, system, this.deps.clock(), rec.practiceId, `session.video.${ev.kind}`,
+      { type: "appointment", id: rec.appointmentId }, { at: new Date(ev.at).toISOString(), userKey: ev.userKey ?? null }));
+  }
+
+  /** At startup: everyone absent, nothing completed (lifecycle.markAllAbsent). */
+  recover(): Promise<number> {
+    return markAllAbsent(this.deps);
+  }
+
+  /** Runs `sweep` every `intervalMs` until `stop`. */
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => void this.sweep().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the sweep and ends every stream without marking anyone absent: the next start does that. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const set of this.streams.values()) for (const c of set) c.end();
+    this.streams.clear();
+  }
+
+  private finish(actor: Actor, practiceId: string, appointmentId: string, reason: CompletionReason): Promise<SessionRow> {
+    return this.serial(appointmentId, async () => {
+      const { rec } = await complete(this.deps, actor, practiceId, appointmentId, reason);
+      const conns = [...(this.streams.get(appointmentId) ?? [])];
+      const ev = stateEvent("completed", rec, { provider: false, client: false });
+      this.streams.delete(appointmentId);
+      for (const c of conns) c.send(ev);
+      for (const c of conns) c.end();
+      return rec;
+    });
+  }
+
+  /** Is the connection's side already stored as present? (A second tab after a restart must still mark it.) */
+  private async stored(conn: Connection): Promise<boolean> {
+    const rec = await this.deps.store.sessions.byAppointment(conn.practiceId, conn.appointmentId);
+    return Boolean(rec && (conn.role === "provider" ? rec.providerConnectedAt : rec.clientConnectedAt) !== null);
+  }
+
+  private async broadcast(appointmentId: string): Promise<void> {
+    const set = this.streams.get(appointmentId);
+    if (!set?.size) return;
+    const first = set.values().next().value!;
+    const [a, p, rec] = await Promise.all([
+      this.deps.store.appointments.byId(first.practiceId, appointmentId),
+      this.deps.store.practices.byId(first.practiceId),
+      this.deps.store.sessions.byAppointment(first.practiceId, appointmentId),
+    ]);
+    if (!a || !p) return;
+    const ev = stateEvent(sessionState(a, p, rec, this.deps.clock()), rec, this.sides(appointmentId));
+    for (const c of set) c.send(ev);
+  }
+
+  private drop(conn: Connection): boolean {
+    const set = this.streams.get(conn.appointmentId);
+    if (!set?.delete(conn)) return false;
+    if (set.size === 0) this.streams.delete(conn.appointmentId);
+    return true;
+  }
+
+  /** Runs `fn` after everything already queued for the appointment; a failure does not stop the queue. */
+  private serial<T>(appointmentId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.chains.get(appointmentId) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    this.chains.set(appointmentId, settled);
+    void settled.then(() => {
+      if (this.chains.get(appointmentId) === settled) this.chains.delete(appointmentId);
+    });
+    return next;
+  }
+}

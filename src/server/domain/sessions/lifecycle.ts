@@ -1,0 +1,133 @@
+import type { Repos } from "../../db/repos.js";
+import type { AppointmentRow, PracticeRow, SessionRow } from "../../db/types.js";
+import { joinWindow } from "../appointments/window.js";
+import { audit } from "../audit/audit.js";
+import type { Actor, Deps } from "../deps.js";
+import { conflict } from "../errors.js";
+import type { SessionRole } from "./access.js";
+import { issueJoinLink, joinLinkExpiry } from "./join-link.js";
+import { closePresence, newSessionRow } from "./state.js";
+
+/**
+ * The stored half of a session's lifecycle (R16, R18): each function is one transaction that moves
+ * the record and writes its audit row. Who is connected right now is the hub's business (hub.ts).
+ */
+
+export interface Arrival {
+  /** False when the session cannot be joined now: completed, cancelled, in person, or outside its window. */
+  joined: boolean;
+  rec: SessionRow | undefined;
+  appointment: AppointmentRow;
+  practice: PracticeRow;
+}
+
+/**
+ * May someone be present now? From the join window's opening; a session nobody joined yet stops
+ * being joinable at the auto-complete deadline, one under way can be rejoined until it completes.
+ */
+export function joinable(a: AppointmentRow, p: PracticeRow, rec: SessionRow | undefined, now: number): boolean {
+  if (!a.telehealth || a.status !== "scheduled" || rec?.state === "completed") return false;
+  return now >= joinWindow(a, p, now).opensAt && (rec !== undefined || now < joinLinkExpiry(a, p));
+}
+
+/** The first connection of one side: present, waiting or live, and on the provider's first arrival the R16 email. */
+export async function arrive(
+  deps: Deps, actor: Actor, practiceId: string, appointmentId: string, role: SessionRole, sessionName: string | null,
+): Promise<Arrival> {
+  const now = deps.clock();
+  const result = await deps.store.tx(async (r) => {
+    const { appointment, practice, rec: found } = await load(r, practiceId, appointmentId);
+    if (!joinable(appointment, practice, found, now)) return { joined: false, rec: found, appointment, practice, mailed: false };
+    const rec = found ?? newSessionRow(appointment, sessionName, now);
+    if (role === "provider") rec.providerConnectedAt ??= now;
+    else rec.clientConnectedAt ??= now;
+    let mailed = false;
+    if (role === "provider" && rec.providerJoinedAt === null) {
+      rec.providerJoinedAt = now;
+      await issueJoinLink(r, deps, actor, now, practice, appointment);
+      mailed = true;
+    }
+    const both = rec.providerConnectedAt !== null && rec.clientConnectedAt !== null;
+    rec.state = both ? "live" : "waiting";
+    if (both) rec.startedAt ??= now;
+    rec.updatedAt = now;
+    await r.sessions.save(rec);
+    await audit(r, actor, now, practiceId, "session.join", { type: "appointment", id: appointmentId }, { role, state: rec.state });
+    return { joined: true, rec, appointment, practice, mailed };
+  });
+  if (result.mailed) deps.mailQueued?.();
+  return result;
+}
+
+/** The last connection of one side closed: absent, its time added up; live goes back to waiting. */
+export async function leave(deps: Deps, actor: Actor, practiceId: string, appointmentId: string, role: SessionRole): Promise<SessionRow | undefined> {
+  const now = deps.clock();
+  return deps.store.tx(async (r) => {
+    const rec = await r.sessions.byAppointment(practiceId, appointmentId);
+    if (!rec || rec.state === "completed") return rec;
+    closePresence(rec, now, role);
+    rec.state = "waiting";
+    rec.updatedAt = now;
+    await r.sessions.save(rec);
+    await audit(r, actor, now, practiceId, "session.leave", { type: "appointment", id: appointmentId }, { role });
+    return rec;
+  });
+}
+
+export type CompletionReason = "ended_by_provider" | "auto_complete" | "video_ended";
+
+/**
+ * Completes a session (R18): presence totals closed, the appointment completed, every live link
+ * to it revoked. Idempotent: a completed session stays as it is and `completed` is false.
+ */
+export async function complete(
+  deps: Deps, actor: Actor, practiceId: string, appointmentId: string, reason: CompletionReason,
+): Promise<{ completed: boolean; rec: SessionRow }> {
+  const now = deps.clock();
+  return deps.store.tx(async (r) => {
+    const { appointment, rec: found } = await load(r, practiceId, appointmentId);
+    if (found?.state === "completed") return { completed: false, rec: found };
+    if (!appointment.telehealth || appointment.status !== "scheduled") {
+      throw conflict("session_not_active", `appointment ${appointmentId} is ${appointment.telehealth ? appointment.status : "in person"}; there is no session to end`);
+    }
+    const rec = found ?? newSessionRow(appointment, null, now);
+    closePresence(rec, now, "both");
+    rec.state = "completed";
+    rec.endedAt = now;
+    rec.updatedAt = now;
+    await r.sessions.save(rec);
+    await r.appointments.setStatus(practiceId, appointmentId, "completed", now);
+    const revokedLinks = await r.links.revokeForAppointment(practiceId, appointmentId, now);
+    await audit(r, actor, now, practiceId, "session.complete", { type: "appointment", id: appointmentId }, {
+      reason, startedAt: rec.startedAt, providerPresentMs: rec.providerPresentMs, clientPresentMs: rec.clientPresentMs, revokedLinks,
+    });
+    return { completed: true, rec };
+  });
+}
+
+/**
+ * At startup: nobody can be connected to a process that just started, so everyone marked present
+ * is marked absent (their time counted up to now). Nothing is completed: pages reconnect by themselves.
+ */
+export async function markAllAbsent(deps: Deps): Promise<number> {
+  const now = deps.clock();
+  return deps.store.tx(async (r) => {
+    const recs = await r.sessions.connected();
+    for (const rec of recs) {
+      closePresence(rec, now, "both");
+      rec.state = "waiting";
+      rec.updatedAt = now;
+      await r.sessions.save(rec);
+      await audit(r, { kind: "system", practiceId: rec.practiceId, ip: null, requestId: null }, now, rec.practiceId,
+        "session.presence_reset", { type: "appointment", id: rec.appointmentId }, { reason: "server_start" });
+    }
+    return recs.length;
+  });
+}
+
+async function load(r: Repos, practiceId: string, appointmentId: string) {
+  const appointment = await r.appointments.byId(practiceId, appointmentId);
+  const practice = await r.practices.byId(practiceId);
+  if (!appointment || !practice) throw conflict("session_not_active", `appointment ${appointmentId} no longer exists`);
+  return { appointment, practice, rec: await r.sessions.byAppointment(practiceId, appointmentId) };
+}

@@ -1,0 +1,102 @@
+import { timingSafeEqual } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { sessionPath } from "../../domain/appointments/window.js";
+import type { Actor, Deps } from "../../domain/deps.js";
+import { DomainError } from "../../domain/errors.js";
+import { sessionAccess, type SessionAccess } from "../../domain/sessions/access.js";
+import { SessionHub, type Connection } from "../../domain/sessions/hub.js";
+import type { StateEvent } from "../../domain/sessions/state.js";
+import { sendProblem } from "../../http/errors.js";
+import { formOf } from "../index.js";
+import { actorOf, currentSession, type SignedIn } from "../session.js";
+import { practiceOf, redirect } from "../staff/common.js";
+
+/** A comment line every so often: proxies keep the stream open, and a dead connection shows up as a failed write. */
+export const PING_MS = 10_000;
+
+type Signed = { signedIn: SignedIn; actor: Actor; access: SessionAccess };
+
+/** The signed-in participant of this appointment's session (same rule as the session page), or a problem reply. */
+async function participant(deps: Deps, req: FastifyRequest, reply: FastifyReply): Promise<Signed | undefined> {
+  try {
+    const practice = await practiceOf(deps, req);
+    const signedIn = await currentSession(deps, req);
+    const actor = signedIn && signedIn.practice.id === practice.id ? await actorOf(deps, req, signedIn) : undefined;
+    if (!signedIn || !actor) {
+      sendProblem(reply, req, 401, "unauthenticated", "sign in to this practice first");
+      return undefined;
+    }
+    return { signedIn, actor, access: await sessionAccess(deps, actor, (req.params as { id: string }).id) };
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    sendProblem(reply, req, err.status, err.code, err.message);
+    return undefined;
+  }
+}
+
+/** Opens the Server-Sent Events stream and ties it to the hub; closing the connection is leaving. */
+function openStream(hub: SessionHub, req: FastifyRequest, reply: FastifyReply, p: Signed): void {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    "x-accel-buffering": "no",
+    "x-request-id": req.id,
+  });
+  // A client whose stream ended (session completed, server stopping) waits a while before retrying.
+  res.write("retry: 3000\n\n");
+  const write = (chunk: string) => {
+    if (res.destroyed || res.writableEnded) return;
+    res.write(chunk, (err) => err && res.destroy());
+  };
+  const conn: Connection = {
+    appointmentId: p.access.appointment.id, practiceId: p.access.practice.id, role: p.access.role, who: p.access.who,
+    send: (ev: StateEvent) => write(`event: state\ndata: ${JSON.stringify(ev)}\n\n`),
+    end: () => res.end(),
+  };
+  const ping = setInterval(() => write(": ping\n\n"), PING_MS);
+  res.on("close", () => {
+    clearInterval(ping);
+    hub.disconnect(p.actor, conn).catch((err: Error) => req.log.warn({ err: err.message }, "session leave failed"));
+  });
+  hub.connect(p.actor, p.access, conn).catch((err: Error) => {
+    req.log.error({ err: err.message }, "session join failed");
+    res.end();
+  });
+}
+
+const sameToken = (given: string, expected: string) =>
+  given.length === expected.length && given.length > 0 && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+
+/** The session page's live channel (presence, R17) and the provider's "End session" (R18). */
+export function sessionEventRoutes(app: FastifyInstance, deps: Deps): void {
+  const hub = (deps.sessions ??= new SessionHub(deps));
+  // Streams never finish by themselves: end them first, or closing the server would wait on them.
+  app.addHook("preClose", async () => hub.stop());
+
+  app.get("/p/:slug/appointments/:id/session/events", async (req, reply) => {
+    const p = await participant(deps, req, reply);
+    if (!p) return reply;
+    openStream(hub, req, reply, p);
+    return reply;
+  });
+
+  app.post("/p/:slug/appointments/:id/session/end", async (req, reply) => {
+    const p = await participant(deps, req, reply);
+    if (!p) return reply;
+    const header = req.headers["x-csrf-token"];
+    const given = typeof header === "string" ? header : formOf(req)._csrf ?? "";
+    if (!sameToken(given, p.signedIn.session.csrfToken)) return sendProblem(reply, req, 403, "csrf_invalid", "the form is out of date; reload the page and try again");
+    if (p.access.role !== "provider") return sendProblem(reply, req, 403, "permission_denied", "only the provider can end the session");
+    try {
+      const rec = await hub.end(p.actor, p.access);
+      if (typeof header === "string") return reply.code(200).send({ state: rec.state, endedAt: rec.endedAt === null ? null : new Date(rec.endedAt).toISOString() });
+      return redirect(reply, deps, sessionPath(p.access.practice.slug, p.access.appointment.id));
+    } catch (err) {
+      if (err instanceof DomainError) return sendProblem(reply, req, err.status, err.code, err.message);
+      throw err;
+    }
+  });
+}
