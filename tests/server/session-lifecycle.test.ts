@@ -12,7 +12,7 @@ import { mintSignInLink, useSignInLink } from "../../src/server/domain/sessions/
 import type { StateEvent } from "../../src/server/domain/sessions/state.js";
 import { getAppointment, listAppointments } from "../../src/server/domain/appointments/service.js";
 import { auditRows, book, makeWorld, refusal, rows, type World } from "../helpers/server.js";
-import { T0 } from "../helpers/world.js";
+import { makePractice, T0 } from "../helpers/world.js";
 
 const MIN = 60_000;
 const END = Date.parse("2026-12-01T15:00:00Z"); // 10:00 EST
@@ -126,10 +126,13 @@ describe("session lifecycle (R16, R18)", () => {
     await refusal(useJoinLink(t.w.deps, anon, t.w.p.tina, token), "link_invalid", 403);
     const bruno: Actor = { kind: "client", practiceId: t.w.p.practiceId, clientId: t.w.p.bruno.id, ip: null, requestId: null };
     await refusal(useJoinLink(t.w.deps, anon, bruno, token), "link_invalid", 403);
+    const oak = await makePractice(t.w.deps, "Oak Therapy");
+    const foreign: Actor = { kind: "client", practiceId: oak.practiceId, clientId: oak.alice.id, ip: null, requestId: null };
+    await refusal(useJoinLink(t.w.deps, anon, foreign, token), "link_invalid", 403);
     expect(await useJoinLink(t.w.deps, anon, t.alice, token)).toEqual({ kind: "joined", sessionPath: `/p/maple-therapy/appointments/${t.appt.id}/session` });
     await refusal(useJoinLink(t.w.deps, anon, t.alice, token), "link_invalid", 410);
     expect(auditRows(t.w.store, "session.join_link.use")).toHaveLength(1);
-    expect(auditRows(t.w.store, "session.join_link.refused").map((r) => JSON.parse(r.details!).reason)).toEqual(["wrong_person", "wrong_person", "used_or_expired"]);
+    expect(auditRows(t.w.store, "session.join_link.refused").map((r) => JSON.parse(r.details!).reason)).toEqual(["wrong_person", "wrong_person", "wrong_person", "used_or_expired"]);
   });
 
   it("completion revokes every link to the session: join links and staff sign-in links", async () => {

@@ -24,6 +24,8 @@ export interface HubOptions {
   sessionName?: (appointmentId: string) => string;
   /** How long after the last presence change (or a restart) pages get to reconnect before an idle session may auto-complete. */
   reconnectGraceMs?: number;
+  /** How often each stream gets a `: ping` comment (default 10 s): a failed write shows a dead connection. */
+  pingMs?: number;
 }
 
 const key = (c: Pick<Connection, "who">) => `${c.who.kind}:${c.who.id}`;
@@ -41,6 +43,10 @@ export class SessionHub {
   private stopped = false;
 
   constructor(private readonly deps: Deps, private readonly opts: HubOptions = {}) {}
+
+  get pingMs(): number {
+    return this.opts.pingMs ?? 10_000;
+  }
 
   /** Who is connected to an appointment's session now, one entry per person, first arrival first. */
   present(appointmentId: string): Present[] {

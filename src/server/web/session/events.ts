@@ -11,9 +11,6 @@ import { formOf } from "../index.js";
 import { actorOf, currentSession, type SignedIn } from "../session.js";
 import { practiceOf, redirect } from "../staff/common.js";
 
-/** A comment line every so often: proxies keep the stream open, and a dead connection shows up as a failed write. */
-export const PING_MS = 10_000;
-
 type Signed = { signedIn: SignedIn; actor: Actor; access: SessionAccess };
 
 /** The signed-in participant of this appointment's session (same rule as the session page), or a problem reply. */
@@ -44,6 +41,8 @@ function openStream(hub: SessionHub, req: FastifyRequest, reply: FastifyReply, p
     "x-content-type-options": "nosniff",
     "x-accel-buffering": "no",
     "x-request-id": req.id,
+    // A stream has its connection to itself; when it ends, so does the connection (no idle keep-alive to wait out on close).
+    connection: "close",
   });
   // A client whose stream ended (session completed, server stopping) waits a while before retrying.
   res.write("retry: 3000\n\n");
@@ -56,7 +55,8 @@ function openStream(hub: SessionHub, req: FastifyRequest, reply: FastifyReply, p
     send: (ev: StateEvent) => write(`event: state\ndata: ${JSON.stringify(ev)}\n\n`),
     end: () => res.end(),
   };
-  const ping = setInterval(() => write(": ping\n\n"), PING_MS);
+  // A comment line every so often: proxies keep the stream open, and a dead connection shows up as a failed write.
+  const ping = setInterval(() => write(": ping\n\n"), hub.pingMs);
   res.on("close", () => {
     clearInterval(ping);
     hub.disconnect(p.actor, conn).catch((err: Error) => req.log.warn({ err: err.message }, "session leave failed"));
