@@ -11,7 +11,7 @@ body { margin: 0; background: var(--bg); color: var(--fg); }
 main { max-width: 44rem; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 1.5rem; margin: .5rem 0 1rem; }
 h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
-.card { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: 1rem; margin: 0 0 1rem; }
+.card, .panel { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: 1rem; margin: 0 0 1rem; }
 .field { margin: 0 0 1rem; }
 label { display: block; font-weight: 600; margin-bottom: .25rem; }
 input[type=text], input[type=email], input[type=password] { width: 100%; font: inherit; padding: .65rem .75rem; border: 1px solid var(--line); border-radius: 8px; background: #fff; }
@@ -38,6 +38,9 @@ button.link { background: none; border: none; color: var(--accent); padding: 0; 
 [hidden] { display: none !important; }
 .zone { color: var(--muted); font-size: .9rem; }
 a { color: var(--accent); }
+.sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.room h2 { margin-top: 0; }
+.camera video { display: block; width: 100%; max-width: 28rem; aspect-ratio: 4 / 3; background: #111; border-radius: 8px; margin: 0 0 .75rem; }
 @media (max-width: 480px) { html { font-size: 16px; } main { padding: .75rem; } .appointment { display: block; } .appointment .actions { margin-top: .5rem; } .button, button:not(.link) { width: 100%; text-align: center; } }
 `;
 

@@ -19,6 +19,8 @@ export interface SessionPageView {
   /** Who is connected now (live event streams), the viewer first-listed among them if not yet connected. */
   present: Present[];
   viewer: { kind: "staff" | "client"; id: string };
+  /** provider: the therapist, an owner or a manager (may end the session); client: the appointment's client. */
+  role: "provider" | "client";
   now: number;
 }
 
@@ -39,6 +41,7 @@ export async function openSessionPage(deps: Deps, actor: Actor, hub: SessionHub,
     therapistName: access.therapistName, clientFirstName: access.clientFirstName,
     present: [...others, who],
     viewer: { kind: who.kind, id: who.id },
+    role: access.role,
     now,
   };
 }

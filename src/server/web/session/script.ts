@@ -1,0 +1,104 @@
+/**
+ * session.js, served from /assets (the CSP forbids inline script). On the session page (the
+ * waiting room, R17) it:
+ *   - listens to the page's event stream (data-session-events) and shows the view for each
+ *     `state` event: waiting → "Waiting for …", live → "You're in the session with …" (no reload),
+ *     completed → "This session has ended", after which it closes the stream so it stops reconnecting;
+ *   - announces each change in the aria-live region;
+ *   - sends the provider's End session form with fetch (x-csrf-token) and stays on the page; if
+ *     that fails it falls back to the ordinary form post;
+ *   - runs the camera and microphone check from the button's click (getUserMedia needs a gesture
+ *     on some browsers) and shows the local preview, or plain help when access is refused.
+ */
+export const SESSION_JS = `"use strict";
+(function () {
+  var root = document.querySelector("[data-session-events]");
+  if (!root) return;
+  var live = document.getElementById("session-status");
+  var current = root.getAttribute("data-state");
+  var es = null;
+
+  function viewOf(state) {
+    if (state === "live") return "live";
+    if (state === "completed") return "ended";
+    return "waiting";
+  }
+
+  function show(state) {
+    var view = viewOf(state);
+    var changed = viewOf(current) !== view;
+    current = state;
+    root.setAttribute("data-state", state);
+    document.querySelectorAll("[data-view]").forEach(function (el) {
+      el.hidden = el.getAttribute("data-view") !== view;
+    });
+    if (changed && live) {
+      var text = document.querySelector('[data-view="' + view + '"] [data-say]');
+      live.textContent = text ? text.textContent : "";
+    }
+    if (view === "ended") {
+      stopCamera();
+      if (es) { es.close(); es = null; }
+    }
+  }
+
+  if (viewOf(current) !== "ended" && typeof EventSource === "function") {
+    es = new EventSource(root.getAttribute("data-session-events"));
+    es.addEventListener("state", function (e) {
+      try { show(JSON.parse(e.data).state); } catch (err) { /* a malformed event changes nothing */ }
+    });
+  }
+
+  var endForm = document.querySelector("form[data-end-session]");
+  if (endForm && window.fetch) {
+    endForm.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var button = endForm.querySelector("button");
+      if (button) button.disabled = true;
+      var token = endForm.querySelector('input[name="_csrf"]').value;
+      fetch(endForm.action, { method: "POST", credentials: "same-origin", headers: { "x-csrf-token": token, accept: "application/json" } })
+        .then(function (res) {
+          if (!res.ok) throw new Error("end failed: " + res.status);
+          return res.json();
+        })
+        .then(function (body) { show(body.state || "completed"); })
+        .catch(function () { endForm.submit(); });
+    });
+  }
+
+  var check = document.querySelector("[data-camera-check]");
+  var video = document.querySelector("video[data-preview]");
+  var help = document.querySelector("[data-camera-help]");
+  var result = document.querySelector("[data-camera-result]");
+  var stream = null;
+
+  function stopCamera() {
+    if (stream) stream.getTracks().forEach(function (t) { t.stop(); });
+    stream = null;
+  }
+
+  if (check && video) {
+    check.addEventListener("click", function () {
+      if (help) help.hidden = true;
+      if (result) result.textContent = "Asking for your camera and microphone…";
+      var md = navigator.mediaDevices;
+      if (!md || !md.getUserMedia) return failed();
+      md.getUserMedia({ video: true, audio: true }).then(function (s) {
+        stopCamera();
+        stream = s;
+        video.srcObject = s;
+        video.hidden = false;
+        var p = video.play();
+        if (p && p.catch) p.catch(function () {});
+        if (result) result.textContent = "Your camera and microphone work. You can see yourself above.";
+      }, failed);
+    });
+  }
+
+  function failed() {
+    video.hidden = true;
+    if (result) result.textContent = "We could not use your camera or microphone.";
+    if (help) help.hidden = false;
+  }
+})();
+`;

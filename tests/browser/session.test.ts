@@ -1,0 +1,154 @@
+/**
+ * The waiting room (R17, R18) in real headless Chromium, two browser contexts against the real
+ * server on loopback, mail through a real SMTP server on loopback: the client waits first, the
+ * provider signs in through `tele sessions open --print` (the real binary), both pages move into
+ * the session by themselves, the provider-joined email's /j/ link works once, End session ends
+ * both pages, and the used links are refused afterwards. Also the camera check with fake devices.
+ */
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Tele } from "../../src/sdk/index.js";
+import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
+import { startSmtp, startWorld, tele, type E2eWorld } from "../helpers/e2e.js";
+
+const MIN = 60_000;
+type Marked = { notReloaded?: boolean };
+
+describe("session page (waiting room) in Chromium", () => {
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let w: E2eWorld;
+  let tb: TestBrowser;
+  let media: TestBrowser;
+  let sdk: Tele;
+  let base: string;
+  let tinaEnv: Record<string, string>;
+  let aptId = "";
+  const sessionUrl = () => `${base}/p/${w.slug}/appointments/${aptId}/session`;
+
+  /** Signs Dana in through the portal's form in `ctx`. */
+  async function signInDana(ctx: BrowserContext): Promise<Page> {
+    const page = await ctx.newPage();
+    await page.goto(`${base}/p/${w.slug}`);
+    await page.getByLabel("Email address", { exact: true }).fill("dana@client.test");
+    await page.getByLabel("Password", { exact: true }).fill("dana's long password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${base}/p/${w.slug}/dashboard`);
+    return page;
+  }
+
+  beforeAll(async () => {
+    [smtp, tb, media] = await Promise.all([startSmtp(), launchBrowser(), launchBrowser({ media: true })]);
+    w = await startWorld({ smtpUrl: smtp.url });
+    base = w.server.url;
+    sdk = new Tele({ url: base, token: w.ownerToken });
+    await sdk.staff.add({ name: "Tina Therapist", email: "tina@maple.test", roles: ["therapist"] });
+    await sdk.staff.enableTeletherapy("tina@maple.test");
+    await sdk.clients.add({ name: "Dana Client", email: "dana@client.test", state: "NJ" });
+    await sdk.clients.invite("dana@client.test");
+    const invite = await smtp.waitFor((m) => m.to === "dana@client.test" && m.text.includes("/invite/"));
+    await sdk.portal.signup({ token: /\/invite\/([A-Za-z0-9_-]{43})/.exec(invite.text)![1]!, password: "dana's long password" });
+    const start = new Date(Math.floor((Date.now() + 5 * MIN) / 1000) * 1000).toISOString();
+    aptId = (await sdk.appointments.create({ therapist: "tina@maple.test", client: "dana@client.test", start, durationMinutes: 50, telehealth: true })).id;
+    const token = await tele(["staff", "token", "tina@maple.test", "--json"], w.env);
+    expect(token.code, token.stderr).toBe(0);
+    tinaEnv = { TELE_CONFIG_DIR: w.configDir, TELE_URL: base, TELE_TOKEN: token.json<{ token: string }>().token };
+  });
+  afterAll(async () => {
+    await tb?.close();
+    await media?.close();
+    await w?.close();
+    await smtp?.close();
+  });
+
+  it("the camera check shows the local preview (fake devices), and the page fits 360 px (before the session starts)", async () => {
+    const ctx = await media.context({ phone: true });
+    await ctx.grantPermissions(["camera", "microphone"], { origin: base });
+    const page = await signInDana(ctx);
+    await page.goto(sessionUrl());
+    await page.getByRole("button", { name: "Check camera and microphone" }).click();
+    await page.waitForFunction(() => {
+      const v = document.querySelector("video[data-preview]") as HTMLVideoElement | null;
+      const s = v?.srcObject as MediaStream | null;
+      return !!s && s.getVideoTracks().some((t) => t.readyState === "live");
+    }, undefined, { timeout: 10_000 });
+    expect(await page.locator("video[data-preview]").isVisible()).toBe(true);
+    expect(await page.locator("video[data-preview]").evaluate((v: HTMLVideoElement) => v.muted && v.playsInline)).toBe(true);
+    expect(await page.locator("[data-camera-result]").textContent()).toContain("Your camera and microphone work");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await ctx.close();
+
+    // Refused access: the page explains plainly where to allow it.
+    const denied = await tb.context();
+    await denied.addInitScript(() => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+    });
+    const refused = await signInDana(denied);
+    await refused.goto(sessionUrl());
+    await refused.getByRole("button", { name: "Check camera and microphone" }).click();
+    const help = refused.locator("[data-camera-help]");
+    await help.waitFor();
+    expect(await help.textContent()).toContain("Settings › Safari › Camera and Microphone → Allow");
+    expect(await help.textContent()).toContain("the lock icon in the address bar › Permissions");
+    expect(await refused.locator("video[data-preview]").isVisible()).toBe(false);
+    await denied.close();
+  });
+
+  it("client waits → provider joins → both move into the session without a reload → join link once → End session ends both", async () => {
+    const dana = await tb.context();
+    const danaPage = await signInDana(dana);
+    const res = await danaPage.goto(sessionUrl());
+    expect(res!.headers()["permissions-policy"]).toContain("camera=(self), microphone=(self)");
+    const dashboardHeaders = (await danaPage.request.get(`${base}/p/${w.slug}/dashboard`)).headers();
+    expect(dashboardHeaders["permissions-policy"]).toContain("camera=()"); // only the session page may ask
+    await danaPage.getByRole("heading", { name: "Waiting for Tina Therapist" }).waitFor();
+    expect(await danaPage.locator("main .card").textContent()).toMatch(/When:.*\d\d:\d\d–\d\d:\d\d E[SD]T.*America\/New_York/);
+    expect(await danaPage.getByRole("button", { name: "End session" }).count()).toBe(0);
+    await danaPage.evaluate(() => ((window as unknown as Marked).notReloaded = true));
+
+    const mailsBefore = smtp.received.length;
+    const r = await tele(["sessions", "open", aptId, "--print"], tinaEnv);
+    expect(r.code, r.stderr).toBe(0);
+    const signInLink = r.stdout.trim();
+    expect(signInLink).toMatch(/\/s\/[A-Za-z0-9_-]{43}\?a=/);
+    const tina = await tb.context();
+    const tinaPage = await tina.newPage();
+    await tinaPage.goto(signInLink);
+    expect(tinaPage.url()).toBe(sessionUrl());
+    await tinaPage.evaluate(() => ((window as unknown as Marked).notReloaded = true));
+
+    // The provider's stream makes the session live: both pages change by themselves.
+    await danaPage.getByRole("heading", { name: "You're in the session with Tina Therapist" }).waitFor({ timeout: 10_000 });
+    expect(await danaPage.getByRole("heading", { name: "Waiting for Tina Therapist" }).isVisible()).toBe(false);
+    expect(await danaPage.evaluate(() => (window as unknown as Marked).notReloaded)).toBe(true);
+    await tinaPage.getByRole("heading", { name: "You're in the session with Dana" }).waitFor({ timeout: 10_000 });
+    expect(await tinaPage.evaluate(() => (window as unknown as Marked).notReloaded)).toBe(true);
+    await danaPage.waitForFunction(() => document.getElementById("session-status")?.textContent === "You're in the session with Tina Therapist");
+
+    // The provider-joined email: its /j/ link works once in Dana's context.
+    const mail = await smtp.waitFor((m) => smtp.received.indexOf(m) >= mailsBefore && m.to === "dana@client.test" && m.text.includes("/j/"));
+    const joinLink = /(http:\/\/\S+\/j\/[A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
+    const joinPage = await dana.newPage();
+    await joinPage.goto(joinLink);
+    expect(joinPage.url()).toBe(sessionUrl());
+    await joinPage.getByRole("heading", { name: "You're in the session with Tina Therapist" }).waitFor();
+    const again = await joinPage.goto(joinLink);
+    expect(again!.status()).toBe(410);
+    expect(await joinPage.getByRole("heading").first().textContent()).toBe("This join link does not work");
+
+    // End session: fetch with the CSRF header, the provider stays on the page.
+    await tinaPage.getByRole("button", { name: "End session" }).click();
+    await tinaPage.getByRole("heading", { name: "This session has ended" }).waitFor({ timeout: 10_000 });
+    await danaPage.getByRole("heading", { name: "This session has ended" }).waitFor({ timeout: 10_000 });
+    expect(await tinaPage.evaluate(() => (window as unknown as Marked).notReloaded)).toBe(true);
+    expect(await danaPage.evaluate(() => (window as unknown as Marked).notReloaded)).toBe(true);
+    expect(await danaPage.getByRole("heading", { name: "You're in the session with Tina Therapist" }).isVisible()).toBe(false);
+
+    // Afterwards the used links are refused.
+    const check = await (await tb.context()).newPage();
+    expect((await check.goto(signInLink))!.status()).toBe(410);
+    expect(await check.getByRole("heading").first().textContent()).toBe("This sign-in link does not work");
+    expect((await joinPage.goto(joinLink))!.status()).toBe(410);
+    await dana.close();
+    await tina.close();
+  });
+});
