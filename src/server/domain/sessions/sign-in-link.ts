@@ -46,18 +46,29 @@ export const LINK_REFUSED =
   "This sign-in link does not work: it may have been used already, it may have expired (links work for 2 minutes), " +
   "or it was not copied whole. Run \"tele sessions open APPOINTMENT\" again for a fresh one.";
 
+export const LINK_FOR_STAFF =
+  "This sign-in link is for a staff member, and this browser is signed in to a client portal, so it signed nobody in. " +
+  "It no longer works: the staff member can run \"tele sessions open APPOINTMENT\" for a fresh one.";
+
 /**
  * Uses a sign-in link once. The lookup is by hash (no secret is compared byte by byte); a used or
  * expired link is 410, an unknown or altered one 404, and either is audited when it names a link.
+ * `viewer` is whoever the browser is already signed in as: a client's browser never becomes the
+ * staff member; the link is refused (403) and used up, since a link a client holds has leaked.
  */
 export async function useSignInLink(
-  deps: Deps, actor: Actor, token: unknown, appointmentId: unknown,
+  deps: Deps, actor: Actor, token: unknown, appointmentId: unknown, viewer?: Actor,
 ): Promise<{ practice: PracticeRow; staff: StaffRow; appointmentId: string }> {
   if (!looksLikeToken(token) || !isAppointmentId(appointmentId)) throw new DomainError("link_invalid", 404, LINK_REFUSED);
   const now = deps.clock();
   const outcome = await deps.store.tx(async (r) => {
     const link = await r.links.byTokenHash(linkHash(token, appointmentId));
     if (!link || link.kind !== "staff_sign_in") return { status: 404 };
+    if (viewer?.kind === "client") {
+      const consumed = await r.links.consume(link.id, now);
+      await audit(r, viewer, now, link.practiceId, "staff.sign_in_link.refused", { type: "link", id: link.id }, { reason: "wrong_person", consumed });
+      return { status: 403 };
+    }
     if (!(await r.links.consume(link.id, now))) return { status: 410, linkId: link.id, practiceId: link.practiceId };
     const practice = await r.practices.byId(link.practiceId);
     const staff = await r.staff.byId(link.practiceId, link.subjectId);
@@ -71,5 +82,5 @@ export async function useSignInLink(
     const { linkId, practiceId } = outcome;
     await deps.store.tx((r) => audit(r, actor, now, practiceId!, "staff.sign_in_link.refused", { type: "link", id: linkId }));
   }
-  throw new DomainError("link_invalid", outcome.status, LINK_REFUSED);
+  throw new DomainError("link_invalid", outcome.status, outcome.status === 403 ? LINK_FOR_STAFF : LINK_REFUSED);
 }
