@@ -42,9 +42,9 @@ export async function startServer(config: ServerConfig, opts: { version?: string
   // The video session's name is kept on the session record, so a Zoom webhook finds its appointment.
   const nameSecret = config.zoomSdkSecret ?? config.zoomWebhookSecret;
   const video = zoomVideoProvider(config);
-  const sessions = (deps.sessions = new SessionHub(deps, {
-    sessionName: nameSecret ? (appointmentId) => video.sessionName(appointmentId, nameSecret) : undefined,
-  }));
+  const sessionName = nameSecret ? (appointmentId: string) => video.sessionName(appointmentId, nameSecret) : undefined;
+  deps.video = { provider: video, sessionName };
+  const sessions = (deps.sessions = new SessionHub(deps, { sessionName }));
   // Nobody is connected to a process that has just started: mark everyone absent, complete nothing.
   await sessions.recover();
   const app = buildApp(deps, {

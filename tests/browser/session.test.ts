@@ -4,15 +4,39 @@
  * provider signs in through `tele sessions open --print` (the real binary), both pages move into
  * the session by themselves, the provider-joined email's /j/ link works once, End session ends
  * both pages, and the used links are refused afterwards. Also the camera check with fake devices.
+ *
+ * The server has Zoom credentials, so each page asks for its video token, loads the Zoom SDK from
+ * this server and runs `init`; `join` cannot reach Zoom from here, and the page says so plainly.
+ * The token each page received is checked as Zoom would check it.
  */
-import type { BrowserContext, Page } from "playwright-core";
+import { createHmac } from "node:crypto";
+import { join } from "node:path";
+import type { BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
-import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
+import { launchBrowser, screenshotDir, type TestBrowser } from "../helpers/browser.js";
 import { startSmtp, startWorld, tele, type E2eWorld } from "../helpers/e2e.js";
 
 const MIN = 60_000;
 type Marked = { notReloaded?: boolean };
+const ZOOM = { ZOOM_SDK_KEY: "browser_test_key", ZOOM_SDK_SECRET: "browser_test_secret_0123456789" };
+const SHOTS = screenshotDir(join(import.meta.dirname, "..", ".."));
+
+/** The claims of the Video SDK JWT a page received, after checking its HS256 signature with the SDK secret. */
+async function tokenClaims(res: Response) {
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  const [head, payload, sig] = (body.token as string).split(".");
+  expect(sig).toBe(createHmac("sha256", ZOOM.ZOOM_SDK_SECRET).update(`${head}.${payload}`).digest("base64url"));
+  return { body, claims: JSON.parse(Buffer.from(payload!, "base64url").toString()) };
+}
+const videoResponse = (page: Page) => page.waitForResponse((r) => r.url().endsWith("/session/video") && r.request().method() === "POST");
+
+/** Waits until the page's video panel reaches `state`, and returns what it says. */
+async function videoSettles(page: Page, state: string) {
+  await page.locator(`[data-video-state="${state}"]`).waitFor({ state: "attached", timeout: 20_000 });
+  return page.locator("[data-video]");
+}
 
 describe("session page (waiting room) in Chromium", () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -38,7 +62,7 @@ describe("session page (waiting room) in Chromium", () => {
 
   beforeAll(async () => {
     [smtp, tb, media] = await Promise.all([startSmtp(), launchBrowser(), launchBrowser({ media: true })]);
-    w = await startWorld({ smtpUrl: smtp.url });
+    w = await startWorld({ smtpUrl: smtp.url, serverEnv: ZOOM });
     base = w.server.url;
     sdk = new Tele({ url: base, token: w.ownerToken });
     await sdk.staff.add({ name: "Tina Therapist", email: "tina@maple.test", roles: ["therapist"] });
@@ -96,6 +120,11 @@ describe("session page (waiting room) in Chromium", () => {
   it("client waits → provider joins → both move into the session without a reload → join link once → End session ends both", async () => {
     const dana = await tb.context();
     const danaPage = await signInDana(dana);
+    const cspErrors: string[] = [];
+    const offServer: string[] = [];
+    dana.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("blob:") && !r.url().startsWith("data:")) offServer.push(r.url()); });
+    danaPage.on("console", (m) => { if (m.text().includes("Content Security Policy")) cspErrors.push(m.text()); });
+    const danaToken = videoResponse(danaPage);
     const res = await danaPage.goto(sessionUrl());
     expect(res!.headers()["permissions-policy"]).toContain("camera=(self), microphone=(self)");
     const dashboardHeaders = (await danaPage.request.get(`${base}/p/${w.slug}/dashboard`)).headers();
@@ -105,6 +134,21 @@ describe("session page (waiting room) in Chromium", () => {
     expect(await danaPage.getByRole("button", { name: "End session" }).count()).toBe(0);
     await danaPage.evaluate(() => ((window as unknown as Marked).notReloaded = true));
 
+    // Dana's page asked for her token (participant, role 0), ran init from this server's SDK files,
+    // and, with Zoom out of reach, says so with what to try and whom to contact, in seconds.
+    const forDana = await tokenClaims(await danaToken);
+    expect(forDana.body).toMatchObject({ role: "participant", userName: "Client" });
+    expect(forDana.claims).toMatchObject({ app_key: ZOOM.ZOOM_SDK_KEY, tpc: forDana.body.sessionName, role_type: 0, version: 1 });
+    const danaVideo = await videoSettles(danaPage, "failed");
+    expect(await danaVideo.getAttribute("data-video-problem")).toBe("unreachable");
+    const problem = danaPage.locator("[data-video-problem-box]");
+    expect(await problem.isVisible()).toBe(true);
+    expect(await problem.textContent()).toContain("We could not connect to the video service (Zoom)");
+    expect(await problem.textContent()).toContain("If it keeps failing, contact Maple Therapy");
+    expect(await danaPage.getByRole("button", { name: "Try again" }).isVisible()).toBe(true);
+    expect(await danaPage.getByRole("list", { name: "Who is here" }).textContent()).toMatch(/Tina Therapist \(therapist\): not here/);
+    await danaPage.screenshot({ path: join(SHOTS, "session-waiting-desktop.png") });
+
     const mailsBefore = smtp.received.length;
     const r = await tele(["sessions", "open", aptId, "--print"], tinaEnv);
     expect(r.code, r.stderr).toBe(0);
@@ -112,6 +156,7 @@ describe("session page (waiting room) in Chromium", () => {
     expect(signInLink).toMatch(/\/s\/[A-Za-z0-9_-]{43}\?a=/);
     const tina = await tb.context();
     const tinaPage = await tina.newPage();
+    const tinaToken = videoResponse(tinaPage);
     await tinaPage.goto(signInLink);
     expect(tinaPage.url()).toBe(sessionUrl());
     await tinaPage.evaluate(() => ((window as unknown as Marked).notReloaded = true));
@@ -123,6 +168,16 @@ describe("session page (waiting room) in Chromium", () => {
     await tinaPage.getByRole("heading", { name: "You're in the session with Dana" }).waitFor({ timeout: 10_000 });
     expect(await tinaPage.evaluate(() => (window as unknown as Marked).notReloaded)).toBe(true);
     await danaPage.waitForFunction(() => document.getElementById("session-status")?.textContent === "You're in the session with Tina Therapist");
+    // Who is here follows the stream: Dana's page now shows Tina here, without a reload.
+    await danaPage.locator('[data-side="provider"][data-here="yes"]').waitFor({ timeout: 10_000 });
+
+    // Tina's token: host (role 1) for the same session name; the role came from who is signed in.
+    const forTina = await tokenClaims(await tinaToken);
+    expect(forTina.body).toMatchObject({ role: "host", userName: "Provider", sessionName: forDana.body.sessionName });
+    expect(forTina.claims).toMatchObject({ app_key: ZOOM.ZOOM_SDK_KEY, tpc: forDana.body.sessionName, role_type: 1, version: 1 });
+    expect(await (await videoSettles(tinaPage, "failed")).getAttribute("data-video-problem")).toBe("unreachable");
+    expect(await tinaPage.locator("[data-video-problem-box]").textContent()).toContain("check its Zoom settings");
+    await tinaPage.screenshot({ path: join(SHOTS, "session-live-desktop.png") });
 
     // The provider-joined email: its /j/ link works once in Dana's context.
     const mail = await smtp.waitFor((m) => smtp.received.indexOf(m) >= mailsBefore && m.to === "dana@client.test" && m.text.includes("/j/"));
@@ -142,6 +197,18 @@ describe("session page (waiting room) in Chromium", () => {
     expect(await tinaPage.evaluate(() => (window as unknown as Marked).notReloaded)).toBe(true);
     expect(await danaPage.evaluate(() => (window as unknown as Marked).notReloaded)).toBe(true);
     expect(await danaPage.getByRole("heading", { name: "You're in the session with Tina Therapist" }).isVisible()).toBe(false);
+    // The ended view gives the actual times in the practice's zone; nobody is listed as here.
+    expect(await danaPage.locator("[data-ended-times]").textContent()).toMatch(/^Started \d\d:\d\d, ended \d\d:\d\d \(\d+ min\)\.$/);
+    expect(await danaPage.locator('[data-side][data-here="yes"]').count()).toBe(0);
+    await videoSettles(danaPage, "left");
+    expect(await danaPage.locator("[data-video-problem-box]").isVisible()).toBe(false);
+    expect(cspErrors).toEqual([]);
+    // The SDK's files came from this server; all that left it were join's attempts to reach Zoom's API.
+    expect(offServer.length).toBeGreaterThan(0);
+    expect(offServer.filter((u) => !u.startsWith("https://zoom.us/wc/"))).toEqual([]);
+    await danaPage.setViewportSize({ width: 360, height: 740 });
+    expect(await danaPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await danaPage.screenshot({ path: join(SHOTS, "session-ended-phone.png"), fullPage: true });
 
     // Afterwards the used links are refused.
     const check = await (await tb.context()).newPage();

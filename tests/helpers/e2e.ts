@@ -99,7 +99,7 @@ export interface E2eWorld {
 }
 
 /** `tele init` in a fresh data dir, then the real server over it on a free loopback port. */
-export async function startWorld(opts: { smtpUrl?: string } = {}): Promise<E2eWorld> {
+export async function startWorld(opts: { smtpUrl?: string; serverEnv?: Record<string, string> } = {}): Promise<E2eWorld> {
   const dataDir = tempDir();
   const configDir = join(dataDir, "config");
   const init = await tele([
@@ -108,7 +108,7 @@ export async function startWorld(opts: { smtpUrl?: string } = {}): Promise<E2eWo
   ], { TELE_CONFIG_DIR: configDir });
   if (init.code !== 0) throw new Error(`tele init failed (${init.code}): ${init.stderr}`);
   const { token, practice } = init.json<{ token: string; practice: { slug: string } }>();
-  const config = readServerConfig({ port: 0, dataDir }, { TELE_SMTP_URL: opts.smtpUrl, TELE_MAIL_RETRY_MS: "100" });
+  const config = readServerConfig({ port: 0, dataDir }, { TELE_SMTP_URL: opts.smtpUrl, TELE_MAIL_RETRY_MS: "100", ...opts.serverEnv });
   const server = await startServer(config, { logger: false });
   return {
     server, dataDir, configDir, ownerToken: token, slug: practice.slug,

@@ -124,7 +124,7 @@ describe("the CLI's sign-in link and the session page", () => {
     expect(page.body).toMatch(/<strong>When:<\/strong> Tue 1 Dec 2026, 09:10–10:00 EST/);
     expect(page.body).toContain("<strong>Therapist:</strong> Tina Therapist");
     expect(page.body).toContain("<strong>Client:</strong> Alice</p>");
-    expect(page.body).toContain("<li>Tina Therapist (therapist) — you</li>");
+    expect(page.body).toMatch(/<li data-side="provider" data-here="yes">Tina Therapist \(therapist\) — you: <span data-here-text>here<\/span><\/li>/);
     const again = await pageBrowser(app!).get(link.pathname + link.search);
     expect(again.statusCode).toBe(410);
     expect(again.body).toContain("This sign-in link does not work");
@@ -157,8 +157,8 @@ describe("the CLI's sign-in link and the session page", () => {
     const seen = await alice.get(`/p/maple-therapy/appointments/${open.id}/session`);
     expect(seen.statusCode).toBe(200);
     // Presence comes from the page's event stream (tests/server/session-http.test.ts), not from having loaded the page.
-    expect(seen.body).toMatch(/<ul class="present" aria-label="Who is here">\s*<li>Alice \(client\) — you<\/li>\s*<\/ul>/);
-    expect(seen.body).not.toContain("Tina Therapist (therapist)</li>");
+    expect(seen.body).toMatch(/<li data-side="client" data-here="yes">Alice \(client\) — you: <span data-here-text>here<\/span><\/li>/);
+    expect(seen.body).toMatch(/<li data-side="provider" data-here="no">Tina Therapist \(therapist\): <span data-here-text>not here<\/span><\/li>/);
     const notHers = await alice.get(`/p/maple-therapy/appointments/${theos.id}/session`);
     expect(notHers.statusCode).toBe(403);
     const theo = await staffBrowser(w, "theo@maple.test");

@@ -1,6 +1,7 @@
 import type { StaffRow } from "../db/types.js";
 import type { Store } from "../db/repos.js";
 import type { SessionHub } from "./sessions/hub.js";
+import type { VideoProvider } from "../video/provider.js";
 
 /** What every service needs, passed in: storage, a clock tests can fix, and settings. */
 export interface Deps {
@@ -16,6 +17,14 @@ export interface Deps {
   mailQueued?: () => void;
   /** Live session presence (one per server); buildApp creates it when the caller did not. */
   sessions?: SessionHub;
+  /** The video provider (R19) and its name for each appointment's session; absent, the pages say video is not set up. */
+  video?: VideoSetup;
+}
+
+export interface VideoSetup {
+  provider: VideoProvider;
+  /** Undefined while the provider has no secret to derive session names from. */
+  sessionName?: (appointmentId: string) => string;
 }
 
 /** Who is asking, and from where (R20). The server decides this from credentials, never the caller. */

@@ -39,7 +39,16 @@ button.link { background: none; border: none; color: var(--accent); padding: 0; 
 .zone { color: var(--muted); font-size: .9rem; }
 a { color: var(--accent); }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
-.room h2 { margin-top: 0; }
+.room h2, .panel > h2:first-child { margin-top: 0; }
+.video-stage video-player-container { display: grid; grid-template-columns: 1fr; gap: .5rem; width: 100%; }
+.tile { position: relative; background: #111; border-radius: 8px; overflow: hidden; aspect-ratio: 16 / 9; }
+.tile video-player { display: block; width: 100%; height: 100%; }
+.tile.self { max-width: 12rem; justify-self: end; }
+.tile .label { position: absolute; left: .5rem; bottom: .4rem; z-index: 1; color: #fff; font-size: .85rem; background: rgba(0,0,0,.55); padding: 0 .4rem; border-radius: 4px; }
+.controls { display: flex; flex-wrap: wrap; gap: .5rem; margin: .75rem 0 0; }
+.video-problem h3 { margin: 0 0 .25rem; font-size: 1rem; }
+.video-problem p { margin: 0 0 .5rem; }
+.ended-times { margin: .5rem 0 0; padding-left: 1.2rem; }
 .camera video { display: block; width: 100%; max-width: 28rem; aspect-ratio: 4 / 3; background: #111; border-radius: 8px; margin: 0 0 .75rem; }
 @media (max-width: 480px) { html { font-size: 16px; } main { padding: .75rem; } .appointment { display: block; } .appointment .actions { margin-top: .5rem; } .button, button:not(.link) { width: 100%; text-align: center; } }
 `;

@@ -41,6 +41,8 @@ export interface PageOptions {
   signOut?: { action: string; csrf: string; who: string };
   /** Extra scripts served from /assets (never inline: the CSP forbids it). */
   scripts?: string[];
+  /** ES modules served from /assets, run after the scripts (deferred, in order). */
+  modules?: string[];
 }
 
 /** The page shell: one stylesheet, no inline script or style, readable at 360 px. */
@@ -52,6 +54,7 @@ export function page(o: PageOptions): string {
 <title>${o.title}${o.practiceName ? ` · ${o.practiceName}` : ""}</title>
 <link rel="stylesheet" href="/assets/tele.css">
 ${(o.scripts ?? []).map((s) => html`<script src="/assets/${s}" defer></script>`)}
+${(o.modules ?? []).map((s) => html`<script type="module" src="/assets/${s}"></script>`)}
 </head>
 <body>
 <header class="top">

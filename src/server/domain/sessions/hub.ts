@@ -75,7 +75,7 @@ export class SessionHub {
     this.streams.set(id, set);
     return this.serial(id, async () => {
       if (!set.has(conn)) return; // closed before its turn came
-      const name = this.opts.sessionName?.(id) ?? null;
+      const name = (this.opts.sessionName ?? this.deps.video?.sessionName)?.(id) ?? null;
       const arrival = first || !(await this.stored(conn)) ? await arrive(this.deps, actor, conn.practiceId, id, conn.role, name) : undefined;
       if (arrival && !arrival.joined) {
         this.drop(conn);

@@ -22,6 +22,11 @@ export interface SessionPageView {
   /** provider: the therapist, an owner or a manager (may end the session); client: the appointment's client. */
   role: "provider" | "client";
   now: number;
+  /** When the session actually started (both present) and ended, epoch ms; null until then. */
+  startedAt: number | null;
+  endedAt: number | null;
+  /** Whether the server can sign video tokens (R19); when not, the page says so instead of trying. */
+  videoConfigured: boolean;
 }
 
 /**
@@ -43,5 +48,8 @@ export async function openSessionPage(deps: Deps, actor: Actor, hub: SessionHub,
     viewer: { kind: who.kind, id: who.id },
     role: access.role,
     now,
+    startedAt: rec?.startedAt ?? null,
+    endedAt: rec?.endedAt ?? null,
+    videoConfigured: Boolean(deps.video?.provider.configured && deps.video.sessionName),
   };
 }

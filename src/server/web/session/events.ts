@@ -11,10 +11,10 @@ import { formOf } from "../index.js";
 import { actorOf, currentSession, type SignedIn } from "../session.js";
 import { practiceOf, redirect } from "../staff/common.js";
 
-type Signed = { signedIn: SignedIn; actor: Actor; access: SessionAccess };
+export type Signed = { signedIn: SignedIn; actor: Actor; access: SessionAccess };
 
 /** The signed-in participant of this appointment's session (same rule as the session page), or a problem reply. */
-async function participant(deps: Deps, req: FastifyRequest, reply: FastifyReply): Promise<Signed | undefined> {
+export async function participant(deps: Deps, req: FastifyRequest, reply: FastifyReply): Promise<Signed | undefined> {
   try {
     const practice = await practiceOf(deps, req);
     const signedIn = await currentSession(deps, req);
@@ -67,8 +67,17 @@ function openStream(hub: SessionHub, req: FastifyRequest, reply: FastifyReply, p
   });
 }
 
-const sameToken = (given: string, expected: string) =>
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const sameToken = (given: string, expected: string) =>
   given.length === expected.length && given.length > 0 && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+
+/** The CSRF token a session-page request carries (header from fetch, or the form field), checked against the session's. */
+export function csrfOk(req: FastifyRequest, p: Signed): boolean {
+  const header = req.headers["x-csrf-token"];
+  const given = typeof header === "string" ? header : formOf(req)._csrf ?? "";
+  return sameToken(given, p.signedIn.session.csrfToken);
+}
 
 /** The session page's live channel (presence, R17) and the provider's "End session" (R18). */
 export function sessionEventRoutes(app: FastifyInstance, deps: Deps): void {
@@ -87,12 +96,11 @@ export function sessionEventRoutes(app: FastifyInstance, deps: Deps): void {
     const p = await participant(deps, req, reply);
     if (!p) return reply;
     const header = req.headers["x-csrf-token"];
-    const given = typeof header === "string" ? header : formOf(req)._csrf ?? "";
-    if (!sameToken(given, p.signedIn.session.csrfToken)) return sendProblem(reply, req, 403, "csrf_invalid", "the form is out of date; reload the page and try again");
+    if (!csrfOk(req, p)) return sendProblem(reply, req, 403, "csrf_invalid", "the form is out of date; reload the page and try again");
     if (p.access.role !== "provider") return sendProblem(reply, req, 403, "permission_denied", "only the provider can end the session");
     try {
       const rec = await hub.end(p.actor, p.access);
-      if (typeof header === "string") return reply.code(200).send({ state: rec.state, endedAt: rec.endedAt === null ? null : new Date(rec.endedAt).toISOString() });
+      if (typeof header === "string") return reply.code(200).send({ state: rec.state, startedAt: isoOrNull(rec.startedAt), endedAt: isoOrNull(rec.endedAt) });
       return redirect(reply, deps, sessionPath(p.access.practice.slug, p.access.appointment.id));
     } catch (err) {
       if (err instanceof DomainError) return sendProblem(reply, req, err.status, err.code, err.message);

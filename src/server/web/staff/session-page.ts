@@ -11,6 +11,7 @@ import { ASSETS } from "../assets.js";
 import { errorPage, pageHandler } from "../index.js";
 import { pageHeaders } from "../security.js";
 import { SESSION_JS } from "../session/script.js";
+import { VIDEO_JS } from "../session/video-script.js";
 import { ZOOM_SESSION_PAGE_HEADERS } from "../../video/zoom.js";
 import { actorOf, currentSession } from "../session.js";
 import { pageErrors, practiceOf, redirect, signOutFor, staffHome, staffSession, visitor } from "./common.js";
@@ -31,6 +32,7 @@ function windowNotice(v: SessionPageView): SafeHtml {
 
 const eventsPath = (v: SessionPageView) => `/p/${v.practice.slug}/appointments/${v.appointment.id}/session/events`;
 const endPath = (v: SessionPageView) => `/p/${v.practice.slug}/appointments/${v.appointment.id}/session/end`;
+const videoPath = (v: SessionPageView) => `/p/${v.practice.slug}/appointments/${v.appointment.id}/session/video`;
 
 /** Which of the three views shows first; session.js switches between them as the state changes. */
 function viewOf(v: SessionPageView): "waiting" | "live" | "ended" {
@@ -44,7 +46,7 @@ function waitingRoom(v: SessionPageView, csrf: string): SafeHtml {
   const waitingFor = provider ? `Waiting for your client, ${v.clientFirstName}` : `Waiting for ${v.therapistName}`;
   const inWith = provider ? `You're in the session with ${v.clientFirstName}` : `You're in the session with ${v.therapistName}`;
   const shown = viewOf(v);
-  return html`<section class="panel room" data-session-events="${eventsPath(v)}" data-state="${v.state}">
+  return html`<section class="panel room" data-session-events="${eventsPath(v)}" data-state="${v.state}" data-zone="${v.practice.timeZone}">
   <div data-view="waiting"${hiddenUnless(shown === "waiting")}>
     <h2 data-say>${waitingFor}</h2>
     <p class="hint">${provider ? "This page changes by itself when your client joins." : "This page changes by itself when your therapist joins. Keep it open."}</p>
@@ -60,12 +62,76 @@ function waitingRoom(v: SessionPageView, csrf: string): SafeHtml {
   </div>
   <div data-view="ended"${hiddenUnless(shown === "ended")}>
     <h2 data-say>This session has ended</h2>
+    <p data-ended-times${hiddenUnless(v.endedAt !== null)}>${endedTimes(v)}</p>
   </div>
   <p id="session-status" class="sr-only" aria-live="polite"></p>
 </section>`;
 }
 
 const hiddenUnless = (shown: boolean) => (shown ? html`` : html` hidden`);
+
+/** "Started 2:03 PM, ended 2:51 PM (48 min)." in the practice's zone; session.js writes the same when it ends live. */
+function endedTimes(v: SessionPageView): string {
+  if (v.endedAt === null) return "";
+  const clock = (ms: number) => formatInZone(ms, v.practice.timeZone).split(", ")[1];
+  if (v.startedAt === null) return `Ended ${clock(v.endedAt)}. The two of you were never here at the same time.`;
+  const minutes = Math.max(1, Math.round((v.endedAt - v.startedAt) / 60_000));
+  return `Started ${clock(v.startedAt)}, ended ${clock(v.endedAt)} (${minutes} min).`;
+}
+
+/**
+ * The video panel (R19): video.js joins the Zoom session when this person is in the room, and shows
+ * the other person's video; camera and microphone start from the buttons. When video cannot start it
+ * says why, what to try and whom to contact, with Try again; the waiting room above carries on.
+ */
+function videoPanel(v: SessionPageView, csrf: string): SafeHtml {
+  const other = v.role === "provider" ? v.clientFirstName : v.therapistName;
+  return html`<section class="panel video" aria-labelledby="video-heading" data-video="${videoPath(v)}" data-csrf="${csrf}"
+    data-role="${v.role}" data-practice="${v.practice.name}" data-video-configured="${v.videoConfigured ? "1" : "0"}" data-video-state="idle">
+  <h2 id="video-heading">Video</h2>
+  <p data-video-status role="status">${v.videoConfigured ? "Video starts when you are in the session." : "Video is not set up yet."}</p>
+  <div class="video-stage" data-video-stage hidden>
+    <video-player-container>
+      <div class="tile" data-tile="peer"><span class="label">${other}</span></div>
+      <div class="tile self" data-tile="self"><span class="label">You</span></div>
+    </video-player-container>
+    <div class="controls">
+      <button type="button" data-video-camera hidden>Turn camera on</button>
+      <button type="button" class="secondary" data-video-mic hidden>Turn microphone on</button>
+    </div>
+  </div>
+  <div class="notice error video-problem" data-video-problem-box role="alert" hidden>
+    <h3 data-video-problem-title></h3>
+    <p data-video-problem-text></p>
+    <p>${contactLine(v)}</p>
+    <button type="button" class="secondary" data-video-retry hidden>Try again</button>
+  </div>
+</section>`;
+}
+
+/** Whom to tell when video will not start. */
+function contactLine(v: SessionPageView): string {
+  return v.role === "provider"
+    ? "If it keeps failing, ask whoever runs tele for your practice to check its Zoom settings (ZOOM_SDK_KEY, ZOOM_SDK_SECRET) and that the server can reach Zoom."
+    : `If it keeps failing, contact ${v.practice.name} and tell them the video would not start.`;
+}
+
+/** Both sides of the session and whether each is here; session.js keeps it current from the event stream. */
+function whoIsHere(v: SessionPageView): SafeHtml {
+  const here = (kind: "staff" | "client") => v.present.some((p) => p.kind === kind);
+  const you = (kind: "staff" | "client") => (v.viewer.kind === kind ? " — you" : "");
+  const provider = v.present.find((p) => p.kind === "staff" && p.id === v.viewer.id && v.viewer.kind === "staff");
+  const providerName = provider && provider.role !== "therapist" ? `${provider.name} (${provider.role})` : `${v.therapistName} (therapist)`;
+  const row = (side: "provider" | "client", kind: "staff" | "client", name: string) => {
+    const on = v.state !== "completed" && here(kind);
+    return html`<li data-side="${side}" data-here="${on ? "yes" : "no"}">${name}${you(kind)}: <span data-here-text>${on ? "here" : "not here"}</span></li>`;
+  };
+  return html`<h2>Who is here</h2>
+<ul class="present" aria-label="Who is here">
+  ${row("provider", "staff", providerName)}
+  ${row("client", "client", `${v.clientFirstName} (client)`)}
+</ul>`;
+}
 
 /** The camera and microphone check: the browser asks from the button's click; help when refused. */
 function cameraCheck(): SafeHtml {
@@ -93,7 +159,7 @@ function sessionBody(v: SessionPageView, csrf: string): SafeHtml {
   const back = v.viewer.kind === "staff" ? staffHome(v.practice.slug) : `/p/${v.practice.slug}`;
   const room = a.telehealth && a.status === "scheduled" || v.state === "completed";
   return html`<h1>Telehealth session</h1>
-${windowNotice(v)}
+<div data-window-notice>${windowNotice(v)}</div>
 <div class="card">
   <p><strong>Practice:</strong> ${v.practice.name}</p>
   <p><strong>When:</strong> ${formatInZone(a.startAt, tz)}–${end} ${zoneAbbreviation(a.startAt, tz)} <span class="zone">(the practice's time, ${tz})</span></p>
@@ -101,18 +167,16 @@ ${windowNotice(v)}
   <p><strong>Client:</strong> ${v.clientFirstName}</p>
 </div>
 ${room ? waitingRoom(v, csrf) : html``}
+${room && v.state !== "completed" ? videoPanel(v, csrf) : html``}
 ${room && v.state !== "completed" ? cameraCheck() : html``}
-<h2>Who is here</h2>
-<ul class="present" aria-label="Who is here">
-  ${v.present.map((p) => html`<li>${p.name} (${p.role})${p.kind === v.viewer.kind && p.id === v.viewer.id ? " — you" : ""}</li>`)}
-</ul>
-<p class="hint">Who had this session open when the page loaded.</p>
+${whoIsHere(v)}
 <p><a href="${back}">Back to ${v.viewer.kind === "staff" ? "appointments" : "your dashboard"}</a></p>`;
 }
 
 /** The session page (the waiting room) and the CLI's single-use sign-in link. */
 export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub): void {
   ASSETS.set("session.js", { type: "text/javascript; charset=utf-8", body: SESSION_JS });
+  ASSETS.set("video.js", { type: "text/javascript; charset=utf-8", body: VIDEO_JS });
   const errorHandler = pageErrors(deps);
 
   app.get("/p/:slug/appointments/:id/session", { errorHandler }, pageHandler(deps, async (req, reply) => {
@@ -125,18 +189,21 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
     const staff = actor.kind === "staff" ? await staffSession(deps, req, practice) : undefined;
     const body = page({
       title: "Telehealth session", practiceName: practice.name, body: sessionBody(view, s!.session.csrfToken),
-      signOut: staff ? signOutFor(practice.slug, staff) : undefined, scripts: ["session.js"],
+      signOut: staff ? signOutFor(practice.slug, staff) : undefined, scripts: ["session.js"], modules: ["video.js"],
     });
     pageHeaders(reply, { https: deps.config.publicUrl.startsWith("https:") });
-    // Only this page may use the camera and microphone (the site-wide policy denies both).
-    reply.header("permissions-policy", ZOOM_SESSION_PAGE_HEADERS["permissions-policy"]);
+    // Only this page is relaxed, and only as far as the video SDK needs: camera and microphone,
+    // blob: workers, WebAssembly, Zoom's servers, cross-origin isolation (see video/zoom.ts).
+    for (const [name, value] of Object.entries(ZOOM_SESSION_PAGE_HEADERS)) reply.header(name, value);
     return reply.code(200).type("text/html; charset=utf-8").send(body);
   }));
 
   app.get("/s/:token", { errorHandler }, pageHandler(deps, async (req, reply) => {
     const a = (req.query as { a?: unknown }).a;
     try {
-      const done = await useSignInLink(deps, visitor(req), (req.params as { token: string }).token, a);
+      const s = await currentSession(deps, req);
+      const viewer = s ? await actorOf(deps, req, s) : undefined;
+      const done = await useSignInLink(deps, visitor(req), (req.params as { token: string }).token, a, viewer);
       await replaceSession(deps, req, reply, done.practice.id, done.staff.id);
       return redirect(reply, deps, sessionPath(done.practice.slug, done.appointmentId));
     } catch (err) {

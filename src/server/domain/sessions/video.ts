@@ -1,0 +1,55 @@
+import type { VideoClientConfig, VideoRole } from "../../video/provider.js";
+import { audit } from "../audit/audit.js";
+import type { Actor, Deps } from "../deps.js";
+import { conflict, DomainError } from "../errors.js";
+import type { SessionAccess } from "./access.js";
+import { joinLinkExpiry } from "./join-link.js";
+import { joinable } from "./lifecycle.js";
+
+/** What the session page needs to join the video session: the provider's token and how to load its SDK. */
+export interface VideoJoin {
+  provider: string;
+  sessionName: string;
+  token: string;
+  /** host for the provider, participant for the client: decided here, never by the page. */
+  role: VideoRole;
+  /** The name the video provider shows: the side, never a person's name. */
+  userName: string;
+  sdk: VideoClientConfig;
+}
+
+export const VIDEO_NOT_CONFIGURED =
+  "Video is not set up on this server yet. The practice's administrator sets ZOOM_SDK_KEY and ZOOM_SDK_SECRET and restarts it.";
+
+/**
+ * Signs the video token for one participant of an appointment's session (R19): only its client,
+ * therapist, an owner or a manager (`access` has checked that), only while the session can be
+ * joined, and valid until the latest the session can last (the provider clamps it to what it accepts).
+ * Each token issued is audited.
+ */
+export async function videoJoin(deps: Deps, actor: Actor, access: SessionAccess): Promise<VideoJoin> {
+  const video = deps.video;
+  if (!video?.provider.configured || !video.sessionName) throw new DomainError("video_not_configured", 503, VIDEO_NOT_CONFIGURED);
+  const { appointment, practice } = access;
+  const now = deps.clock();
+  const rec = await deps.store.sessions.byAppointment(practice.id, appointment.id);
+  if (!joinable(appointment, practice, rec, now)) {
+    throw conflict("session_not_open", rec?.state === "completed"
+      ? "this session has ended"
+      : "this session cannot be joined now: it opens shortly before the appointment and closes when it completes");
+  }
+  // The stored name is what webhooks are matched against; a record made before video was set up has none.
+  const sessionName = rec?.sessionName ?? video.sessionName(appointment.id);
+  const role: VideoRole = access.role === "provider" ? "host" : "participant";
+  const expiresAt = joinLinkExpiry(appointment, practice);
+  const token = video.provider.participantToken({ sessionName, role, userKey: access.who.id, issuedAt: now, expiresAt });
+  await deps.store.tx((r) => audit(r, actor, now, practice.id, "session.video_token", { type: "appointment", id: appointment.id }, { role }));
+  return {
+    provider: video.provider.name,
+    sessionName,
+    token,
+    role,
+    userName: access.role === "provider" ? "Provider" : "Client",
+    sdk: video.provider.clientConfig(),
+  };
+}

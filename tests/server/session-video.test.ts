@@ -1,0 +1,256 @@
+/**
+ * The session page's video token (R19) over real HTTP: the real server with Zoom credentials set,
+ * the client signed in on the portal and the owner through `tele sessions open`'s link. The JWT
+ * each page receives is checked as Zoom would: signature with the SDK secret, the claims, the role
+ * by participant; and its session name is the one a Zoom webhook completes the session by.
+ */
+import { createHmac } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Tele } from "../../src/sdk/index.js";
+import { ZOOM_SESSION_PAGE_HEADERS } from "../../src/server/video/zoom.js";
+import { startSmtp, startWorld, type E2eWorld } from "../helpers/e2e.js";
+import { events } from "../helpers/sse.js";
+import { auditRows } from "../helpers/server.js";
+
+const KEY = "sdk_key_video_test";
+const SECRET = "sdk_secret_video_test_0123456789";
+const HOOK = "whsec_video_test_0123456789";
+
+type Smtp = Awaited<ReturnType<typeof startSmtp>>;
+let w: E2eWorld;
+let bare: E2eWorld;
+let smtp: Smtp;
+let sdk: Tele;
+const statuses: number[] = [];
+
+async function call(world: E2eWorld, path: string, o: { cookie?: string; method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}) {
+  const res = await fetch(world.server.url + path, {
+    method: o.method ?? (o.form ? "POST" : "GET"), redirect: "manual",
+    headers: { ...(o.cookie ? { cookie: o.cookie } : {}), ...(o.form ? { "content-type": "application/x-www-form-urlencoded" } : {}), ...o.headers },
+    body: o.form ? new URLSearchParams(o.form).toString() : undefined,
+  });
+  statuses.push(res.status);
+  return res;
+}
+const cookieOf = (res: Response, name: string) =>
+  res.headers.getSetCookie().find((s) => s.startsWith(`${name}=`) && !s.startsWith(`${name}=;`))?.split(";")[0];
+const csrfIn = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)![1]!;
+
+/** Decodes and checks an HS256 JWT the way Zoom does: the signature over header.payload with the secret. */
+function verify(jwt: string, secret: string) {
+  const [head, body, sig] = jwt.split(".");
+  expect(sig).toBe(createHmac("sha256", secret).update(`${head}.${body}`).digest("base64url"));
+  return { header: JSON.parse(Buffer.from(head!, "base64url").toString()), claims: JSON.parse(Buffer.from(body!, "base64url").toString()) };
+}
+
+async function book(client: string, startInMinutes = 5, o: { telehealth?: boolean; therapist?: string } = {}) {
+  const start = new Date(Date.now() + startInMinutes * 60_000).toISOString();
+  return sdk.appointments.create({ therapist: o.therapist ?? "tess@maple.test", client, start, durationMinutes: 50, telehealth: o.telehealth ?? true });
+}
+
+async function providerCookie(world: E2eWorld, token: string, appointmentId: string) {
+  const link = new URL((await new Tele({ url: world.server.url, token }).appointments.signInLink(appointmentId)).url);
+  const res = await call(world, link.pathname + link.search);
+  expect(res.status).toBe(303);
+  return cookieOf(res, "tele_session")!;
+}
+
+async function clientCookie(world: E2eWorld, email: string) {
+  const page = await call(world, `/p/${world.slug}`);
+  const res = await call(world, `/p/${world.slug}/sign-in`, {
+    cookie: cookieOf(page, "tele_csrf"), form: { _csrf: csrfIn(await page.text()), email, password: "client password 1" },
+  });
+  expect(res.status).toBe(303);
+  return cookieOf(res, "tele_session")!;
+}
+
+/** The session page as this cookie sees it, and the CSRF token its video panel carries. */
+async function sessionPage(world: E2eWorld, id: string, cookie: string) {
+  const res = await call(world, `/p/${world.slug}/appointments/${id}/session`, { cookie });
+  const body = await res.text();
+  return { res, body, csrf: /data-csrf="([^"]+)"/.exec(body)?.[1] };
+}
+
+const videoToken = (world: E2eWorld, id: string, cookie?: string, csrf?: string) =>
+  call(world, `/p/${world.slug}/appointments/${id}/session/video`, {
+    method: "POST", cookie, headers: { accept: "application/json", ...(csrf ? { "x-csrf-token": csrf } : {}) },
+  });
+
+async function addClient(world: E2eWorld, api: Tele, name: string, email: string) {
+  const c = await api.clients.add({ name, email, state: "NJ" });
+  await api.clients.invite(email);
+  const invite = /\/invite\/([A-Za-z0-9_-]+)/.exec((await smtp.waitFor((m) => m.to === email)).text)![1]!;
+  await api.portal.signup({ token: invite, password: "client password 1" });
+  return c;
+}
+
+let dana: { id: string };
+let danaCookie: string;
+
+beforeAll(async () => {
+  smtp = await startSmtp();
+  [w, bare] = await Promise.all([
+    startWorld({ smtpUrl: smtp.url, serverEnv: { ZOOM_SDK_KEY: KEY, ZOOM_SDK_SECRET: SECRET, ZOOM_WEBHOOK_SECRET: HOOK } }),
+    startWorld({ smtpUrl: smtp.url }),
+  ]);
+  sdk = new Tele({ url: w.server.url, token: w.ownerToken });
+  await sdk.staff.add({ name: "Tess Therapist", email: "tess@maple.test", roles: ["therapist"] });
+  await sdk.staff.enableTeletherapy("tess@maple.test");
+  dana = await addClient(w, sdk, "Dana Client", "dana@client.test");
+  danaCookie = await clientCookie(w, "dana@client.test");
+}, 60_000);
+afterAll(async () => {
+  await w?.close();
+  await bare?.close();
+  await smtp?.close();
+});
+
+describe("the video token the session page receives (R19)", () => {
+  it("client: role_type 0, provider: role_type 1; HS256 with the SDK secret; same opaque session name; 30 min ≤ exp − iat ≤ 48 h, covering the session", async () => {
+    const appt = await book(dana.id);
+    const client = await sessionPage(w, appt.id, danaCookie);
+    expect(client.body).toContain('data-video-configured="1"');
+    const clientRes = await videoToken(w, appt.id, danaCookie, client.csrf);
+    expect(clientRes.status).toBe(200);
+    expect(clientRes.headers.get("cache-control")).toBe("no-store");
+    const forClient = await clientRes.json();
+    expect(forClient).toMatchObject({ provider: "zoom", role: "participant", userName: "Client" });
+    expect(forClient.sdk).toMatchObject({ sdkModule: expect.stringMatching(/^\/vendor\/zoom\/[\d.]+\/index\.esm\.js$/), dependentAssets: expect.stringMatching(/^\/vendor\/zoom\/[\d.]+\/lib$/) });
+
+    const { header, claims } = verify(forClient.token, SECRET);
+    expect(header).toEqual({ alg: "HS256", typ: "JWT" });
+    expect(claims).toMatchObject({ app_key: KEY, tpc: forClient.sessionName, role_type: 0, version: 1, user_key: dana.id });
+    expect(claims.tpc).toMatch(/^tele-[0-9a-f]{64}$/);
+    const now = Date.now() / 1000;
+    expect(claims.iat).toBeLessThanOrEqual(now);
+    expect(claims.iat).toBeGreaterThan(now - 120);
+    expect(claims.exp - claims.iat).toBeGreaterThanOrEqual(30 * 60);
+    expect(claims.exp - claims.iat).toBeLessThanOrEqual(48 * 3600);
+    // Good until the latest the session can last: the scheduled end plus the practice's 60 auto-complete minutes.
+    expect(claims.exp).toBeGreaterThanOrEqual(Date.parse(appt.end) / 1000 + 60 * 60);
+    // Nothing of the person or the appointment goes to Zoom.
+    const text = Buffer.from(forClient.token.split(".")[1], "base64url").toString();
+    for (const leak of ["Dana", "dana@client.test", appt.id, "Maple"]) expect(text).not.toContain(leak);
+    expect(() => verify(forClient.token, "another secret")).toThrow();
+
+    const owner = await providerCookie(w, w.ownerToken, appt.id);
+    const page = await sessionPage(w, appt.id, owner);
+    const forOwner = await (await videoToken(w, appt.id, owner, page.csrf)).json();
+    expect(forOwner).toMatchObject({ role: "host", userName: "Provider", sessionName: forClient.sessionName });
+    expect(verify(forOwner.token, SECRET).claims).toMatchObject({ app_key: KEY, tpc: forClient.sessionName, role_type: 1, version: 1 });
+
+    const issued = auditRows(storeOf(w), "session.video_token").filter((r) => r.record_id === appt.id);
+    expect(issued.map((r) => [r.actor_type, JSON.parse(r.details!).role])).toEqual([["client", "participant"], ["staff", "host"]]);
+    expect(issued.map((r) => r.details).join()).not.toContain(forClient.token.split(".")[2]);
+  });
+
+  it("the role comes from who is signed in: a page cannot ask to be host", async () => {
+    const appt = await book(dana.id);
+    const { csrf } = await sessionPage(w, appt.id, danaCookie);
+    const res = await call(w, `/p/${w.slug}/appointments/${appt.id}/session/video?role=host`, {
+      method: "POST", cookie: danaCookie, headers: { "x-csrf-token": csrf! },
+    });
+    expect(res.status).toBe(200);
+    expect(verify((await res.json()).token, SECRET).claims.role_type).toBe(0);
+  });
+
+  it("the token's session name is the one the lifecycle stores: Zoom's session.ended for it completes our session", async () => {
+    const appt = await book(dana.id);
+    const { csrf } = await sessionPage(w, appt.id, danaCookie);
+    const stream = await call(w, `/p/${w.slug}/appointments/${appt.id}/session/events`, { cookie: danaCookie });
+    const ev = events(stream);
+    await ev.next((e) => e.state === "waiting");
+    const { sessionName } = await (await videoToken(w, appt.id, danaCookie, csrf)).json();
+    const body = JSON.stringify({ event: "session.ended", event_ts: Date.now(), payload: { account_id: "a", object: { id: "z", session_id: "s==", session_name: sessionName, start_time: new Date().toISOString(), end_time: new Date().toISOString() } } });
+    const ts = Math.floor(Date.now() / 1000);
+    const hook = await fetch(`${w.server.url}/webhooks/zoom`, {
+      method: "POST", body, headers: { "content-type": "application/json", "x-zm-request-timestamp": String(ts), "x-zm-signature": `v0=${createHmac("sha256", HOOK).update(`v0:${ts}:${body}`).digest("hex")}` },
+    });
+    expect(hook.status).toBe(200);
+    await ev.next((e) => e.state === "completed");
+    const [listed] = (await sdk.appointments.list({ client: dana.id })).filter((a) => a.id === appt.id);
+    expect(listed?.session?.state).toBe("completed");
+    // And once completed, no more tokens.
+    const after = await videoToken(w, appt.id, danaCookie, csrf);
+    expect(after.status).toBe(409);
+    expect((await after.json()).code).toBe("session_not_open");
+  });
+});
+
+describe("who gets a token, and when", () => {
+  it("refused without sign-in (401), without the CSRF token (403), to another client (403), for an unknown appointment (404)", async () => {
+    const appt = await book(dana.id);
+    const { csrf } = await sessionPage(w, appt.id, danaCookie);
+    expect((await videoToken(w, appt.id)).status).toBe(401);
+    expect((await videoToken(w, appt.id, danaCookie)).status).toBe(403);
+    expect((await videoToken(w, appt.id, danaCookie, "x".repeat(csrf!.length))).status).toBe(403);
+    const eve = await addClient(w, sdk, "Eve Other", "eve@client.test");
+    const eveCookie = await clientCookie(w, "eve@client.test");
+    const eveCsrf = (await sessionPage(w, (await book(eve.id)).id, eveCookie)).csrf;
+    const refused = await videoToken(w, appt.id, eveCookie, eveCsrf);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).not.toContain("Dana");
+    expect((await videoToken(w, "apt_nope", danaCookie, csrf)).status).toBe(404);
+  });
+
+  it("only while the session can be joined: not before its window (409), not for an in-person appointment (409)", async () => {
+    const later = await book(dana.id, 24 * 60);
+    const { csrf } = await sessionPage(w, later.id, danaCookie);
+    const early = await videoToken(w, later.id, danaCookie, csrf);
+    expect(early.status).toBe(409);
+    expect((await early.json()).code).toBe("session_not_open");
+    const inPerson = await book(dana.id, 5, { telehealth: false });
+    expect((await videoToken(w, inPerson.id, danaCookie, csrf)).status).toBe(409);
+  });
+
+  it("without Zoom credentials: 503 video_not_configured with what to set, and the page says video is not set up", async () => {
+    const api = new Tele({ url: bare.server.url, token: bare.ownerToken });
+    await api.staff.add({ name: "Tess Therapist", email: "tess@bare.test", roles: ["therapist"] });
+    await api.staff.enableTeletherapy("tess@bare.test");
+    const c = await addClient(bare, api, "Fay Client", "fay@client.test");
+    const appt = await api.appointments.create({ therapist: "tess@bare.test", client: c.id, start: new Date(Date.now() + 5 * 60_000).toISOString(), durationMinutes: 50, telehealth: true });
+    const cookie = await clientCookie(bare, "fay@client.test");
+    const page = await sessionPage(bare, appt.id, cookie);
+    expect(page.body).toContain('data-video-configured="0"');
+    expect(page.body).toContain("Video is not set up yet.");
+    const res = await videoToken(bare, appt.id, cookie, page.csrf);
+    expect(res.status).toBe(503);
+    const problem = await res.json();
+    expect(problem.code).toBe("video_not_configured");
+    expect(problem.detail ?? problem.message).toContain("ZOOM_SDK_KEY");
+  });
+});
+
+describe("the session page's headers", () => {
+  it("the session page alone gets the video SDK's CSP, camera and microphone, and cross-origin isolation; the dashboard keeps the strict ones", async () => {
+    const appt = await book(dana.id);
+    const { res } = await sessionPage(w, appt.id, danaCookie);
+    expect(res.status).toBe(200);
+    for (const [name, value] of Object.entries(ZOOM_SESSION_PAGE_HEADERS)) expect(res.headers.get(name)).toBe(value);
+    const dash = await call(w, `/p/${w.slug}/dashboard`, { cookie: danaCookie });
+    expect(dash.status).toBe(200);
+    expect(dash.headers.get("content-security-policy")).toContain("script-src 'self';");
+    expect(dash.headers.get("permissions-policy")).toContain("camera=()");
+    expect(dash.headers.get("cross-origin-embedder-policy")).toBeNull();
+  });
+
+  it("the SDK's files are served by this server with their types", async () => {
+    const { sdk: cfg } = await (await videoToken(w, (await book(dana.id)).id, danaCookie, (await sessionPage(w, (await book(dana.id)).id, danaCookie)).csrf)).json();
+    const mod = await call(w, cfg.sdkModule);
+    expect(mod.status).toBe(200);
+    expect(mod.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    const worker = await call(w, `${cfg.dependentAssets}/js_media.min.js`);
+    expect(worker.status).toBe(200);
+    const wasm = await call(w, `${cfg.dependentAssets}/audio.simd.wasm`);
+    expect([wasm.status, wasm.headers.get("content-type")]).toEqual([200, "application/wasm"]);
+    expect((await call(w, `${cfg.dependentAssets}/../../../package.json`)).status).toBe(404);
+  });
+
+  it("never answered 500", () => {
+    expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
+  });
+});
+
+function storeOf(world: E2eWorld) {
+  return world.server.store as Parameters<typeof auditRows>[0];
+}
