@@ -10,7 +10,8 @@ import { SessionHub, type Connection } from "../../src/server/domain/sessions/hu
 import { useJoinLink } from "../../src/server/domain/sessions/join-link.js";
 import { mintSignInLink, useSignInLink } from "../../src/server/domain/sessions/sign-in-link.js";
 import type { StateEvent } from "../../src/server/domain/sessions/state.js";
-import { getAppointment, listAppointments } from "../../src/server/domain/appointments/service.js";
+import { getAppointment, listAppointments, setTelehealth } from "../../src/server/domain/appointments/service.js";
+import { convertAppointments } from "../../src/server/domain/appointments/convert.js";
 import { auditRows, book, makeWorld, refusal, rows, type World } from "../helpers/server.js";
 import { makePractice, T0 } from "../helpers/world.js";
 
@@ -218,5 +219,18 @@ describe("session lifecycle (R16, R18)", () => {
     await t.hub.videoEvent({ kind: "ended", sessionName: "tele-unknown", at: T0 });
     expect(auditRows(t.w.store)).toHaveLength(auditCount);
     expect(await t.session()).toMatchObject({ state: "completed", endedAt: new Date(T0 + MIN).toISOString() });
+  });
+
+  it("a session someone has joined (before the start) cannot be switched to in person, one by one or in bulk", async () => {
+    const t = await setup();
+    t.w.setNow(T0); // 09:00: the window is open, the appointment starts at 09:10
+    await t.open(t.w.p.tina);
+    await refusal(setTelehealth(t.w.deps, t.w.p.owner, t.appt.id, { telehealth: false }), "not_convertible", 409);
+    const bulk = await convertAppointments(t.w.deps, t.w.p.owner, { ids: [t.appt.id], telehealth: false });
+    expect(bulk).toMatchObject({ converted: [], skipped: [{ id: t.appt.id, reason: "not_convertible" }] });
+    expect((await getAppointment(t.w.deps, t.w.p.owner, t.appt.id)).telehealth).toBe(true);
+    // One nobody has joined yet can still be switched.
+    const other = await book(t.w, { client: t.w.p.alice, start: "2026-12-01T11:00", telehealth: true });
+    expect((await setTelehealth(t.w.deps, t.w.p.owner, other.id, { telehealth: false })).telehealth).toBe(false);
   });
 });

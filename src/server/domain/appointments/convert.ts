@@ -40,11 +40,14 @@ export async function convertAppointments(deps: Deps, actor: Actor, input: unkno
       }
     }
     const candidates = await r.appointments.candidates(filter, now);
+    // A telehealth session someone has already joined (its window opens before the start) stays telehealth.
+    const begun = v.telehealth ? new Set<string>() : new Set((await r.sessions.forAppointments(
+      a.practiceId, candidates.filter((c) => c.telehealth).map((c) => c.id))).map((s) => s.appointmentId));
     const converted: string[] = [];
     const skipped: Skip[] = [];
     const notReady = new Map<string, ConversionCandidate>();
     for (const c of candidates) {
-      const reason = skipReason(c, v.telehealth, now);
+      const reason = begun.has(c.id) ? "not_convertible" : skipReason(c, v.telehealth, now);
       if (reason) {
         skipped.push({ id: c.id, reason });
         continue;

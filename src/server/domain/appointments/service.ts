@@ -114,6 +114,9 @@ export async function setTelehealth(deps: Deps, actor: Actor, id: string, input:
     if (telehealth) {
       const why = telehealthRefusal(await findStaff(r, a.practiceId, row.therapistId), await findClient(r, a.practiceId, row.clientId, now));
       if (why) throw why;
+    } else if (await r.sessions.byAppointment(a.practiceId, id)) {
+      // Someone has joined its session (the window opens before the start): it ends as a session, not as a switch.
+      throw conflict("not_convertible", `appointment ${id} has a telehealth session under way and cannot be converted; end the session first`);
     }
     await r.appointments.setTelehealth(a.practiceId, [id], telehealth, now);
     await audit(r, a, now, a.practiceId, "appointment.convert", { type: "appointment", id }, { telehealth });
