@@ -147,7 +147,7 @@ describe("session page (waiting room) in Chromium", () => {
     expect(await problem.textContent()).toContain("If it keeps failing, contact Maple Therapy");
     expect(await danaPage.getByRole("button", { name: "Try again" }).isVisible()).toBe(true);
     expect(await danaPage.getByRole("list", { name: "Who is here" }).textContent()).toMatch(/Tina Therapist \(therapist\): not here/);
-    await danaPage.screenshot({ path: join(SHOTS, "session-waiting-desktop.png") });
+    await danaPage.screenshot({ path: join(SHOTS, "session-waiting-desktop.png"), fullPage: true });
 
     const mailsBefore = smtp.received.length;
     const r = await tele(["sessions", "open", aptId, "--print"], tinaEnv);
@@ -177,7 +177,7 @@ describe("session page (waiting room) in Chromium", () => {
     expect(forTina.claims).toMatchObject({ app_key: ZOOM.ZOOM_SDK_KEY, tpc: forDana.body.sessionName, role_type: 1, version: 1 });
     expect(await (await videoSettles(tinaPage, "failed")).getAttribute("data-video-problem")).toBe("unreachable");
     expect(await tinaPage.locator("[data-video-problem-box]").textContent()).toContain("check its Zoom settings");
-    await tinaPage.screenshot({ path: join(SHOTS, "session-live-desktop.png") });
+    await tinaPage.screenshot({ path: join(SHOTS, "session-live-desktop.png"), fullPage: true });
 
     // The provider-joined email: its /j/ link works once in Dana's context.
     const mail = await smtp.waitFor((m) => smtp.received.indexOf(m) >= mailsBefore && m.to === "dana@client.test" && m.text.includes("/j/"));

@@ -236,13 +236,16 @@ describe("the session page's headers", () => {
 
   it("the SDK's files are served by this server with their types", async () => {
     const { sdk: cfg } = await (await videoToken(w, (await book(dana.id)).id, danaCookie, (await sessionPage(w, (await book(dana.id)).id, danaCookie)).csrf)).json();
+    // Each body is read whole: an unread one would hold its connection open past the server's close.
     const mod = await call(w, cfg.sdkModule);
-    expect(mod.status).toBe(200);
-    expect(mod.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect([mod.status, mod.headers.get("content-type")]).toEqual([200, "text/javascript; charset=utf-8"]);
+    expect((await mod.arrayBuffer()).byteLength).toBe(Number(mod.headers.get("content-length")));
     const worker = await call(w, `${cfg.dependentAssets}/js_media.min.js`);
     expect(worker.status).toBe(200);
+    expect((await worker.arrayBuffer()).byteLength).toBeGreaterThan(0);
     const wasm = await call(w, `${cfg.dependentAssets}/audio.simd.wasm`);
     expect([wasm.status, wasm.headers.get("content-type")]).toEqual([200, "application/wasm"]);
+    expect(WebAssembly.validate(new Uint8Array(await wasm.arrayBuffer()))).toBe(true);
     expect((await call(w, `${cfg.dependentAssets}/../../../package.json`)).status).toBe(404);
   });
 

@@ -125,16 +125,18 @@ export class ZoomVideoProvider implements VideoProvider {
  * - connect-src Zoom: `join` first calls https://zoom.us/wc/lsdk, then Zoom's servers (*.zoom.us, wss);
  * - media-src / img-src blob: for video elements and snapshots the SDK fills from blobs;
  * - camera and microphone for this origin only (the site-wide policy denies both).
- * Not granted: 'unsafe-eval'. The SDK's `*_dynamic_*` audio workers eval() code, and it picks them
- * only when Zoom's join reply turns on ENABLE_WASM_DYNAMIC_LOAD or adaptive denoise; if audio fails
- * with a script-src violation in a session, that is the directive to add, on this page only.
+ * - script-src 'unsafe-eval': the SDK's `*_dynamic_*` audio workers eval() code, and it picks them
+ *   when Zoom's join reply turns on ENABLE_WASM_DYNAMIC_LOAD or adaptive denoise, which Zoom decides
+ *   per account and can change at any time; Zoom's documented CSP for its web SDKs includes it. Left
+ *   out, audio would fail in some sessions with nothing for the practice to change. The page's own
+ *   HTML escapes every value and loads script only from this origin, so there is nothing to eval but the SDK's.
  * COOP same-origin + COEP require-corp make the page cross-origin isolated, which lets the SDK use
  * SharedArrayBuffer (several videos at once); the SDK's files carry CORP same-origin, so they load under it.
  */
 export const ZOOM_SESSION_PAGE_HEADERS = {
   "content-security-policy": [
     "default-src 'self'",
-    "script-src 'self' blob: 'wasm-unsafe-eval'",
+    "script-src 'self' blob: 'wasm-unsafe-eval' 'unsafe-eval'",
     "worker-src 'self' blob:",
     "style-src 'self'",
     "img-src 'self' data: blob:",
