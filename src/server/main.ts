@@ -60,7 +60,9 @@ export async function startServer(config: ServerConfig, opts: { version?: string
   });
   deps.mailQueued = () => mail.nudge();
   if (config.zoomWebhookSecret) {
-    registerZoomWebhook(app, deps, { secret: config.zoomWebhookSecret, onEvent: (event) => sessions.videoEvent(event) });
+    registerZoomWebhook(app, deps, {
+      secret: config.zoomWebhookSecret, onEvent: (event) => sessions.videoEvent(event), onRefused: (r) => sessions.videoRefused(r),
+    });
   }
   // While stopping, ask keep-alive clients to hang up after their reply, so close() need not wait them out.
   let stopping = false;

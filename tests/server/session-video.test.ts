@@ -23,11 +23,11 @@ let smtp: Smtp;
 let sdk: Tele;
 const statuses: number[] = [];
 
-async function call(world: E2eWorld, path: string, o: { cookie?: string; method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}) {
+async function call(world: E2eWorld, path: string, o: { cookie?: string; method?: string; form?: Record<string, string>; headers?: Record<string, string>; body?: string } = {}) {
   const res = await fetch(world.server.url + path, {
     method: o.method ?? (o.form ? "POST" : "GET"), redirect: "manual",
     headers: { ...(o.cookie ? { cookie: o.cookie } : {}), ...(o.form ? { "content-type": "application/x-www-form-urlencoded" } : {}), ...o.headers },
-    body: o.form ? new URLSearchParams(o.form).toString() : undefined,
+    body: o.form ? new URLSearchParams(o.form).toString() : o.body,
   });
   statuses.push(res.status);
   return res;
@@ -174,6 +174,59 @@ describe("the video token the session page receives (R19)", () => {
     const after = await videoToken(w, appt.id, danaCookie, csrf);
     expect(after.status).toBe(409);
     expect((await after.json()).code).toBe("session_not_open");
+  });
+});
+
+describe("Zoom webhooks: refusals and repeats are audited", () => {
+  const deliver = (body: string, secret: string | undefined, ts = Math.floor(Date.now() / 1000)) =>
+    call(w, "/webhooks/zoom", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json", "x-zm-request-timestamp": String(ts),
+        ...(secret ? { "x-zm-signature": `v0=${createHmac("sha256", secret).update(`v0:${ts}:${body}`).digest("hex")}` } : {}),
+      },
+      body,
+    });
+  const started = (sessionName: string, id = "sess-" + Math.random()) => JSON.stringify({
+    event: "session.started", event_ts: Date.now(),
+    payload: { account_id: "a", object: { id: "z", session_id: id, session_name: sessionName, start_time: new Date().toISOString() } },
+  });
+
+  it("unsigned, wrongly signed or stale deliveries are 401 and audited in the practice of the session they name; a repeat is audited too", async () => {
+    const appt = await book(dana.id);
+    const { csrf } = await sessionPage(w, appt.id, danaCookie);
+    const ev = events(await call(w, `/p/${w.slug}/appointments/${appt.id}/session/events`, { cookie: danaCookie }));
+    await ev.next((e) => e.state === "waiting"); // Dana is in: the session (and its name) is on record
+    const { sessionName } = await (await videoToken(w, appt.id, danaCookie, csrf)).json();
+    const store = storeOf(w);
+    const before = auditRows(store).length;
+    expect((await deliver(started(sessionName), undefined)).status).toBe(401);
+    expect((await deliver(started(sessionName), "not the secret")).status).toBe(401);
+    expect((await deliver(started(sessionName), HOOK, Math.floor(Date.now() / 1000) - 600)).status).toBe(401);
+    const signed = started(sessionName);
+    expect((await deliver(signed, HOOK)).status).toBe(200);
+    expect((await deliver(signed, HOOK)).status).toBe(200); // a replay within the 5 minutes: ignored
+    const rows = auditRows(store).slice(before).filter((r) => r.action.startsWith("session.video.webhook_"));
+    expect(rows.map((r) => [r.action, r.record_id, r.actor_type, JSON.parse(r.details!).code])).toEqual([
+      ["session.video.webhook_refused", appt.id, "anonymous", "webhook_signature_missing"],
+      ["session.video.webhook_refused", appt.id, "anonymous", "webhook_signature_invalid"],
+      ["session.video.webhook_refused", appt.id, "anonymous", "webhook_timestamp_stale"],
+      ["session.video.webhook_repeated", appt.id, "anonymous", "webhook_duplicate"],
+    ]);
+    expect(rows.every((r) => r.request_id?.startsWith("req_") && r.ip === "127.0.0.1")).toBe(true);
+    // The session itself is untouched by the refused ones: still open for Dana.
+    expect((await videoToken(w, appt.id, danaCookie, csrf)).status).toBe(200);
+  });
+
+  it("a refused delivery naming no session of ours is audited under the server scope, not in any practice", async () => {
+    expect((await deliver(started("tele-" + "0".repeat(64)), undefined)).status).toBe(401);
+    expect((await deliver("not json at all", undefined)).status).toBe(401);
+    const server = storeOf(w).db.prepare("SELECT action, details FROM audit_log WHERE practice_id = 'server' ORDER BY id").all() as { action: string; details: string }[];
+    expect(server.slice(-2).map((r) => [r.action, JSON.parse(r.details).code])).toEqual([
+      ["session.video.webhook_refused", "webhook_signature_missing"],
+      ["session.video.webhook_refused", "webhook_signature_missing"],
+    ]);
+    expect((await sdk.audit.list({})).some((e) => e.action.startsWith("session.video.webhook_") && !e.recordId)).toBe(false);
   });
 });
 

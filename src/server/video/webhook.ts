@@ -67,16 +67,48 @@ export interface ZoomWebhookOptions {
   onEvent: (event: VideoEvent) => void | Promise<void>;
   /** How many recent deliveries are remembered to drop duplicates (default 2,000). */
   dedupeSize?: number;
+  /** Told of every refusal and every repeated delivery, for the audit log; its failure is logged, never the reply's. */
+  onRefused?: (r: WebhookRefusal) => void | Promise<void>;
+}
+
+/** A refused or repeated delivery, as the audit log needs it. */
+export interface WebhookRefusal {
+  /** e.g. webhook_signature_invalid, webhook_timestamp_stale, invalid_request, webhook_duplicate. */
+  code: string;
+  status: number;
+  /** The session name the body claims (unverified unless `signed`); the audit row goes to its practice. */
+  claimedSessionName?: string;
+  /** True for a correctly signed delivery (a repeat, or a malformed event). */
+  signed: boolean;
+  ip: string;
+  requestId: string;
+}
+
+/** The session name a body claims, read best-effort from untrusted bytes: only to route the audit row. */
+function claimedSessionName(raw: Buffer): string | undefined {
+  try {
+    const name = (JSON.parse(raw.toString("utf8")) as { payload?: { object?: { session_name?: unknown } } })?.payload?.object?.session_name;
+    return typeof name === "string" && name.length <= 200 ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Refusals go to the server log at warn, not to the audit log: the audit log is per practice, and
- * nothing in an unverified delivery can be trusted to say which practice it concerns. The entry
- * holds the reason, address and request id, never the body or headers.
+ * Refusals go to the server log at warn (the reason, address and request id, never the body or
+ * headers) and to `onRefused` for the audit log.
  */
 function refuse(req: FastifyRequest, reply: FastifyReply, status: number, code: string, detail: string) {
   req.log.warn({ webhook: "zoom", code, status, ip: req.ip, requestId: req.id }, "zoom webhook refused");
   return sendProblem(reply, req, status, code, detail);
+}
+
+async function report(req: FastifyRequest, opts: ZoomWebhookOptions, r: Omit<WebhookRefusal, "ip" | "requestId">): Promise<void> {
+  try {
+    await opts.onRefused?.({ ...r, ip: req.ip, requestId: req.id });
+  } catch (err) {
+    req.log.error({ webhook: "zoom", err: (err as Error).message, requestId: req.id }, "zoom webhook refusal could not be audited");
+  }
 }
 
 /**
@@ -101,7 +133,10 @@ export function registerZoomWebhook(app: FastifyInstance, deps: Pick<Deps, "cloc
       const check = verifyZoomSignature({
         secret: opts.secret, signature: req.headers["x-zm-signature"], timestamp: req.headers["x-zm-request-timestamp"], rawBody: raw, now: deps.clock(),
       });
-      if (!check.ok) return refuse(req, reply, 401, check.code, check.detail);
+      if (!check.ok) {
+        await report(req, opts, { code: check.code, status: 401, claimedSessionName: claimedSessionName(raw), signed: false });
+        return refuse(req, reply, 401, check.code, check.detail);
+      }
 
       let json: unknown;
       try {
@@ -112,6 +147,7 @@ export function registerZoomWebhook(app: FastifyInstance, deps: Pick<Deps, "cloc
       const parsed = parseZoomPayload(json);
       switch (parsed.type) {
         case "invalid":
+          await report(req, opts, { code: "invalid_request", status: 400, claimedSessionName: claimedSessionName(raw), signed: true });
           return refuse(req, reply, 400, "invalid_request", `the ${parsed.event ?? "webhook"} payload does not have the documented shape`);
         case "url_validation":
           return reply.code(200).send(urlValidationAnswer(opts.secret, parsed.plainToken));
@@ -120,6 +156,7 @@ export function registerZoomWebhook(app: FastifyInstance, deps: Pick<Deps, "cloc
         case "event": {
           if (!seen.add(parsed.dedupeKey)) {
             req.log.info({ webhook: "zoom", event: parsed.event.kind, requestId: req.id }, "zoom webhook duplicate ignored");
+            await report(req, opts, { code: "webhook_duplicate", status: 200, claimedSessionName: parsed.event.sessionName, signed: true });
             return reply.code(200).send({ ok: true });
           }
           try {

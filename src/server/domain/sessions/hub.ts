@@ -1,5 +1,6 @@
 import type { SessionRow } from "../../db/types.js";
 import type { VideoEvent } from "../../video/zoom-events.js";
+import type { WebhookRefusal } from "../../video/webhook.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { forbidden } from "../errors.js";
@@ -29,6 +30,9 @@ export interface HubOptions {
 }
 
 const key = (c: Pick<Connection, "who">) => `${c.who.kind}:${c.who.id}`;
+
+/** The audit log's practice id for rows that concern no practice (webhook deliveries naming no session of ours). */
+export const SERVER_AUDIT_SCOPE = "server";
 
 /**
  * Live presence (R17, R18) in one server process: the open event streams per appointment, the
@@ -139,6 +143,20 @@ export class SessionHub {
     }
     await this.deps.store.tx((r) => audit(r, system, this.deps.clock(), rec.practiceId, `session.video.${ev.kind}`,
       { type: "appointment", id: rec.appointmentId }, { at: new Date(ev.at).toISOString(), userKey: ev.userKey ?? null }));
+  }
+
+  /**
+   * A refused or repeated webhook delivery, audited (R20): in the practice of the session it names
+   * (our session names are unguessable HMACs, so a stranger cannot aim rows at a practice), or, naming
+   * none of ours, under the practice id `server`, which no practice's audit listing shows.
+   */
+  async videoRefused(r: WebhookRefusal): Promise<void> {
+    const rec = r.claimedSessionName ? await this.deps.store.sessions.bySessionName(r.claimedSessionName) : undefined;
+    const actor: Actor = { kind: "anonymous", ip: r.ip, requestId: r.requestId };
+    await this.deps.store.tx((tx) => audit(tx, actor, this.deps.clock(), rec?.practiceId ?? SERVER_AUDIT_SCOPE,
+      r.signed && r.code === "webhook_duplicate" ? "session.video.webhook_repeated" : "session.video.webhook_refused",
+      rec ? { type: "appointment", id: rec.appointmentId } : { type: "webhook", id: null },
+      { code: r.code, status: r.status, signed: r.signed }));
   }
 
   /** At startup: everyone absent, nothing completed (lifecycle.markAllAbsent). */
