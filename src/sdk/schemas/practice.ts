@@ -2,6 +2,21 @@ import { z } from "zod";
 import { Email, Name, StateCode, TimeZone } from "./common.js";
 import { Staff } from "./staff.js";
 
+// Line and paragraph separators end a line as surely as \n; bidi overrides could make the text shown to clients read differently.
+const NOT_ONE_LINE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
+
+/**
+ * How clients reach the practice: a phone number or an email address, free text on one line,
+ * shown on the session page when video cannot start. Trimmed; an empty string means none (null).
+ */
+export const PracticeContact = z
+  .string({ error: (issue) => (issue.input === undefined ? "is required: text, or null to clear it" : "must be text") })
+  .trim()
+  .max(200, { message: "must be at most 200 characters" })
+  .refine((s) => !NOT_ONE_LINE.test(s), { message: "must be one line of text, without newlines or control characters" })
+  .transform((s) => (s === "" ? null : s))
+  .meta({ description: "a phone number or an email address, one line, at most 200 characters; empty or null means none" });
+
 export const Practice = z.object({
   id: z.string(),
   name: z.string(),
@@ -10,6 +25,8 @@ export const Practice = z.object({
   timeZone: z.string(),
   joinWindowMinutes: z.number().int(),
   portalUrl: z.string(),
+  /** How clients reach the practice, or null when it has not been set. */
+  contact: z.string().nullable(),
 });
 export type Practice = z.infer<typeof Practice>;
 
@@ -20,8 +37,15 @@ export const CreatePracticeInput = z.strictObject({
   timeZone: TimeZone,
   ownerName: Name,
   ownerEmail: Email,
+  contact: PracticeContact.nullable().optional(),
 });
 export type CreatePracticeInput = z.infer<typeof CreatePracticeInput>;
+
+/** The practice's settings an owner or manager may change (`PATCH /api/v1/practice`). */
+export const UpdatePracticeInput = z.strictObject({
+  contact: PracticeContact.nullable(),
+});
+export type UpdatePracticeInput = z.infer<typeof UpdatePracticeInput>;
 
 /** What `tele init` prints with --json. */
 export const InitResult = z.object({

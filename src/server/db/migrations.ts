@@ -171,4 +171,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX telehealth_sessions_name ON telehealth_sessions (session_name) WHERE session_name IS NOT NULL;
   CREATE INDEX telehealth_sessions_open ON telehealth_sessions (state) WHERE state != 'completed';
   `,
+  /* 4: how clients reach the practice (a phone number or email), shown when video cannot start; NULL until set */ `
+  ALTER TABLE practices ADD COLUMN contact TEXT;
+  `,
 ];

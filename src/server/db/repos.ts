@@ -13,6 +13,8 @@ export interface PracticeRepo {
   insert(p: PracticeRow): Promise<void>;
   byId(id: string): Promise<PracticeRow | undefined>;
   bySlug(slug: string): Promise<PracticeRow | undefined>;
+  /** Sets (or, with null, clears) how clients reach the practice. */
+  setContact(id: string, contact: string | null): Promise<void>;
 }
 
 export interface StaffRepo {

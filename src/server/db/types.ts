@@ -9,6 +9,8 @@ export interface PracticeRow {
   timeZone: string;
   joinWindowMinutes: number;
   autoCompleteMinutes: number;
+  /** How clients reach the practice (a phone number or an email address); null until someone sets it. */
+  contact: string | null;
   createdAt: number;
 }
 

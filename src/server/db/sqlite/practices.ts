@@ -3,20 +3,23 @@ import type { PracticeRow } from "../types.js";
 import type { StatementCache } from "./statements.js";
 
 const COLS = `id, name, slug, state, time_zone AS timeZone, join_window_minutes AS joinWindowMinutes,
-  auto_complete_minutes AS autoCompleteMinutes, created_at AS createdAt`;
+  auto_complete_minutes AS autoCompleteMinutes, contact, created_at AS createdAt`;
 
 export function practiceRepo(s: StatementCache): PracticeRepo {
   return {
     async insert(p) {
-      s.get(`INSERT INTO practices (id, name, slug, state, time_zone, join_window_minutes, auto_complete_minutes, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(p.id, p.name, p.slug, p.state, p.timeZone, p.joinWindowMinutes, p.autoCompleteMinutes, p.createdAt);
+      s.get(`INSERT INTO practices (id, name, slug, state, time_zone, join_window_minutes, auto_complete_minutes, contact, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(p.id, p.name, p.slug, p.state, p.timeZone, p.joinWindowMinutes, p.autoCompleteMinutes, p.contact, p.createdAt);
     },
     async byId(id) {
       return s.get(`SELECT ${COLS} FROM practices WHERE id = ?`).get(id) as PracticeRow | undefined;
     },
     async bySlug(slug) {
       return s.get(`SELECT ${COLS} FROM practices WHERE slug = ?`).get(slug) as PracticeRow | undefined;
+    },
+    async setContact(id, contact) {
+      s.get(`UPDATE practices SET contact = ? WHERE id = ?`).run(contact, id);
     },
   };
 }

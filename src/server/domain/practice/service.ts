@@ -1,10 +1,10 @@
-import { CreatePracticeInput, type InitResult, type Practice } from "../../../sdk/schemas/index.js";
+import { CreatePracticeInput, UpdatePracticeInput, type InitResult, type Practice } from "../../../sdk/schemas/index.js";
 import type { PracticeRow, StaffRow } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { forbidden, notFound } from "../errors.js";
 import { hashSecret, newId, newSecret } from "../shared/crypto.js";
-import { requireStaff } from "../shared/permissions.js";
+import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { practiceView, staffView } from "../shared/views.js";
 
 /** A URL-safe slug from a practice's name: "Maple Street Therapy" → "maple-street-therapy". */
@@ -22,7 +22,7 @@ export async function createPractice(deps: Deps, actor: Actor, input: unknown): 
     for (let n = 2; await r.practices.bySlug(slug); n++) slug = `${v.slug ?? slugify(v.name)}-${n}`;
     const practice: PracticeRow = {
       id: newId("prc"), name: v.name, slug, state: v.state, timeZone: v.timeZone,
-      joinWindowMinutes: 15, autoCompleteMinutes: 60, createdAt: now,
+      joinWindowMinutes: 15, autoCompleteMinutes: 60, contact: v.contact ?? null, createdAt: now,
     };
     await r.practices.insert(practice);
     const owner: StaffRow = {
@@ -44,6 +44,24 @@ export async function getPractice(deps: Deps, actor: Actor): Promise<Practice> {
   const p = await deps.store.practices.byId(a.practiceId);
   if (!p) throw notFound("practice", a.practiceId);
   return practiceView(p, deps.config.publicUrl);
+}
+
+/**
+ * Changes the practice's settings (owner or manager): today its contact, which clients see when
+ * video cannot start. The audit row names the fields that changed; nothing changed, nothing is written.
+ */
+export async function updatePractice(deps: Deps, actor: Actor, input: unknown): Promise<Practice> {
+  const a = requireStaff(actor, ...MANAGERS);
+  const v = UpdatePracticeInput.parse(input);
+  const now = deps.clock();
+  return deps.store.tx(async (r) => {
+    const p = await r.practices.byId(a.practiceId);
+    if (!p) throw notFound("practice", a.practiceId);
+    if (v.contact === p.contact) return practiceView(p, deps.config.publicUrl);
+    await r.practices.setContact(p.id, v.contact);
+    await audit(r, a, now, p.id, "practice.update", { type: "practice", id: p.id }, { fields: ["contact"] });
+    return practiceView({ ...p, contact: v.contact }, deps.config.publicUrl);
+  });
 }
 
 /** Checks the server's setup token, which alone may create practices over HTTP. */
