@@ -27,7 +27,7 @@ export class Tele {
   readonly appointments: AppointmentsResource;
   /** Outgoing mail. */
   readonly mail: MailResource;
-  /** Practice creation (setup token). */
+  /** Practice creation (setup token) and the practice's settings. */
   readonly practices: PracticesResource;
   /** The audit log. */
   readonly audit: AuditResource;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { importResultOf, MalformedResponseError, RuleRefusedError, Tele, upcomingTelehealthIds } from "../../src/sdk/index.js";
-import { appointment, clientBo, conversion, staffAna, whoami } from "./fixtures.js";
+import { appointment, clientBo, conversion, practice, staffAna, whoami } from "./fixtures.js";
 import { problem, startStub, type Stub } from "./stub-server.js";
 
 let stub: Stub | undefined;
@@ -83,6 +83,22 @@ describe("Tele resources", () => {
       .create({ name: "P", state: "NY", timeZone: "America/New_York", ownerName: "O", ownerEmail: "o@example.com" }, "setup-xyz")
       .catch(() => undefined);
     expect(stub.requests[0].headers.authorization).toBe("Bearer setup-xyz");
+  });
+
+  it("PATCHes the practice's contact and parses the practice it returns", async () => {
+    const { tele, stub } = await teleAnswering(() => ({ json: { ...practice, contact: "(555) 010-0199", internal: 1 } }));
+    const updated = await tele.practices.update({ contact: "(555) 010-0199" });
+    expect(updated).toEqual({ ...practice, contact: "(555) 010-0199" });
+    expect(`${stub.requests[0].method} ${stub.requests[0].url}`).toBe("PATCH /api/v1/practice");
+    expect(JSON.parse(stub.requests[0].body)).toEqual({ contact: "(555) 010-0199" });
+    await tele.practices.update({ contact: null });
+    expect(JSON.parse(stub.requests[1].body)).toEqual({ contact: null });
+  });
+
+  it("rejects a practice reply without its contact", async () => {
+    const { contact: _dropped, ...older } = practice;
+    const { tele } = await teleAnswering(() => ({ json: older }));
+    await expect(tele.practices.update({ contact: "x" })).rejects.toBeInstanceOf(MalformedResponseError);
   });
 
   it("reads who is signed in", async () => {

@@ -1,5 +1,5 @@
 import type { HttpClient, RequestOptions } from "../http.js";
-import { AuditList, InitResult, WhoAmI, type AuditEntry, type CreatePracticeInput } from "../schemas/index.js";
+import { AuditList, InitResult, Practice, WhoAmI, type AuditEntry, type CreatePracticeInput, type UpdatePracticeInput } from "../schemas/index.js";
 import { API } from "./common.js";
 
 /** Filters for the audit log. */
@@ -14,7 +14,7 @@ export function me(http: HttpClient, options?: RequestOptions): Promise<WhoAmI> 
   return http.send({ method: "GET", path: `${API}/me` }, WhoAmI, options);
 }
 
-/** Creating practices, which needs the server's setup token. */
+/** Creating practices (with the server's setup token) and changing the signed-in staff member's own. */
 export class PracticesResource {
   constructor(private readonly http: HttpClient) {}
 
@@ -25,6 +25,14 @@ export class PracticesResource {
   create(input: CreatePracticeInput, setupToken?: string, options: RequestOptions = {}): Promise<InitResult> {
     const withToken = setupToken ? { ...options, token: setupToken } : options;
     return this.http.send({ method: "POST", path: `${API}/practices`, json: input }, InitResult, withToken);
+  }
+
+  /**
+   * Sets how clients reach the practice, shown on the session page when video cannot start
+   * (owner or manager). `contact` is trimmed; `""` or `null` clears it. Returns the practice.
+   */
+  update(input: UpdatePracticeInput, options?: RequestOptions): Promise<Practice> {
+    return this.http.send({ method: "PATCH", path: `${API}/practice`, json: { contact: input.contact } }, Practice, options);
   }
 }
 
