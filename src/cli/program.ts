@@ -10,6 +10,7 @@ import { defineAccountCommands } from "./commands/account/index.js";
 import { defineAppointmentCommands } from "./commands/appointments/index.js";
 import { defineClientCommands } from "./commands/clients/index.js";
 import { defineMailCommands } from "./commands/mail/index.js";
+import { definePracticeCommands } from "./commands/practice/index.js";
 import { defineServerCommands } from "./commands/server/index.js";
 import { defineSessionCommands } from "./commands/sessions/index.js";
 import { defineStaffCommands } from "./commands/staff/index.js";
@@ -70,6 +71,7 @@ export function buildProgram(io: Io, state: RunState, version: string): Command 
 
   defineServerCommands(program, io, state);
   defineAccountCommands(program, act);
+  definePracticeCommands(program, act);
   defineStaffCommands(program, act);
   defineClientCommands(program, act);
   defineAppointmentCommands(program, act);

@@ -60,7 +60,7 @@ export async function serverStart(opts: ServerFlags & { json?: boolean }, io: Io
 }
 
 interface InitFlags extends ServerFlags {
-  practice?: string; state?: string; timezone?: string; ownerName?: string; ownerEmail?: string;
+  practice?: string; state?: string; timezone?: string; ownerName?: string; ownerEmail?: string; contact?: string;
   url?: string; profile?: string; json?: boolean; setupToken?: string;
 }
 
@@ -68,9 +68,12 @@ interface InitFlags extends ServerFlags {
 export async function init(opts: InitFlags, io: Io): Promise<number> {
   const parsed = CreatePracticeInput.safeParse({
     name: opts.practice, state: opts.state, timeZone: opts.timezone, ownerName: opts.ownerName, ownerEmail: opts.ownerEmail,
+    contact: opts.contact,
   });
   if (!parsed.success) {
-    const flag: Record<string, string> = { name: "--practice", state: "--state", timeZone: "--timezone", ownerName: "--owner-name", ownerEmail: "--owner-email" };
+    const flag: Record<string, string> = {
+      name: "--practice", state: "--state", timeZone: "--timezone", ownerName: "--owner-name", ownerEmail: "--owner-email", contact: "--contact",
+    };
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0]);
     const missing = opts[({ name: "practice", timeZone: "timezone" } as Record<string, keyof InitFlags>)[key] ?? (key as keyof InitFlags)] === undefined;
@@ -98,6 +101,7 @@ export async function init(opts: InitFlags, io: Io): Promise<number> {
   if (opts.json) io.out(`${JSON.stringify({ practice: result.practice, owner: result.owner, token: result.token, portalUrl: result.portalUrl })}\n`);
   else {
     io.out(`Created practice ${result.practice.name} (${result.practice.slug}) with owner ${result.owner.email}; saved as profile "${profile}".\n`);
+    if (!result.practice.contact) io.err(`Clients will see no contact for the practice if video cannot start; add one with "tele practice set --contact TEXT".\n`);
     io.err(`Client portal: ${result.portalUrl}\nNext: tele server start${opts.dataDir ? ` --data-dir ${resolve(opts.dataDir)}` : ""}, then tele staff add …\n`);
   }
   return 0;

@@ -98,13 +98,13 @@ export interface E2eWorld {
   close(): Promise<void>;
 }
 
-/** `tele init` in a fresh data dir, then the real server over it on a free loopback port. */
-export async function startWorld(opts: { smtpUrl?: string; serverEnv?: Record<string, string> } = {}): Promise<E2eWorld> {
+/** `tele init` (plus `initArgs`) in a fresh data dir, then the real server over it on a free loopback port. */
+export async function startWorld(opts: { smtpUrl?: string; serverEnv?: Record<string, string>; initArgs?: string[] } = {}): Promise<E2eWorld> {
   const dataDir = tempDir();
   const configDir = join(dataDir, "config");
   const init = await tele([
     "init", "--practice", "Maple Therapy", "--state", "NY", "--timezone", "America/New_York",
-    "--owner-name", "Olive Owner", "--owner-email", "owner@maple.test", "--data-dir", dataDir, "--json",
+    "--owner-name", "Olive Owner", "--owner-email", "owner@maple.test", "--data-dir", dataDir, "--json", ...(opts.initArgs ?? []),
   ], { TELE_CONFIG_DIR: configDir });
   if (init.code !== 0) throw new Error(`tele init failed (${init.code}): ${init.stderr}`);
   const { token, practice } = init.json<{ token: string; practice: { slug: string } }>();

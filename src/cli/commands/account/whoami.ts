@@ -15,6 +15,8 @@ export async function run(ctx: CommandContext, _args: RawArgs): Promise<number> 
   const connection = await ctx.connection();
   const source = connection.urlSource === "profile" ? `profile "${connection.profile}"` : SOURCES[connection.urlSource ?? "flag"];
   const { staff, practice } = me;
+  const manages = staff.roles.includes("owner") || staff.roles.includes("manager");
+  const contact = practice.contact ?? (manages ? `none; set it with "tele practice set --contact TEXT"` : "none");
   const rows = [
     ["Signed in as", `${staff.name} <${staff.email}> (${staff.id})`],
     ["Roles", staff.roles.join(", ")],
@@ -22,6 +24,7 @@ export async function run(ctx: CommandContext, _args: RawArgs): Promise<number> 
     ["Practice", `${practice.name} (${practice.slug}), ${practice.state}`],
     ["Time zone", practice.timeZone],
     ["Client portal", practice.portalUrl],
+    ["Contact", contact],
     ["Server", `${connection.url} (from ${source})`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

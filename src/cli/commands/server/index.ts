@@ -32,6 +32,8 @@ export interface InitOptions extends CommonServerFlags {
   timezone?: string;
   ownerName?: string;
   ownerEmail?: string;
+  /** How clients reach the practice; shown when video cannot start. */
+  contact?: string;
   dataDir?: string;
   /** Creates the practice over HTTP on the server at --url (else TELE_SETUP_TOKEN). */
   setupToken?: string;
@@ -79,6 +81,7 @@ export function defineServerCommands(program: Command, io: Io, state: RunState):
     .option("--timezone <tz>", "IANA time zone, such as America/New_York")
     .option("--owner-name <name>", "the owner's name")
     .option("--owner-email <email>", "the owner's email")
+    .option("--contact <text>", "how clients reach the practice (phone or email), shown when video cannot start")
     .option("--data-dir <dir>", "the server's data dir (else TELE_DATA_DIR)")
     .option("--setup-token <token>", "with --url and no --data-dir: create the practice over HTTP (else TELE_SETUP_TOKEN)")
     .action(act((m) => m.init));
