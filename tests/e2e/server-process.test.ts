@@ -66,6 +66,7 @@ describe("tele server start and tele demo as processes", () => {
     children.push(demo.child);
     const info = JSON.parse(demo.firstLine);
     dirs.push(info.dataDir);
+    expect(info.practice.contact).toBe("(555) 010-0199"); // a fictional 555-01xx number
     const staff = await tele(["staff", "list", "--json"], env); // the default profile, saved by demo
     expect(staff.code, staff.stderr).toBe(0);
     const roles = staff.json().flatMap((s: { roles: string[] }) => s.roles);

@@ -18,6 +18,7 @@ export async function seedDemo(deps: Deps): Promise<InitResult & { staff: Record
   const init = await createPractice(deps, { kind: "anonymous", ip: null, requestId: null }, {
     name: "Lakeside Counseling (demo)", slug: "lakeside-demo", state: "NY", timeZone: ZONE,
     ownerName: "Olivia Owner", ownerEmail: "owner@lakeside.example",
+    contact: "(555) 010-0199", // 555-0100 to 0199: reserved for fiction
   });
   const owner = (await deps.store.staff.byId(init.practice.id, init.owner.id))!;
   const actor: Actor = { kind: "staff", practiceId: init.practice.id, staff: owner, ip: null, requestId: null };
