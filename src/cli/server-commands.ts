@@ -14,7 +14,7 @@ import { readProfile, saveProfile } from "./config.js";
 import { ExitError, UsageError } from "./errors.js";
 import type { Io } from "./io.js";
 
-const VERSION = "0.1.0";
+const VERSION = "0.4.0";
 
 function config(flags: ServerFlags, io: Io): ServerConfig {
   try {

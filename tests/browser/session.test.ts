@@ -62,7 +62,7 @@ describe("session page (waiting room) in Chromium", () => {
 
   beforeAll(async () => {
     [smtp, tb, media] = await Promise.all([startSmtp(), launchBrowser(), launchBrowser({ media: true })]);
-    w = await startWorld({ smtpUrl: smtp.url, serverEnv: ZOOM });
+    w = await startWorld({ smtpUrl: smtp.url, serverEnv: ZOOM, initArgs: ["--contact", "(555) 010-0123"] });
     base = w.server.url;
     sdk = new Tele({ url: base, token: w.ownerToken });
     await sdk.staff.add({ name: "Tina Therapist", email: "tina@maple.test", roles: ["therapist"] });
@@ -144,7 +144,7 @@ describe("session page (waiting room) in Chromium", () => {
     const problem = danaPage.locator("[data-video-problem-box]");
     expect(await problem.isVisible()).toBe(true);
     expect(await problem.textContent()).toContain("We could not connect to the video service (Zoom)");
-    expect(await problem.textContent()).toContain("If it keeps failing, contact Maple Therapy");
+    expect(await problem.textContent()).toContain("If it keeps failing, contact Maple Therapy at (555) 010-0123");
     expect(await danaPage.getByRole("button", { name: "Try again" }).isVisible()).toBe(true);
     expect(await danaPage.getByRole("list", { name: "Who is here" }).textContent()).toMatch(/Tina Therapist \(therapist\): not here/);
     await danaPage.screenshot({ path: join(SHOTS, "session-waiting-desktop.png"), fullPage: true });

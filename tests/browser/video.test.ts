@@ -203,7 +203,7 @@ describe("video.js on the session page", () => {
     await videoState(page, "not-configured");
     const box = page.locator("[data-video-problem-box]");
     expect(await box.textContent()).toContain("Video is not set up yet");
-    expect(await box.textContent()).toContain("contact Maple Therapy");
+    expect(await box.textContent()).toContain("contact Maple Therapy and tell them"); // no contact set: the name alone
     expect(await page.getByRole("button", { name: "Try again" }).isVisible()).toBe(false);
     expect(asked).toEqual([]);
     // Presence still works: the provider arrives and the page moves into the session.

@@ -113,7 +113,9 @@ function videoPanel(v: SessionPageView, csrf: string): SafeHtml {
 function contactLine(v: SessionPageView): string {
   return v.role === "provider"
     ? "If it keeps failing, ask whoever runs tele for your practice to check its Zoom settings (ZOOM_SDK_KEY, ZOOM_SDK_SECRET) and that the server can reach Zoom."
-    : `If it keeps failing, contact ${v.practice.name} and tell them the video would not start.`;
+    : v.practice.contact
+      ? `If it keeps failing, contact ${v.practice.name} at ${v.practice.contact} and tell them the video would not start.`
+      : `If it keeps failing, contact ${v.practice.name} and tell them the video would not start.`;
 }
 
 /** Both sides of the session and whether each is here; session.js keeps it current from the event stream. */
