@@ -24,7 +24,10 @@ window.zoomEmit = (event, payload) => (handlers[event] || []).forEach((h) => h(p
 const rec = (name, ...args) => calls.push([name, ...args]);
 const player = (userId) => { const el = document.createElement("video-player"); el.setAttribute("data-user", String(userId)); return el; };
 const stream = {
-  startVideo: async () => rec("startVideo"),
+  startVideo: async () => {
+    rec("startVideo");
+    if (window.zoomCameraRefused) throw { type: "VIDEO_USER_FORBIDDEN_CAPTURE", reason: "Permission denied" };
+  },
   stopVideo: async () => rec("stopVideo"),
   startAudio: async () => rec("startAudio"),
   muteAudio: async () => rec("muteAudio"),
@@ -173,12 +176,16 @@ describe("video.js on the session page", () => {
     await tina.close();
   });
 
-  it("a lost connection mid-session shows what happened and Try again; presence carries on", async () => {
+  it("a refused camera says where to allow it; a lost connection shows what happened and Try again; presence carries on", async () => {
     const id = await telehealthNow(sdk, "tina@maple.test", "dana@client.test");
     const ctx = await fakeZoomContext();
     const page = await signIn(ctx, w, "dana@client.test");
     await page.goto(`${w.server.url}/p/${w.slug}/appointments/${id}/session`);
     await videoState(page, "joined");
+    await page.evaluate(() => ((window as unknown as { zoomCameraRefused: boolean }).zoomCameraRefused = true));
+    await page.getByRole("button", { name: "Turn camera on" }).click();
+    await page.waitForFunction(() => document.querySelector("[data-video-status]")?.textContent?.startsWith("Your camera could not start"));
+    expect(await page.getByRole("button", { name: "Turn camera on" }).isEnabled()).toBe(true);
     await page.evaluate(() => (window as unknown as { zoomEmit: (e: string, p: unknown) => void }).zoomEmit("connection-change", { state: "Closed", reason: "network" }));
     await videoState(page, "failed");
     expect(await page.locator("[data-video-problem-box]").textContent()).toContain("The video connection was lost");

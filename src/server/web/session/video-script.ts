@@ -149,61 +149,47 @@ function start(root) {
     } catch (e) { /* nothing attached */ }
   }
 
-  cameraButton.addEventListener("click", async () => {
-    if (!media) return;
-    cameraButton.disabled = true;
-    try {
-      const me = client.getCurrentUserInfo().userId;
-      if (!cameraOn) {
-        document.dispatchEvent(new CustomEvent("tele:camera-release"));
-        await media.startVideo();
-        const el = await media.attachVideo(me, sdk.VideoQuality.Video_360P);
-        if (el && el.nodeType === 1) selfTile.appendChild(el);
-        cameraOn = true;
-      } else {
-        await media.stopVideo();
-        await detachSelf(me);
-        cameraOn = false;
-      }
-      cameraButton.textContent = cameraOn ? "Turn camera off" : "Turn camera on";
-      status.textContent = cameraOn ? "Your camera is on." : "Your camera is off.";
-    } catch (e) {
-      status.textContent = "Your camera could not start. Allow the camera for this page (see Camera and microphone below), then try again.";
-    } finally {
-      cameraButton.disabled = false;
-    }
-  });
-
-  async function detachSelf(me) {
-    try {
-      const els = await media.detachVideo(me);
-      (Array.isArray(els) ? els : [els]).forEach((el) => el && el.remove && el.remove());
-    } catch (e) { /* not attached */ }
+  // A media button: disabled while its step runs; a refusal becomes guidance in the status line.
+  function onPress(button, step, refused) {
+    button.addEventListener("click", async () => {
+      if (!media) return;
+      button.disabled = true;
+      try { await step(); } catch (e) { status.textContent = refused; } finally { button.disabled = false; }
+    });
   }
 
-  micButton.addEventListener("click", async () => {
-    if (!media) return;
-    micButton.disabled = true;
-    try {
-      if (!micStarted) {
-        await media.startAudio();
-        micStarted = true;
-        micMuted = false;
-      } else if (micMuted) {
-        await media.unmuteAudio();
-        micMuted = false;
-      } else {
-        await media.muteAudio();
-        micMuted = true;
-      }
-      micButton.textContent = micMuted ? "Turn microphone on" : "Turn microphone off";
-      status.textContent = micMuted ? "Your microphone is off." : "Your microphone is on.";
-    } catch (e) {
-      status.textContent = "Your microphone could not start. Allow the microphone for this page (see Camera and microphone below), then try again.";
-    } finally {
-      micButton.disabled = false;
+  onPress(cameraButton, async () => {
+    const me = client.getCurrentUserInfo().userId;
+    if (!cameraOn) {
+      document.dispatchEvent(new CustomEvent("tele:camera-release"));
+      await media.startVideo();
+      const el = await media.attachVideo(me, sdk.VideoQuality.Video_360P);
+      if (el && el.nodeType === 1) selfTile.appendChild(el);
+      cameraOn = true;
+    } else {
+      await media.stopVideo();
+      await detach(me);
+      cameraOn = false;
     }
-  });
+    cameraButton.textContent = cameraOn ? "Turn camera off" : "Turn camera on";
+    status.textContent = cameraOn ? "Your camera is on." : "Your camera is off.";
+  }, "Your camera could not start. Allow the camera for this page (see Camera and microphone below), then try again.");
+
+  onPress(micButton, async () => {
+    if (!micStarted) {
+      await media.startAudio();
+      micStarted = true;
+      micMuted = false;
+    } else if (micMuted) {
+      await media.unmuteAudio();
+      micMuted = false;
+    } else {
+      await media.muteAudio();
+      micMuted = true;
+    }
+    micButton.textContent = micMuted ? "Turn microphone on" : "Turn microphone off";
+    status.textContent = micMuted ? "Your microphone is off." : "Your microphone is on.";
+  }, "Your microphone could not start. Allow the microphone for this page (see Camera and microphone below), then try again.");
 
   retry.addEventListener("click", () => { join(); });
 
