@@ -135,11 +135,15 @@ export async function demo(opts: { port?: string; dataDir?: string; json?: boole
       `  signed in as the owner, ${seeded.owner.email}, in profile "demo"${hasDefault ? "" : ' (also saved as "default")'}`,
       `  client portal: ${seeded.portalUrl}   staff sign-in: ${seeded.portalUrl}/staff/sign-in`,
       `  (staff set their browser password from the invite emails, written to ${join(dataDir, "mail")})`,
+      server.deps.video?.provider.configured
+        ? "  video: Zoom Video SDK (ZOOM_SDK_KEY and ZOOM_SDK_SECRET are set)"
+        : "  video: not set up; session pages say so. Set ZOOM_SDK_KEY and ZOOM_SDK_SECRET to use Zoom (README: Video with Zoom)",
       "",
       "Try, in another terminal:",
       `  npx tele whoami${p}`,
       `  npx tele staff list${p}`,
       `  npx tele appointments list --telehealth${p}`,
+      `  npx tele sessions open APPOINTMENT${p}      (an id from the list above: its session page, signed in)`,
       `  npx tele staff enable sam@lakeside.example${p}`,
       `  npx tele appointments convert --therapist sam@lakeside.example --dry-run${p}`,
       `  npx tele clients invite blake@client.example${p}`,
