@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Stub } from "../sdk/stub-server.js";
 import { appointment, conversion, whoami } from "../sdk/fixtures.js";
-import { cleanConfigDirs, errorJson, problemReply, stubApi, tele } from "./harness.js";
+import { cleanUpAfterEach, errorJson, problemReply, stubApi, tele } from "./harness.js";
 
 let stub: Stub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-  cleanConfigDirs();
-});
+cleanUpAfterEach();
 
 const CONVERT = "POST /api/v1/appointments/convert";
 const convertReply = (req: { body: string }) => ({ json: { ...conversion, dryRun: JSON.parse(req.body).dryRun === true } });

@@ -1,16 +1,12 @@
 import { statSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readProfile, resolveConnection, saveProfile } from "../../src/cli/config.js";
 import type { Stub } from "../sdk/stub-server.js";
 import { staffAna, whoami } from "../sdk/fixtures.js";
-import { cleanConfigDirs, configDir, problemReply, stubApi, tele } from "./harness.js";
+import { cleanUpAfterEach, configDir, problemReply, stubApi, tele } from "./harness.js";
 
 let stub: Stub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-  cleanConfigDirs();
-});
+cleanUpAfterEach();
 
 describe("tele login and whoami", () => {
   it("checks the token with /api/v1/me, then saves the profile with mode 0600", async () => {

@@ -1,13 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { closedPortUrl, type Stub } from "../sdk/stub-server.js";
-import { cleanConfigDirs, errorJson, problemReply, stubApi, tele } from "./harness.js";
+import { cleanUpAfterEach, errorJson, problemReply, stubApi, tele } from "./harness.js";
 
 let stub: Stub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-  cleanConfigDirs();
-});
+cleanUpAfterEach();
 
 describe("HTTP failures map to the contract's exit codes", () => {
   it.each([

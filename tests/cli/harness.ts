@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach } from "vitest";
 import { run } from "../../src/cli/index.js";
 import { fakeIo, type FakeIo } from "../../src/cli/io.js";
 import { startStub, type Recorded, type Stub, type StubReply } from "../sdk/stub-server.js";
@@ -8,14 +9,18 @@ import { startStub, type Recorded, type Stub, type StubReply } from "../sdk/stub
 /** Routes of the stub API: "GET /api/v1/staff" → reply (or a function of the request). */
 export type Routes = Record<string, StubReply | ((req: Recorded) => StubReply)>;
 
+const stubs: Stub[] = [];
+
 /** A stub tele server on loopback answering from `routes`; anything else is a 404 problem. */
 export async function stubApi(routes: Routes): Promise<Stub> {
-  return startStub((req) => {
+  const stub = await startStub((req) => {
     const path = req.url.split("?")[0];
     const route = routes[`${req.method} ${path}`];
     if (!route) return { status: 404, json: { title: "not found", status: 404, code: "not_found", detail: `no route ${req.method} ${path}` } };
     return typeof route === "function" ? route(req) : route;
   });
+  stubs.push(stub);
+  return stub;
 }
 
 /** What one `tele` run left behind. */
@@ -46,6 +51,15 @@ export function configDir(): string {
 /** Removes the config directories made by the tests. */
 export function cleanConfigDirs(): void {
   for (const dir of configDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Registers an afterEach that closes every stub API the test started and removes its config directories. */
+export function cleanUpAfterEach(): void {
+  afterEach(async () => {
+    // A stub the test already closed closes again harmlessly: server.close reports "not running".
+    await Promise.all(stubs.splice(0).map((stub) => stub.close()));
+    cleanConfigDirs();
+  });
 }
 
 /** Runs `tele argv` through run() with a fake Io; by default signed in to the stub by env. */

@@ -1,16 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Stub } from "../sdk/stub-server.js";
-import { cleanConfigDirs, errorJson, problemReply, stubApi, tele } from "./harness.js";
+import { cleanUpAfterEach, errorJson, problemReply, stubApi, tele } from "./harness.js";
 
 let stub: Stub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-  cleanConfigDirs();
-});
+cleanUpAfterEach();
 
 const dir = mkdtempSync(join(tmpdir(), "tele-import-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Stub } from "../sdk/stub-server.js";
 import { appointment, clientBo, mail, staffAna, whoami } from "../sdk/fixtures.js";
-import { cleanConfigDirs, stubApi, tele } from "./harness.js";
+import { cleanUpAfterEach, stubApi, tele } from "./harness.js";
 
 let stub: Stub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-  cleanConfigDirs();
-});
+cleanUpAfterEach();
 
 const ANSI = /\u001b\[/;
 

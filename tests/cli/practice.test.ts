@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Stub } from "../sdk/stub-server.js";
 import { practice, staffAna, whoami } from "../sdk/fixtures.js";
-import { cleanConfigDirs, errorJson, problemReply, stubApi, tele } from "./harness.js";
+import { cleanUpAfterEach, errorJson, problemReply, stubApi, tele } from "./harness.js";
 
 let stub: Stub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-  cleanConfigDirs();
-});
+cleanUpAfterEach();
 
 const PATCH = "PATCH /api/v1/practice";
 /** Answers the PATCH with the practice as the request set it, plus a field the contract does not name. */

@@ -1,20 +1,16 @@
 /** `tele sessions open APPOINTMENT [--print]` against a loopback stub API. */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openSession, parseSessionsOpen } from "../../src/cli/commands/sessions/open.js";
 import { createContext } from "../../src/cli/context.js";
 import { fakeIo } from "../../src/cli/io.js";
 import type { Stub } from "../sdk/stub-server.js";
-import { cleanConfigDirs, configDir, errorJson, problemReply, stubApi, tele } from "./harness.js";
+import { cleanUpAfterEach, configDir, errorJson, problemReply, stubApi, tele } from "./harness.js";
 
 const MINT = "POST /api/v1/appointments/apt_123/sign-in-link";
 const link = { url: "http://tele.test/s/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde?a=apt_123", expiresAt: "2026-12-01T14:02:00.000Z" };
 
 let stub: Stub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-  cleanConfigDirs();
-});
+cleanUpAfterEach();
 
 describe("tele sessions open --print", () => {
   it("mints the link with the signed-in token and prints only the URL on stdout", async () => {

@@ -1,18 +1,14 @@
 /** `tele staff invite STAFF` against a loopback stub API. */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { whoami } from "../sdk/fixtures.js";
 import type { Stub } from "../sdk/stub-server.js";
-import { cleanConfigDirs, errorJson, problemReply, stubApi, tele } from "./harness.js";
+import { cleanUpAfterEach, errorJson, problemReply, stubApi, tele } from "./harness.js";
 
 const INVITE = "POST /api/v1/staff/ana%40example.com/invite";
 const sent = { staffId: "stf_ana", mailId: "mail_1", expiresAt: "2026-12-01T15:00:00.000Z" };
 
 let stub: Stub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-  cleanConfigDirs();
-});
+cleanUpAfterEach();
 
 describe("tele staff invite", () => {
   it("sends the invite and says until when it works, in the practice's time zone", async () => {

@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Stub } from "../sdk/stub-server.js";
 import { staffAna } from "../sdk/fixtures.js";
-import { cleanConfigDirs, errorJson, problemReply, stubApi, tele, type Routes } from "./harness.js";
+import { cleanUpAfterEach, errorJson, problemReply, stubApi, tele, type Routes } from "./harness.js";
 
 let stub: Stub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-  cleanConfigDirs();
-});
+cleanUpAfterEach();
 
 const DISABLE = "POST /api/v1/staff/ana%40example.com/teletherapy/disable";
 const off = { staff: { ...staffAna, teletherapy: false }, changed: true, convertedToInPerson: ["apt_1", "apt_2"] };

@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Stub } from "../sdk/stub-server.js";
-import { cleanConfigDirs, errorJson, stubApi, tele } from "./harness.js";
+import { cleanUpAfterEach, errorJson, stubApi, tele } from "./harness.js";
 import { clientBo, staffAna } from "../sdk/fixtures.js";
 
 let stub: Stub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-  cleanConfigDirs();
-});
+cleanUpAfterEach();
 
 describe("usage errors exit 2", () => {
   it("for an unknown command, with a suggestion", async () => {

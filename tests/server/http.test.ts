@@ -1,26 +1,23 @@
 /** The JSON API through buildApp(deps) and inject: auth, problem+json errors, idempotency, OpenAPI. */
 import type { FastifyInstance, InjectOptions } from "fastify";
-import { afterEach, describe, expect, it } from "vitest";
-import { buildApp, redactUrl } from "../../src/server/http/app.js";
+import { describe, expect, it } from "vitest";
+import { redactUrl } from "../../src/server/http/app.js";
 import { createApiToken } from "../../src/server/domain/staff/service.js";
+import { buildAppPerTest } from "../helpers/app.js";
 import { count, makeWorld } from "../helpers/server.js";
 import { idOf } from "../helpers/world.js";
 
-let app: FastifyInstance | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const buildApp = buildAppPerTest();
 
 async function setup() {
   const w = await makeWorld();
   w.deps.config.setupToken = "setup-secret-0123456789";
-  app = buildApp(w.deps);
+  const app = buildApp(w.deps);
   const tinaToken = (await createApiToken(w.deps, w.p.owner, idOf(w.p.tina))).token;
   /** A request as `token` (the owner's by default). */
   const call = (o: InjectOptions & { token?: string | null }) => {
     const { token = w.p.token, headers, ...rest } = o;
-    return app!.inject({ ...rest, headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers } });
+    return app.inject({ ...rest, headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers } });
   };
   return { w, call, tinaToken };
 }

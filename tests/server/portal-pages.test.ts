@@ -1,16 +1,13 @@
 /** The client portal's pages through buildApp + inject: CSRF, bad input, rate limits, sessions and headers. */
 import type { FastifyInstance } from "fastify";
-import { afterEach, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/server/http/app.js";
+import { describe, expect, it } from "vitest";
 import { sendPortalInvite } from "../../src/server/domain/clients/portal.js";
+import { buildAppPerTest } from "../helpers/app.js";
 import { activatePortal, auditRows, book, count, lastMailTo, linkIn, makeWorld, snapshot, type World } from "../helpers/server.js";
 import { makePractice } from "../helpers/world.js";
 
+const buildApp = buildAppPerTest();
 let app: FastifyInstance | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
 
 type Res = Awaited<ReturnType<FastifyInstance["inject"]>>;
 

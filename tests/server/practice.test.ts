@@ -5,12 +5,12 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { FastifyInstance } from "fastify";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/server/db/migrations.js";
 import { SqliteStore } from "../../src/server/db/sqlite/store.js";
 import { createPractice, getPractice, updatePractice } from "../../src/server/domain/practice/service.js";
 import { createApiToken } from "../../src/server/domain/staff/service.js";
-import { buildApp } from "../../src/server/http/app.js";
+import { buildAppPerTest } from "../helpers/app.js";
 import { auditRows, count, makeWorld, refusal, rows, tempDir } from "../helpers/server.js";
 import { idOf, makeDeps } from "../helpers/world.js";
 
@@ -99,11 +99,8 @@ describe("createPractice with a contact", () => {
 });
 
 describe("PATCH /api/v1/practice", () => {
+  const buildApp = buildAppPerTest();
   let app: FastifyInstance | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
 
   async function setup() {
     const w = await makeWorld();

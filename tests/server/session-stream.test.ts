@@ -3,24 +3,19 @@
  * appointment runs 09:10–10:00): heartbeat comments, and two tabs of one person counting once
  * when their connections drop one by one.
  */
-import type { FastifyInstance } from "fastify";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SessionHub } from "../../src/server/domain/sessions/hub.js";
-import { buildApp } from "../../src/server/http/app.js";
+import { buildAppPerTest } from "../helpers/app.js";
 import { givePassword, pageBrowser, signIn, type PageBrowser } from "../helpers/pages.js";
 import { activatePortal, auditRows, book, makeWorld } from "../helpers/server.js";
 import { events } from "../helpers/sse.js";
 
-let app: FastifyInstance | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const buildApp = buildAppPerTest();
 
 async function setup() {
   const w = await makeWorld();
   w.deps.sessions = new SessionHub(w.deps, { pingMs: 50 });
-  app = buildApp(w.deps);
+  const app = buildApp(w.deps);
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   const appt = await book(w, { client: w.p.alice, start: "2026-12-01T09:10", telehealth: true });
   await activatePortal(w, w.p.alice, "client password 1");

@@ -3,18 +3,15 @@
  * through buildApp + inject (R14, R20). T0 is 09:00 EST; the join window opens 15 minutes early.
  */
 import type { FastifyInstance } from "fastify";
-import { afterEach, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/server/http/app.js";
+import { describe, expect, it } from "vitest";
 import { createApiToken } from "../../src/server/domain/staff/service.js";
+import { buildAppPerTest } from "../helpers/app.js";
 import { expectPageHeaders, givePassword, pageBrowser, signIn } from "../helpers/pages.js";
 import { activatePortal, auditRows, book, makeWorld, type World } from "../helpers/server.js";
 import { idOf } from "../helpers/world.js";
 
+const buildApp = buildAppPerTest();
 let app: FastifyInstance | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
 
 async function setup() {
   const w = await makeWorld();

@@ -1,17 +1,14 @@
 /** Staff sign-in, sign-out and the invite page through buildApp + inject: CSRF, bad input, rate limit, headers. */
 import type { FastifyInstance } from "fastify";
-import { afterEach, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/server/http/app.js";
+import { describe, expect, it } from "vitest";
 import { addStaff } from "../../src/server/domain/staff/service.js";
+import { buildAppPerTest } from "../helpers/app.js";
 import { expectPageHeaders, givePassword, pageBrowser, signIn, staffInviteToken } from "../helpers/pages.js";
 import { auditRows, count, makeWorld } from "../helpers/server.js";
 import { idOf } from "../helpers/world.js";
 
+const buildApp = buildAppPerTest();
 let app: FastifyInstance | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
 
 async function setup() {
   const w = await makeWorld();
