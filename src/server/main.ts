@@ -44,7 +44,7 @@ export async function startServer(config: ServerConfig, opts: { version?: string
   const video = zoomVideoProvider(config);
   const sessionName = nameSecret ? (appointmentId: string) => video.sessionName(appointmentId, nameSecret) : undefined;
   deps.video = { provider: video, sessionName };
-  const sessions = (deps.sessions = new SessionHub(deps, { sessionName }));
+  const sessions = (deps.sessions = new SessionHub(deps));
   // Nobody is connected to a process that has just started: mark everyone absent, complete nothing.
   await sessions.recover();
   const app = buildApp(deps, {

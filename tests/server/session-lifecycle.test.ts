@@ -10,6 +10,7 @@ import { SessionHub, type Connection } from "../../src/server/domain/sessions/hu
 import { useJoinLink } from "../../src/server/domain/sessions/join-link.js";
 import { mintSignInLink, useSignInLink } from "../../src/server/domain/sessions/sign-in-link.js";
 import type { StateEvent } from "../../src/server/domain/sessions/state.js";
+import { ZoomVideoProvider } from "../../src/server/video/zoom.js";
 import { getAppointment, listAppointments, setTelehealth } from "../../src/server/domain/appointments/service.js";
 import { convertAppointments } from "../../src/server/domain/appointments/convert.js";
 import { auditRows, book, makeWorld, refusal, rows, type World } from "../helpers/server.js";
@@ -23,7 +24,8 @@ type Stream = Connection & { events: StateEvent[]; ended: boolean };
 async function setup(opts: { sessionName?: (id: string) => string } = {}) {
   const w = await makeWorld();
   const appt = await book(w, { client: w.p.alice, start: "2026-12-01T09:10", telehealth: true });
-  const hub = new SessionHub(w.deps, { reconnectGraceMs: 0, ...opts });
+  if (opts.sessionName) w.deps.video = { provider: new ZoomVideoProvider({}), sessionName: opts.sessionName };
+  const hub = new SessionHub(w.deps, { reconnectGraceMs: 0 });
   const alice: Actor = { kind: "client", practiceId: w.p.practiceId, clientId: w.p.alice.id, ip: "203.0.113.5", requestId: "req_a" };
   const open = async (actor: Actor): Promise<Stream> => {
     const access = await sessionAccess(w.deps, actor, appt.id);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   endOfLocalDay,
+  clockInZone,
   formatInZone,
   isoUtc,
   localDateInZone,
@@ -232,6 +233,13 @@ describe("formatting", () => {
     expect(formatInZone(t, "Asia/Kolkata")).toBe("Tue 1 Dec 2026, 20:30");
     expect(formatInZone(utc("2026-07-04T03:05:00Z"), NY, { zone: true })).toBe("Fri 3 Jul 2026, 23:05 EDT");
     expect(() => formatInZone(Number.NaN, NY)).toThrow(RangeError);
+  });
+
+  it("clockInZone is the time of day formatInZone ends with", () => {
+    expect(clockInZone(t, NY)).toBe("10:00");
+    expect(clockInZone(t, "Asia/Kolkata")).toBe("20:30");
+    expect(clockInZone(utc("2026-07-04T03:05:00Z"), NY)).toBe("23:05");
+    expect(() => clockInZone(Number.NaN, NY)).toThrow(RangeError);
   });
 
   it("zoneAbbreviation names the zone at that instant", () => {

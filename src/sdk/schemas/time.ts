@@ -236,6 +236,11 @@ export function formatInZone(epochMs: number, timeZone: string, opts: FormatInZo
   return out;
 }
 
+/** The local time of day of an instant, "HH:MM" on a 24-hour clock, as formatInZone ends. */
+export function clockInZone(epochMs: number, timeZone: string): string {
+  return wallClock(epochMs, timeZone).toISOString().slice(11, 16);
+}
+
 /** The zone's short name at an instant as en-US prints it: "EST", "EDT", or "GMT+10:30" where none exists. */
 export function zoneAbbreviation(epochMs: number, timeZone: string): string {
   const z = zone(timeZone);

@@ -21,8 +21,6 @@ export interface Connection {
 }
 
 export interface HubOptions {
-  /** The video provider's session name for an appointment, when video is configured (kept on the record for webhooks). */
-  sessionName?: (appointmentId: string) => string;
   /** How long after the last presence change (or a restart) pages get to reconnect before an idle session may auto-complete. */
   reconnectGraceMs?: number;
   /** How often each stream gets a `: ping` comment (default 10 s): a failed write shows a dead connection. */
@@ -79,7 +77,8 @@ export class SessionHub {
     this.streams.set(id, set);
     return this.serial(id, async () => {
       if (!set.has(conn)) return; // closed before its turn came
-      const name = (this.opts.sessionName ?? this.deps.video?.sessionName)?.(id) ?? null;
+      // The video provider's name for the session, kept on the record so its webhooks find the appointment.
+      const name = this.deps.video?.sessionName?.(id) ?? null;
       const arrival = first || !(await this.stored(conn)) ? await arrive(this.deps, actor, conn.practiceId, id, conn.role, name) : undefined;
       if (arrival && !arrival.joined) {
         this.drop(conn);

@@ -5,6 +5,7 @@ import type { Actor, Deps } from "../deps.js";
 import { sessionAccess, type Present } from "./access.js";
 import type { SessionHub } from "./hub.js";
 import { sessionState, type SessionState } from "./state.js";
+import { videoReady } from "./video.js";
 
 export { firstName } from "./access.js";
 
@@ -50,6 +51,6 @@ export async function openSessionPage(deps: Deps, actor: Actor, hub: SessionHub,
     now,
     startedAt: rec?.startedAt ?? null,
     endedAt: rec?.endedAt ?? null,
-    videoConfigured: Boolean(deps.video?.provider.configured && deps.video.sessionName),
+    videoConfigured: videoReady(deps) !== undefined,
   };
 }

@@ -1,6 +1,6 @@
 import type { VideoClientConfig, VideoRole } from "../../video/provider.js";
 import { audit } from "../audit/audit.js";
-import type { Actor, Deps } from "../deps.js";
+import type { Actor, Deps, VideoSetup } from "../deps.js";
 import { conflict, DomainError } from "../errors.js";
 import type { SessionAccess } from "./access.js";
 import { joinLinkExpiry } from "./join-link.js";
@@ -18,6 +18,12 @@ export interface VideoJoin {
   sdk: VideoClientConfig;
 }
 
+/** The server's video setup when it can sign tokens and name sessions, else undefined. */
+export function videoReady(deps: Pick<Deps, "video">): Required<VideoSetup> | undefined {
+  const v = deps.video;
+  return v?.provider.configured && v.sessionName ? { provider: v.provider, sessionName: v.sessionName } : undefined;
+}
+
 export const VIDEO_NOT_CONFIGURED =
   "Video is not set up on this server yet. The practice's administrator sets ZOOM_SDK_KEY and ZOOM_SDK_SECRET and restarts it.";
 
@@ -28,8 +34,8 @@ export const VIDEO_NOT_CONFIGURED =
  * Each token issued is audited.
  */
 export async function videoJoin(deps: Deps, actor: Actor, access: SessionAccess): Promise<VideoJoin> {
-  const video = deps.video;
-  if (!video?.provider.configured || !video.sessionName) throw new DomainError("video_not_configured", 503, VIDEO_NOT_CONFIGURED);
+  const video = videoReady(deps);
+  if (!video) throw new DomainError("video_not_configured", 503, VIDEO_NOT_CONFIGURED);
   const { appointment, practice } = access;
   const now = deps.clock();
   const rec = await deps.store.sessions.byAppointment(practice.id, appointment.id);

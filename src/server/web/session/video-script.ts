@@ -44,6 +44,8 @@ function start(root) {
       "This practice has not finished setting up video, so the call cannot start on this page. You can stay here: the page still shows when the other person arrives."],
     server: ["We could not reach " + practice,
       "Your device could not reach the practice's server. Check that you are online (Wi-Fi or mobile data), then press Try again."],
+    "signed-out": ["You are signed out",
+      "Your sign-in has ended. Reload this page and sign in again; the video starts by itself."],
     refused: ["The video session is not open",
       "The session cannot be joined right now. Reload the page; if it has ended, it cannot be joined again."],
     browser: ["This browser could not start the video",
@@ -95,6 +97,7 @@ function start(root) {
         headers: { "x-csrf-token": root.getAttribute("data-csrf"), accept: "application/json" },
       });
       if (res.status === 503) return problem("not-configured");
+      if (res.status === 401) return problem("signed-out", res.status);
       if (!res.ok) return problem("refused", res.status);
       info = await res.json();
     } catch (e) {

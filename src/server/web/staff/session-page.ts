@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { formatInZone, zoneAbbreviation } from "../../../sdk/schemas/time.js";
+import { clockInZone, formatInZone, zoneAbbreviation } from "../../../sdk/schemas/time.js";
 import { sessionPath } from "../../domain/appointments/window.js";
 import type { Deps } from "../../domain/deps.js";
 import { DomainError } from "../../domain/errors.js";
@@ -30,9 +30,8 @@ function windowNotice(v: SessionPageView): SafeHtml {
   return notice("info", "The session window has closed.");
 }
 
-const eventsPath = (v: SessionPageView) => `/p/${v.practice.slug}/appointments/${v.appointment.id}/session/events`;
-const endPath = (v: SessionPageView) => `/p/${v.practice.slug}/appointments/${v.appointment.id}/session/end`;
-const videoPath = (v: SessionPageView) => `/p/${v.practice.slug}/appointments/${v.appointment.id}/session/video`;
+/** The session page's own endpoints: its event stream, End session, the video token. */
+const sessionUrl = (v: SessionPageView, leaf: "events" | "end" | "video") => `${sessionPath(v.practice.slug, v.appointment.id)}/${leaf}`;
 
 /** Which of the three views shows first; session.js switches between them as the state changes. */
 function viewOf(v: SessionPageView): "waiting" | "live" | "ended" {
@@ -46,7 +45,7 @@ function waitingRoom(v: SessionPageView, csrf: string): SafeHtml {
   const waitingFor = provider ? `Waiting for your client, ${v.clientFirstName}` : `Waiting for ${v.therapistName}`;
   const inWith = provider ? `You're in the session with ${v.clientFirstName}` : `You're in the session with ${v.therapistName}`;
   const shown = viewOf(v);
-  return html`<section class="panel room" data-session-events="${eventsPath(v)}" data-state="${v.state}" data-zone="${v.practice.timeZone}">
+  return html`<section class="panel room" data-session-events="${sessionUrl(v, "events")}" data-state="${v.state}" data-zone="${v.practice.timeZone}">
   <div data-view="waiting"${hiddenUnless(shown === "waiting")}>
     <h2 data-say>${waitingFor}</h2>
     <p class="hint">${provider ? "This page changes by itself when your client joins." : "This page changes by itself when your therapist joins. Keep it open."}</p>
@@ -54,7 +53,7 @@ function waitingRoom(v: SessionPageView, csrf: string): SafeHtml {
   <div data-view="live"${hiddenUnless(shown === "live")}>
     <h2 data-say>${inWith}</h2>
     ${provider
-      ? html`<form method="post" action="${endPath(v)}" data-end-session>
+      ? html`<form method="post" action="${sessionUrl(v, "end")}" data-end-session>
       <input type="hidden" name="_csrf" value="${csrf}">
       <button type="submit">End session</button>
     </form>`
@@ -70,10 +69,10 @@ function waitingRoom(v: SessionPageView, csrf: string): SafeHtml {
 
 const hiddenUnless = (shown: boolean) => (shown ? html`` : html` hidden`);
 
-/** "Started 2:03 PM, ended 2:51 PM (48 min)." in the practice's zone; session.js writes the same when it ends live. */
+/** "Started 14:03, ended 14:51 (48 min)." in the practice's zone; session.js writes the same when it ends live. */
 function endedTimes(v: SessionPageView): string {
   if (v.endedAt === null) return "";
-  const clock = (ms: number) => formatInZone(ms, v.practice.timeZone).split(", ")[1];
+  const clock = (ms: number) => clockInZone(ms, v.practice.timeZone);
   if (v.startedAt === null) return `Ended ${clock(v.endedAt)}. The two of you were never here at the same time.`;
   const minutes = Math.max(1, Math.round((v.endedAt - v.startedAt) / 60_000));
   return `Started ${clock(v.startedAt)}, ended ${clock(v.endedAt)} (${minutes} min).`;
@@ -86,7 +85,7 @@ function endedTimes(v: SessionPageView): string {
  */
 function videoPanel(v: SessionPageView, csrf: string): SafeHtml {
   const other = v.role === "provider" ? v.clientFirstName : v.therapistName;
-  return html`<section class="panel video" aria-labelledby="video-heading" data-video="${videoPath(v)}" data-csrf="${csrf}"
+  return html`<section class="panel video" aria-labelledby="video-heading" data-video="${sessionUrl(v, "video")}" data-csrf="${csrf}"
     data-role="${v.role}" data-practice="${v.practice.name}" data-video-configured="${v.videoConfigured ? "1" : "0"}" data-video-state="idle">
   <h2 id="video-heading">Video</h2>
   <p data-video-status role="status">${v.videoConfigured ? "Video starts when you are in the session." : "Video is not set up yet."}</p>
@@ -122,8 +121,9 @@ function contactLine(v: SessionPageView): string {
 function whoIsHere(v: SessionPageView): SafeHtml {
   const here = (kind: "staff" | "client") => v.present.some((p) => p.kind === kind);
   const you = (kind: "staff" | "client") => (v.viewer.kind === kind ? " — you" : "");
-  const provider = v.present.find((p) => p.kind === "staff" && p.id === v.viewer.id && v.viewer.kind === "staff");
-  const providerName = provider && provider.role !== "therapist" ? `${provider.name} (${provider.role})` : `${v.therapistName} (therapist)`;
+  // An owner or manager on the provider side is named as themselves; otherwise the side is the therapist.
+  const me = v.present.find((p) => p.kind === v.viewer.kind && p.id === v.viewer.id)!;
+  const providerName = me.kind === "staff" && me.role !== "therapist" ? `${me.name} (${me.role})` : `${v.therapistName} (therapist)`;
   const row = (side: "provider" | "client", kind: "staff" | "client", name: string) => {
     const on = v.state !== "completed" && here(kind);
     return html`<li data-side="${side}" data-here="${on ? "yes" : "no"}">${name}${you(kind)}: <span data-here-text>${on ? "here" : "not here"}</span></li>`;
@@ -157,7 +157,7 @@ function cameraCheck(): SafeHtml {
 function sessionBody(v: SessionPageView, csrf: string): SafeHtml {
   const tz = v.practice.timeZone;
   const a = v.appointment;
-  const end = formatInZone(a.endAt, tz).split(", ")[1];
+  const end = clockInZone(a.endAt, tz);
   const back = v.viewer.kind === "staff" ? staffHome(v.practice.slug) : `/p/${v.practice.slug}`;
   const room = a.telehealth && a.status === "scheduled" || v.state === "completed";
   return html`<h1>Telehealth session</h1>
