@@ -218,3 +218,31 @@ describe("invite and reset links", () => {
     expect(count(w.store, "mail")).toBe(mails + 4);
   });
 });
+
+describe("the same safeguards from the API and from the pages", () => {
+  it("a reset through the public API ends the client's signed-in browser sessions; a weak password is refused and the link kept", async () => {
+    const { w, b } = await setup();
+    expect((await signedInAlice(w, b)).statusCode).toBe(303);
+    expect((await b.get("/p/maple-therapy/dashboard")).statusCode).toBe(200);
+    await sendPortalInvite(w.deps, w.p.owner, "alice@client.test");
+    const { token } = linkIn(lastMailTo(w.store, "alice@client.test")!.text_body);
+    const reset = (password: string) => app!.inject({ method: "POST", url: "/api/v1/portal/reset", payload: { token, password } });
+    const weak = await reset("onlylowercase");
+    expect([weak.statusCode, weak.json().code]).toEqual([422, "weak_password"]);
+    expect((await b.get("/p/maple-therapy/dashboard")).statusCode).toBe(200); // nothing changed yet
+    expect((await reset("a new long password")).statusCode).toBe(200);
+    const after = await b.get("/p/maple-therapy/dashboard");
+    expect(after.statusCode).toBe(303); // the old browser session ended with the password
+    expect(after.headers.location).toBe("/p/maple-therapy");
+  });
+
+  it("an oversized portal form gets a page (413), not the API's problem+json", async () => {
+    const { b } = await setup();
+    await b.get("/p/maple-therapy");
+    const huge = await b.post("POST", "/p/maple-therapy/sign-in", { email: "a@b.c", password: "p".repeat(70_000) });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expectPageHeaders(huge);
+    expect(huge.body).toContain("Too much text");
+  });
+});

@@ -9,6 +9,7 @@ import { hashPassword, hashSecret, newId, newSecret } from "../shared/crypto.js"
 import { requireStaff, seesAll } from "../shared/permissions.js";
 import { findClient } from "../shared/resolve.js";
 import { portalUrl } from "../shared/views.js";
+import { passwordProblem } from "../portal/sign-in.js";
 
 export const INVITE_TTL_MS = 48 * 3600_000; // R10
 export const RESET_TTL_MS = 3600_000; // R11: short-lived
@@ -62,15 +63,27 @@ export async function sendPortalInvite(deps: Deps, actor: Actor, ref: string): P
 
 const LINK_INVALID = "this link has expired or has already been used; ask for a new one";
 
-/** Uses a single-use portal link of `kind` to set the client's password (sign-up or reset). */
-async function usePortalLink(deps: Deps, actor: Actor, kind: LinkKind, input: unknown): Promise<PortalAccount> {
+/**
+ * Uses a single-use portal link of `kind` to set the client's password (sign-up or reset), from the
+ * API or the portal's pages alike: the password must pass the strength rule, and the client's other
+ * browser sessions end in the same transaction. With `practiceId`, another practice's link is
+ * refused without being used.
+ */
+async function usePortalLink(deps: Deps, actor: Actor, kind: LinkKind, input: unknown, practiceId?: string): Promise<PortalAccount> {
+  // The strength rule first, so a short password gets the rule's own words rather than the schema's.
+  const given = (input as { password?: unknown } | null)?.password;
+  const weak = typeof given === "string" ? passwordProblem(given) : null;
+  if (weak) throw refused("weak_password", weak);
   const { token, password } = PortalPasswordInput.parse(input);
   const passwordHash = await hashPassword(password); // slow on purpose: before the transaction, not inside it
   const now = deps.clock();
   const outcome = await deps.store.tx(async (r) => {
     const link = await r.links.byTokenHash(hashSecret(token));
-    if (!link || link.kind !== kind || !(await r.links.consume(link.id, now))) return { refused: link };
+    // From a practice's page, another practice's link (or another kind) is not that page's: untouched and unaudited.
+    if (!link || (practiceId !== undefined && (link.practiceId !== practiceId || link.kind !== kind))) return { refused: undefined };
+    if (link.kind !== kind || !(await r.links.consume(link.id, now))) return { refused: link };
     await r.clients.setPassword(link.practiceId, link.subjectId, passwordHash, now);
+    await r.webSessions.revokeAllFor(link.practiceId, "client", link.subjectId, now);
     const who: Actor = { kind: "client", practiceId: link.practiceId, clientId: link.subjectId, ip: actor.ip, requestId: actor.requestId };
     await audit(r, who, now, link.practiceId, kind === "portal_invite" ? "portal.signup" : "portal.password_reset",
       { type: "client", id: link.subjectId }, { linkId: link.id });
@@ -85,6 +98,8 @@ async function usePortalLink(deps: Deps, actor: Actor, kind: LinkKind, input: un
 }
 
 /** R10: signing up through an invite link sets the client's password; the link then stops working. */
-export const portalSignup = (deps: Deps, actor: Actor, input: unknown) => usePortalLink(deps, actor, "portal_invite", input);
+export const portalSignup = (deps: Deps, actor: Actor, input: unknown, practiceId?: string) =>
+  usePortalLink(deps, actor, "portal_invite", input, practiceId);
 /** R11: a reset link sets a new password once. */
-export const portalReset = (deps: Deps, actor: Actor, input: unknown) => usePortalLink(deps, actor, "password_reset", input);
+export const portalReset = (deps: Deps, actor: Actor, input: unknown, practiceId?: string) =>
+  usePortalLink(deps, actor, "password_reset", input, practiceId);

@@ -3,7 +3,7 @@ import { issuePortalLink, portalReset, portalSignup } from "../clients/portal.js
 import type { Actor, Deps } from "../deps.js";
 import { refused } from "../errors.js";
 import { hashSecret } from "../shared/crypto.js";
-import { MAX_FIELD, normalEmail, passwordProblem } from "./sign-in.js";
+import { MAX_FIELD, normalEmail } from "./sign-in.js";
 
 /** The two emailed links a client can set a password with: sign-up (R10) and reset (R11). */
 export type PasswordLinkKind = "invite" | "reset";
@@ -29,24 +29,16 @@ export async function passwordLinkUsable(deps: Deps, practice: PracticeRow, kind
 }
 
 /**
- * Sets a client's portal password through an emailed link of `practice` (R10 sign-up, R11 reset),
- * then ends the client's other browser sessions. Returns the client's id. A weak password is
- * refused (`weak_password`) before the link is touched; a link that cannot be used, or belongs to
- * another practice, is refused (`link_invalid`) and nothing changes.
+ * Sets a client's portal password through an emailed link of `practice` (R10 sign-up, R11 reset);
+ * the link service checks the strength rule (`weak_password`), refuses a used, expired or other
+ * practice's link (`link_invalid`), and ends the client's other browser sessions. Returns the client's id.
  */
 export async function setPasswordWithLink(
   deps: Deps, actor: Actor, practice: PracticeRow, kind: PasswordLinkKind, token: string, password: string,
 ): Promise<string> {
-  const problem = passwordProblem(password);
-  if (problem) throw refused("weak_password", problem);
-  // A foreign or malformed token never reaches the link service: it would consume another practice's link.
-  if (!(await ownLink(deps, practice, kind, token))) {
-    throw refused("link_invalid", "this link has expired or has already been used; ask for a new one");
-  }
-  // The link service re-checks and consumes the link atomically, and audits a refusal.
-  const account = await (kind === "invite" ? portalSignup : portalReset)(deps, actor, { token, password });
-  const now = deps.clock();
-  await deps.store.tx((r) => r.webSessions.revokeAllFor(practice.id, "client", account.clientId, now));
+  // A malformed token is not looked up at all.
+  if (!TOKEN_SHAPE.test(token)) throw refused("link_invalid", "this link has expired or has already been used; ask for a new one");
+  const account = await (kind === "invite" ? portalSignup : portalReset)(deps, actor, { token, password }, practice.id);
   return account.clientId;
 }
 
