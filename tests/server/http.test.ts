@@ -269,3 +269,24 @@ describe("redactUrl (request logs)", () => {
     expect(redactUrl("/api/v1/appointments/apt_k0uDDK6wY2sINso")).toBe("/api/v1/appointments/apt_k0uDDK6wY2sINso");
   });
 });
+
+describe("API tokens minted with an Idempotency-Key", () => {
+  it("the token is never stored for replays: a repeat is 409, and no table holds the token", async () => {
+    const s = await setup();
+    const mint = () => s.call({ method: "POST", url: `/api/v1/staff/${idOf(s.w.p.biller)}/tokens`, headers: { "idempotency-key": "mint-1" } });
+    const first = await mint();
+    expect(first.statusCode).toBe(201);
+    const token = first.json().token as string;
+    expectProblem(await mint(), 409, "idempotency_key_in_use");
+    expect(count(s.w.store, "api_tokens")).toBe(3); // the owner's, tina's (setup) and this one: no second token
+    const replayRows = s.w.store.db.prepare("SELECT body FROM idempotency_keys").pluck().all() as string[];
+    expect(replayRows.join("\n")).not.toContain(token);
+  });
+
+  it("a manager cannot mint a token for an owner (it would make them one)", async () => {
+    const s = await setup();
+    const managerToken = (await createApiToken(s.w.deps, s.w.p.owner, idOf(s.w.p.manager))).token;
+    const res = await s.call({ method: "POST", url: `/api/v1/staff/${idOf(s.w.p.owner)}/tokens`, token: managerToken });
+    expectProblem(res, 403, "permission_denied");
+  });
+});

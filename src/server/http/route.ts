@@ -16,6 +16,11 @@ export interface RouteSpec {
   query?: z.ZodType;
   reply?: z.ZodType;
   status?: number;
+  /**
+   * The reply holds a secret shown once (an API token): it is never stored for Idempotency-Key
+   * replays; a repeated key gets 409 instead of a second secret.
+   */
+  secretReply?: boolean;
   /** The body is CSV text, not JSON. */
   csv?: boolean;
   bodyLimit?: number;
@@ -44,7 +49,7 @@ export class RouteTable {
         };
         const key = req.headers["idempotency-key"];
         const { status, out } = spec.method === "POST" && typeof key === "string" && actor.kind === "staff"
-          ? await this.idempotent(actor, key, req, reply, run)
+          ? await this.idempotent(actor, key, req, reply, run, !!spec.secretReply)
           : await run();
         if (reply.sent) return reply;
         return reply.code(status).send(out);
@@ -55,7 +60,7 @@ export class RouteTable {
   /** Honours `Idempotency-Key`: a repeat of the same request gets the first reply, not a second change. */
   private async idempotent(
     actor: Extract<Actor, { kind: "staff" }>, key: string, req: FastifyRequest, reply: FastifyReply,
-    run: () => Promise<{ status: number; out: unknown }>,
+    run: () => Promise<{ status: number; out: unknown }>, secretReply: boolean,
   ) {
     if (key.length > 200) throw new DomainError("invalid_request", 400, "Idempotency-Key is longer than 200 characters");
     const hash = createHash("sha256").update(`${req.method} ${req.url}\n`).update(typeof req.body === "string" ? req.body : JSON.stringify(req.body ?? null)).digest("hex");
@@ -63,6 +68,10 @@ export class RouteTable {
     const stored = await this.deps.store.idempotency.get(actor.practiceId, actor.staff.id, key);
     if (stored) {
       if (stored.requestHash !== hash) throw new DomainError("idempotency_key_reused", 422, "this Idempotency-Key was used for a different request");
+      if (secretReply) {
+        throw new DomainError("idempotency_key_in_use", 409,
+          "this request already ran with this Idempotency-Key; its reply held a secret that is shown only once, so it cannot be replayed: send it again with a new key");
+      }
       reply.header("idempotent-replayed", "true").type("application/json");
       return { status: stored.statusCode, out: stored.body };
     }
@@ -71,7 +80,9 @@ export class RouteTable {
     try {
       const result = await run();
       const body = JSON.stringify(result.out);
-      await this.deps.store.tx((r) => r.idempotency.put({ practiceId: actor.practiceId, staffId: actor.staff.id, key, requestHash: hash, statusCode: result.status, body, createdAt: this.deps.clock() }));
+      // A secret is kept only as a hash (in its own table): the replay store records that the key was used, not the reply.
+      const kept = secretReply ? "null" : body;
+      await this.deps.store.tx((r) => r.idempotency.put({ practiceId: actor.practiceId, staffId: actor.staff.id, key, requestHash: hash, statusCode: result.status, body: kept, createdAt: this.deps.clock() }));
       reply.type("application/json");
       return { status: result.status, out: body };
     } finally {

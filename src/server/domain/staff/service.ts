@@ -91,6 +91,8 @@ export async function createApiToken(deps: Deps, actor: Actor, ref: string) {
   const now = deps.clock();
   return deps.store.tx(async (r) => {
     const s = await findStaff(r, a.practiceId, ref);
+    // As with adding staff: a manager cannot become an owner, here by holding an owner's token.
+    if (s.roles.includes("owner") && !a.staff.roles.includes("owner")) throw forbidden("only an owner may mint a token for an owner");
     const token = newSecret("tele_");
     const id = newId("tok");
     await r.tokens.insert({ id, practiceId: a.practiceId, staffId: s.id, tokenHash: hashSecret(token), createdBy: a.staff.id, createdAt: now });

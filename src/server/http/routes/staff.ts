@@ -21,7 +21,7 @@ export function staffRoutes(t: RouteTable, deps: Deps): void {
     handler: ({ actor, params }) => enableTeletherapy(deps, actor, params.ref!) });
   t.add({ method: "POST", url: "/staff/:ref/teletherapy/disable", tag, summary: "Disable Teletherapy (R2, R3)", body: DisableTeletherapyInput,
     reply: TeletherapyChange, handler: ({ actor, params, body }) => disableTeletherapy(deps, actor, params.ref!, body) });
-  t.add({ method: "POST", url: "/staff/:ref/tokens", tag, summary: "Mint an API token (shown once)", reply: ApiToken, status: 201,
+  t.add({ method: "POST", url: "/staff/:ref/tokens", tag, summary: "Mint an API token (shown once)", reply: ApiToken, status: 201, secretReply: true,
     handler: ({ actor, params }) => createApiToken(deps, actor, params.ref!) });
   t.add({ method: "POST", url: "/staff/:ref/invite", tag, summary: "Email a fresh staff invite to set a browser password (1 hour, single use)",
     reply: StaffInviteResult, status: 201, handler: ({ actor, params }) => sendStaffInvite(deps, actor, params.ref!) });
