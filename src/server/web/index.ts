@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Deps } from "../domain/deps.js";
 import { DomainError } from "../domain/errors.js";
 import { ASSETS } from "./assets.js";
@@ -31,6 +31,20 @@ export function pageHandler(deps: Deps, fn: Handler): Handler {
       req.log.error({ err: { type: (err as Error).name, message: (err as Error).message, stack: (err as Error).stack } }, "page failed");
       return errorPage(reply, deps, 500, "Something went wrong", "Please try again in a moment. If it keeps happening, contact your practice.");
     }
+  };
+}
+
+/**
+ * A route-level error handler for the pages: bodies that are too large or malformed get a plain
+ * 4xx page instead of the API's problem+json; anything else is a logged 500 page.
+ */
+export function pageErrors(deps: Deps) {
+  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const status = err.statusCode ?? 500;
+    if (status === 413) return errorPage(reply, deps, 413, "Too much text", "The form sent more text than it may. Go back and shorten it.");
+    if (status >= 400 && status < 500) return errorPage(reply, deps, 400, "Something is not right", "The form could not be read. Go back and try again.");
+    req.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, "page failed");
+    return errorPage(reply, deps, 500, "Something went wrong", "Please try again in a moment. If it keeps happening, contact your practice.");
   };
 }
 

@@ -22,12 +22,17 @@ export function pageHeaders(reply: FastifyReply, opts: { https: boolean }): void
  */
 export class RateLimiter {
   private readonly hits = new Map<string, { count: number; resetAt: number }>();
+  private sweptAt = 0;
   constructor(private readonly limit: number, private readonly windowMs: number, private readonly clock: () => number = Date.now) {}
 
   /** True when this attempt is allowed; false once the key has used up its window. */
   allow(key: string): boolean {
     const now = this.clock();
-    if (this.hits.size > 10_000) for (const [k, v] of this.hits) if (v.resetAt <= now) this.hits.delete(k);
+    // Forget expired keys at most once a window: during a flood, a sweep per attempt would be the slow part.
+    if (this.hits.size > 10_000 && now - this.sweptAt >= this.windowMs) {
+      this.sweptAt = now;
+      for (const [k, v] of this.hits) if (v.resetAt <= now) this.hits.delete(k);
+    }
     const h = this.hits.get(key);
     if (!h || h.resetAt <= now) {
       this.hits.set(key, { count: 1, resetAt: now + this.windowMs });

@@ -6,7 +6,7 @@ import { passwordLinkUsable, requestFreshLink, setPasswordWithLink, type Passwor
 import { clientDashboard } from "../../domain/portal/dashboard.js";
 import { normalEmail, recordSignIn, recordSignOut, signInClient, SIGN_IN_FAILED } from "../../domain/portal/sign-in.js";
 import { ASSETS } from "../assets.js";
-import { pageHandler, sendPage } from "../index.js";
+import { pageErrors, pageHandler, sendPage } from "../index.js";
 import { csrfFor, currentSession, endWebSession, startWebSession } from "../session.js";
 import {
   checkedForm, clientActor, clientSession, portalLimiters, portalPath, practiceOr404, visitor, withinLimit, type PortalLimiters,
@@ -37,13 +37,15 @@ async function signInBrowser(deps: Deps, req: FastifyRequest, reply: FastifyRepl
 /** The client portal pages (R10–R12, R15): sign-in, sign-up and reset links, fresh links, the dashboard. */
 export function portalPages(app: FastifyInstance, deps: Deps): void {
   const limits = portalLimiters(deps);
+  // Bodies too large or unreadable get a page, not the API's problem+json.
+  const errorHandler = pageErrors(deps);
   const page = (fn: (req: FastifyRequest, reply: FastifyReply, p: PracticeRow) => Promise<unknown>) =>
     pageHandler(deps, async (req, reply) => {
       const practice = await practiceOr404(deps, req, reply);
       return practice ? fn(req, reply, practice) : reply;
     });
 
-  app.get("/p/:slug", page(async (req, reply, p) => {
+  app.get("/p/:slug", { errorHandler }, page(async (req, reply, p) => {
     const next = safeNext(p, (req.query as { next?: unknown }).next);
     if (await clientSession(deps, req, p)) return reply.redirect(next ?? portalPath(p, "/dashboard"), 303);
     const info = "signed-out" in (req.query as object) ? "You have signed out."
@@ -51,7 +53,7 @@ export function portalPages(app: FastifyInstance, deps: Deps): void {
     return sendPage(reply, deps, 200, signInPage(p, { csrf: csrfFor(deps, req, reply), info, next }));
   }));
 
-  app.post("/p/:slug/sign-in", page(async (req, reply, p) => {
+  app.post("/p/:slug/sign-in", { errorHandler }, page(async (req, reply, p) => {
     const form = checkedForm(deps, req, reply);
     if (!form || !withinLimit(deps, req, reply, limits.signIn, "sign-in")) return reply;
     const email = form.email ?? "";
@@ -71,18 +73,18 @@ export function portalPages(app: FastifyInstance, deps: Deps): void {
     if (limits.perAddress.allow(`${p.id}:${normalEmail(email)}`)) await requestFreshLink(deps, visitor(req), p, email);
     return sendPage(reply, deps, 200, linkSentPage(p));
   });
-  app.post("/p/:slug/new-link", freshLink);
-  app.post("/p/:slug/forgot", freshLink);
-  app.get("/p/:slug/forgot", page(async (req, reply, p) => sendPage(reply, deps, 200, forgotPage(p, csrfFor(deps, req, reply)))));
+  app.post("/p/:slug/new-link", { errorHandler }, freshLink);
+  app.post("/p/:slug/forgot", { errorHandler }, freshLink);
+  app.get("/p/:slug/forgot", { errorHandler }, page(async (req, reply, p) => sendPage(reply, deps, 200, forgotPage(p, csrfFor(deps, req, reply)))));
 
-  app.get("/p/:slug/dashboard", page(async (req, reply, p) => {
+  app.get("/p/:slug/dashboard", { errorHandler }, page(async (req, reply, p) => {
     const s = await clientSession(deps, req, p);
     const data = s && (await clientDashboard(deps, clientActor(req, s), p));
     if (!s || !data) return reply.redirect(portalPath(p), 303);
     return sendPage(reply, deps, 200, dashboardPage(p, data, s.session.csrfToken));
   }));
 
-  app.post("/p/:slug/sign-out", page(async (req, reply, p) => {
+  app.post("/p/:slug/sign-out", { errorHandler }, page(async (req, reply, p) => {
     const s = await clientSession(deps, req, p);
     if (!s) return reply.redirect(portalPath(p), 303);
     if (!checkedForm(deps, req, reply, s)) return reply;
@@ -97,17 +99,18 @@ type PageWrapper = (fn: (req: FastifyRequest, reply: FastifyReply, p: PracticeRo
 /** GET and POST of `/p/:slug/invite/:token` (R10) or `/p/:slug/reset/:token` (R11). */
 function passwordLinkPages(app: FastifyInstance, deps: Deps, kind: PasswordLinkKind, limits: PortalLimiters, page: PageWrapper): void {
   const url = `/p/:slug/${kind}/:token`;
+  const errorHandler = pageErrors(deps);
   const tokenOf = (req: FastifyRequest) => (req.params as { token: string }).token;
   const invalid = (req: FastifyRequest, reply: FastifyReply, p: PracticeRow) =>
     sendPage(reply, deps, 410, linkInvalidPage(p, csrfFor(deps, req, reply)));
 
-  app.get(url, page(async (req, reply, p) => {
+  app.get(url, { errorHandler }, page(async (req, reply, p) => {
     const token = tokenOf(req);
     if (!(await passwordLinkUsable(deps, p, kind, token))) return invalid(req, reply, p);
     return sendPage(reply, deps, 200, passwordPage(p, kind, { action: portalPath(p, `/${kind}/${token}`), csrf: csrfFor(deps, req, reply) }));
   }));
 
-  app.post(url, page(async (req, reply, p) => {
+  app.post(url, { errorHandler }, page(async (req, reply, p) => {
     const form = checkedForm(deps, req, reply);
     if (!form || !withinLimit(deps, req, reply, limits.setPassword, "set-password")) return reply;
     const token = tokenOf(req);

@@ -2,7 +2,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import type { PracticeRow } from "../../db/types.js";
 import type { Actor, Deps, StaffActor } from "../../domain/deps.js";
 import { invalid, notFound } from "../../domain/errors.js";
-import { errorPage } from "../index.js";
+import { pageErrors } from "../index.js";
+
+export { pageErrors };
 import { pageHeaders } from "../security.js";
 import { actorOf, currentSession, type SignedIn } from "../session.js";
 
@@ -51,16 +53,3 @@ export function text(form: Record<string, unknown>, name: string, max: number): 
   return v;
 }
 
-/**
- * A route-level error handler for the pages: bodies that are too large or malformed get a plain
- * 4xx page instead of the API's problem+json; anything else is a logged 500 page.
- */
-export function pageErrors(deps: Deps) {
-  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
-    const status = err.statusCode ?? 500;
-    if (status === 413) return errorPage(reply, deps, 413, "Too much text", "The form sent more text than it may. Go back and shorten it.");
-    if (status >= 400 && status < 500) return errorPage(reply, deps, 400, "Something is not right", "The form could not be read. Go back and try again.");
-    req.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, "page failed");
-    return errorPage(reply, deps, 500, "Something went wrong", "Please try again in a moment. If it keeps happening, contact your practice.");
-  };
-}
