@@ -51,7 +51,16 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     zoomSdkSecret: env.ZOOM_SDK_SECRET || undefined,
     zoomWebhookSecret: env.ZOOM_WEBHOOK_SECRET || undefined,
     logLevel: env.TELE_LOG_LEVEL || "info",
-    mailRetryBaseMs: Number(env.TELE_MAIL_RETRY_MS) || 5_000,
-    sessionSweepMs: Number(env.TELE_SESSION_SWEEP_MS) || 30_000,
+    mailRetryBaseMs: milliseconds(env, "TELE_MAIL_RETRY_MS", 5_000),
+    sessionSweepMs: milliseconds(env, "TELE_SESSION_SWEEP_MS", 30_000),
   };
+}
+
+/** A whole number of milliseconds from 1 to a day, or the default when unset; anything else is refused by name. */
+function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === "") return fallback;
+  const ms = Number(text);
+  if (!/^\d+$/.test(text) || ms < 1 || ms > 86_400_000) throw new Error(`${name} must be a whole number of milliseconds from 1 to 86400000 (got ${text.slice(0, 20)})`);
+  return ms;
 }

@@ -62,3 +62,11 @@ it("a refused portal link use is audited (the row written in usePortalLink is ro
   await refusal(portalSignup(w.deps, { kind: "anonymous", ip: "203.0.113.5", requestId: null }, { token, password: "too late password" }), "link_invalid", 422);
   expect(auditRows(w.store, "portal.portal_invite.refused")).toHaveLength(1);
 });
+
+it("timing settings are whole milliseconds; anything else is refused by name instead of silently defaulted or looping", () => {
+  expect(readServerConfig({}, {}).sessionSweepMs).toBe(30_000);
+  expect(readServerConfig({}, { TELE_SESSION_SWEEP_MS: "250", TELE_MAIL_RETRY_MS: "100" })).toMatchObject({ sessionSweepMs: 250, mailRetryBaseMs: 100 });
+  expect(() => readServerConfig({}, { TELE_SESSION_SWEEP_MS: "30s" })).toThrow(/TELE_SESSION_SWEEP_MS must be a whole number of milliseconds/);
+  expect(() => readServerConfig({}, { TELE_MAIL_RETRY_MS: "-1" })).toThrow(/TELE_MAIL_RETRY_MS/);
+  expect(() => readServerConfig({}, { TELE_MAIL_RETRY_MS: "0" })).toThrow(/TELE_MAIL_RETRY_MS/);
+});

@@ -43,9 +43,9 @@ export function appointmentRepo(s: StatementCache): AppointmentRepo {
     },
     async list(f) {
       const w = where(f);
-      const limit = f.limit ? ` LIMIT ${Math.trunc(f.limit)}` : "";
+      // One statement whatever the limit (a limit in the SQL text would cache a statement per value); -1 is none.
       const rows = s.get(`SELECT ${COLS} FROM appointments a JOIN clients c ON c.id = a.client_id
-        WHERE ${w.sql} ORDER BY a.start_at, a.id${limit}`).all(w.params) as Raw[];
+        WHERE ${w.sql} ORDER BY a.start_at, a.id LIMIT @limit`).all({ ...w.params, limit: f.limit ? Math.trunc(f.limit) : -1 }) as Raw[];
       for (const r of rows) {
         (r as unknown as AppointmentRow).telehealth = r.telehealth === 1;
         (r as unknown as AppointmentRow).clientReady = r.clientReady === 1;

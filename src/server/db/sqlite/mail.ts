@@ -19,7 +19,7 @@ export function mailRepo(s: StatementCache): MailRepo {
         .all({ practiceId, to: f.to?.toLowerCase(), status: f.status }) as MailRow[];
     },
     async due(now, limit) {
-      return s.get(`SELECT ${COLS} FROM mail WHERE status != 'sent' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`)
+      return s.get(`SELECT ${COLS} FROM mail WHERE status IN ('queued', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`)
         .all(now, limit) as MailRow[];
     },
     async markSent(id, now) {
