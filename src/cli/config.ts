@@ -75,6 +75,15 @@ export function normalizeUrl(url: string): string {
   return url.trim().replace(/\/+$/, "");
 }
 
+/** Whether `value` is an http(s) URL: "localhost:8080" parses as a URL too, with "localhost:" as its scheme. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    return ["http:", "https:"].includes(new URL(value.trim()).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Resolves the connection: `--url`/`--token`, then TELE_URL/TELE_TOKEN, then the profile. A
  * profile's token is only used for the profile's own server, so pointing `--url` elsewhere never
@@ -86,6 +95,9 @@ export async function resolveConnection(env: Io["env"], flags: ConnectionFlags):
     flag ? { value: flag, source: "flag" as const } : envValue ? { value: envValue, source: "env" as const } : undefined;
   const url = fromFlagOrEnv(flags.url, env.TELE_URL);
   const token = fromFlagOrEnv(flags.token, env.TELE_TOKEN);
+  if (url && !isHttpUrl(url.value)) {
+    throw new UsageError(`${url.source === "flag" ? "--url" : "TELE_URL"} must be an http(s) URL, such as http://127.0.0.1:8080`);
+  }
   const connection: Connection = {
     profile: profileName,
     url: url && normalizeUrl(url.value),

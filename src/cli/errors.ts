@@ -85,11 +85,6 @@ export async function reportError(io: Io, err: unknown, context: ErrorContext): 
   return described.exitCode;
 }
 
-/** The exit code an error stands for. */
-export async function exitCodeFor(err: unknown): Promise<number> {
-  return (await describe(err, "")).exitCode;
-}
-
 async function describe(err: unknown, command: string): Promise<Described> {
   if (err instanceof UsageError) {
     return { exitCode: EXIT.usage, code: err.code, message: err.message, hint: err.hint ?? helpHint(command) };

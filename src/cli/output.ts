@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import type { Io } from "./io.js";
+import { clockInZone, localDateInZone } from "../sdk/schemas/time.js";
 
 /** Text styles; each is the identity when colour is off. */
 export interface Paint {
@@ -50,28 +51,12 @@ function width(text: string): number {
   return [...text].length;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** An ISO instant as `2026-12-01 15:00` in the given IANA time zone. */
+/** An ISO instant as `2026-12-01 15:00` in the given IANA time zone (time.ts keeps the per-zone caches). */
 export function formatTime(iso: string | undefined, timeZone: string): string {
   if (!iso) return "";
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const parts = Object.fromEntries(formatter.formatToParts(date).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return `${localDateInZone(ms, timeZone)} ${clockInZone(ms, timeZone)}`;
 }
 
 /** Minutes between two ISO instants. */

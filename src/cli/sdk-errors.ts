@@ -88,6 +88,8 @@ function hintForApiError(err: TeleApiError, command: string): string {
   return RULE_HINTS[err.code] ?? `"tele help exit-codes" explains exit code ${exitCodeForApiError(err)}`;
 }
 
+/** The list command that shows what a command's references can name: sessions open appointments. */
 function listable(noun: string): string {
+  if (noun === "sessions") return "appointments";
   return ["staff", "clients", "appointments", "mail"].includes(noun) ? noun : "staff";
 }

@@ -12,9 +12,9 @@ import { createPractice } from "../server/domain/practice/service.js";
 import { openStore, startServer, type RunningServer } from "../server/main.js";
 import { readProfile, saveProfile } from "./config.js";
 import { ExitError, UsageError } from "./errors.js";
+import { version } from "./index.js";
 import type { Io } from "./io.js";
 
-const VERSION = "0.4.0";
 
 function config(flags: ServerFlags, io: Io): ServerConfig {
   try {
@@ -26,7 +26,7 @@ function config(flags: ServerFlags, io: Io): ServerConfig {
 
 async function listen(cfg: ServerConfig, io: Io): Promise<RunningServer> {
   try {
-    return await startServer(cfg, { version: VERSION });
+    return await startServer(cfg, { version: version() });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === "EADDRINUSE") throw new ExitError(1, "address_in_use", `port ${cfg.port} on ${cfg.host} is already in use`, "choose another with --port, or stop the other server");

@@ -53,7 +53,8 @@ interface RawReply {
 
 const LenientProblem = Problem.partial();
 const RETRY_STATUSES = new Set([502, 503, 504]);
-const NO_RETRY_REASONS = new Set(["ENOTFOUND", "cancelled"]);
+// A timeout is not retried: the server may still be working on it, and a bulk request's limit is long already.
+const NO_RETRY_REASONS = new Set(["ENOTFOUND", "cancelled", "timeout"]);
 
 /** Backoff before retry number `attempt` (0-based): exponential, capped, with "equal jitter". */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {

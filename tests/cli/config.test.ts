@@ -33,6 +33,15 @@ describe("tele login and whoami", () => {
     expect(await readProfile({ TELE_CONFIG_DIR: dir }, "default")).toBeUndefined();
   });
 
+  it("a server URL without http(s):// is a usage error (exit 2) naming where it came from, before any request", async () => {
+    const flag = await tele(["staff", "list", "--url", "localhost:8080", "--token", "t"], { env: { TELE_CONFIG_DIR: configDir() } });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("Error: --url must be an http(s) URL, such as http://127.0.0.1:8080");
+    const env = await tele(["staff", "list"], { env: { TELE_CONFIG_DIR: configDir(), TELE_URL: "localhost:8080", TELE_TOKEN: "t" } });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain("Error: TELE_URL must be an http(s) URL");
+  });
+
   it("without a terminal, a missing token is a usage error", async () => {
     const r = await tele(["login", "--url", "http://127.0.0.1:1"]);
     expect(r.code).toBe(2);

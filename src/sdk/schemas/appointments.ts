@@ -52,7 +52,7 @@ export const CreateAppointmentInput = z.strictObject({
   therapist: Ref,
   client: Ref,
   start: LocalOrUtcDateTime,
-  durationMinutes: z.number().int().min(5).max(24 * 60),
+  durationMinutes: z.number().int().min(5, { message: "must be at least 5 minutes" }).max(24 * 60, { message: "must be at most 1440 minutes (a day)" }),
   telehealth: z.boolean().default(false),
 });
 export type CreateAppointmentInput = z.input<typeof CreateAppointmentInput>;
@@ -68,7 +68,7 @@ export const AppointmentQuery = z.strictObject({
   to: LocalOrUtcDateTime.optional(),
   telehealth: boolParam.optional(),
   status: AppointmentStatus.optional(),
-  limit: z.coerce.number().int().min(1).max(100_000).optional(),
+  limit: z.coerce.number().int().min(1, { message: "must be at least 1" }).max(100_000, { message: "must be at most 100000" }).optional(),
 });
 export type AppointmentQuery = z.input<typeof AppointmentQuery>;
 

@@ -1,21 +1,12 @@
 /** `tele login`: validates a URL and token against /api/v1/me, then saves them as a profile. */
 import { WhoAmI } from "../../../sdk/schemas/index.js";
-import { checkProfileName, readProfile, saveProfile } from "../../config.js";
+import { checkProfileName, isHttpUrl, readProfile, saveProfile } from "../../config.js";
 import { newTele, type CommandContext, type RawArgs } from "../../context.js";
 import { printJsonValue } from "../../output.js";
 import { z } from "zod";
 import { checked, required } from "../../values.js";
 
-const ServerUrl = z
-  .string()
-  .trim()
-  .refine((value) => {
-    try {
-      return ["http:", "https:"].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, { message: "must be an http(s) URL, such as http://127.0.0.1:8080" });
+const ServerUrl = z.string().trim().refine(isHttpUrl, { message: "must be an http(s) URL, such as http://127.0.0.1:8080" });
 
 const Token = z.string().trim().min(1, { message: "must not be empty" });
 

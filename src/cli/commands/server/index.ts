@@ -6,45 +6,6 @@ import { InvalidArgumentError, type Command } from "commander";
 import type { Io } from "../../io.js";
 import type { RunState } from "../../define.js";
 
-/** Flags every command accepts, as the server commands receive them. */
-export interface CommonServerFlags {
-  json?: boolean;
-  debug?: boolean;
-  yes?: boolean;
-  profile?: string;
-  /** `init`: the server the saved profile points at; also the global --url. */
-  url?: string;
-  token?: string;
-}
-
-/** Flags of `tele server start` (the port, as given, is already checked to be 0–65535). */
-export interface ServerStartOptions extends CommonServerFlags {
-  host?: string;
-  port?: string;
-  dataDir?: string;
-  publicUrl?: string;
-}
-
-/** Flags of `tele init`, as given (checked by the implementation with CreatePracticeInput). */
-export interface InitOptions extends CommonServerFlags {
-  practice?: string;
-  state?: string;
-  timezone?: string;
-  ownerName?: string;
-  ownerEmail?: string;
-  /** How clients reach the practice; shown when video cannot start. */
-  contact?: string;
-  dataDir?: string;
-  /** Creates the practice over HTTP on the server at --url (else TELE_SETUP_TOKEN). */
-  setupToken?: string;
-}
-
-/** Flags of `tele demo`. */
-export interface DemoOptions extends CommonServerFlags {
-  port?: string;
-  dataDir?: string;
-}
-
 /** Checks a port flag early (exit 2) but passes it on as given, as the environment would be. */
 function port(value: string): string {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError("must be a port number from 0 to 65535");
