@@ -25,6 +25,16 @@ describe("tele appointments create", () => {
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("Scheduled apt_1: 2026-12-01 15:00 (America/New_York), 50 min, telehealth");
   });
+
+  it("when the practice's zone cannot be read, nothing is scheduled (the zone is asked for first)", async () => {
+    stub = await stubApi({
+      "POST /api/v1/appointments": { status: 201, json: appointment },
+      "GET /api/v1/me": problemReply(401, "unauthenticated", "the token is not valid"),
+    });
+    const r = await tele(["appointments", "create", "--therapist", "stf_ana", "--client", "cli_bo", "--start", "2026-12-01T15:00", "--duration", "50"], { stub });
+    expect(r.code).toBe(3);
+    expect(stub.requests.map((q) => `${q.method} ${q.url}`)).toEqual(["GET /api/v1/me"]);
+  });
 });
 
 describe("tele appointments convert", () => {

@@ -20,9 +20,11 @@ export async function parseCreate(ctx: CommandContext, { flags }: RawArgs): Prom
 /** Schedules it; warns when a telehealth client cannot join yet (R6). */
 export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const input = await parseCreate(ctx, args);
+  // The zone for the reply is fetched before the write: a failure after it would report a scheduled appointment as failed.
+  const timeZone = ctx.json ? "" : await ctx.timeZone();
   const appointment = await (await ctx.tele()).appointments.create(input);
   if (ctx.json) printJson(ctx.io, Appointment, appointment);
-  else ctx.io.out(`Scheduled ${appointmentLine(appointment, await ctx.timeZone())}.\n`);
+  else ctx.io.out(`Scheduled ${appointmentLine(appointment, timeZone)}.\n`);
   if (appointment.telehealth && !appointment.clientReady) warnClientsNotReady(ctx, [appointment.clientId]);
   return 0;
 }

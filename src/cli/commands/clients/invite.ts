@@ -7,12 +7,13 @@ import { clientRef } from "./shared.js";
 /** Sends the link and says which kind went out and until when it works. */
 export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const ref = await clientRef(ctx, args);
+  // The zone for the reply is fetched before the write: a failure after it would report an invite that went out as failed.
+  const timeZone = ctx.json ? "" : await ctx.timeZone();
   const result = await (await ctx.tele()).clients.invite(ref);
   if (ctx.json) {
     printJson(ctx.io, PortalInviteResult, result);
     return 0;
   }
-  const timeZone = await ctx.timeZone();
   const what = result.kind === "invite" ? "a portal invite" : "a password-reset link (the client already has an account)";
   const until = `${formatTime(result.expiresAt, timeZone)} (${timeZone})`;
   ctx.io.out(`Sent ${what} to ${result.clientId}; the link works once, until ${until}.\n`);
