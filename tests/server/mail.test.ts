@@ -63,6 +63,9 @@ describe("delivery over SMTP", () => {
     const link = linkIn(got.text);
     expect(link.kind).toBe("invite");
     expect(mailRows(w)[0]).toMatchObject({ status: "sent", attempts: 1, sent_at: T0 + 2_000, last_error: null });
+    // Delivered, the body (and the live link in it) is no longer kept.
+    expect(mailRows(w)[0]).toMatchObject({ text_body: "" });
+    expect(JSON.stringify(mailRows(w))).not.toContain(link.token);
     const account = await portalSignup(w.deps, { kind: "anonymous", ip: null, requestId: null }, { token: link.token, password: "from the mail!" });
     expect(account.status).toBe("active");
   });

@@ -23,7 +23,8 @@ export function mailRepo(s: StatementCache): MailRepo {
         .all(now, limit) as MailRow[];
     },
     async markSent(id, now) {
-      s.get(`UPDATE mail SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?`).run(now, id);
+      // Delivered: the body goes, since it may carry a live single-use link (tokens are kept only as hashes at rest).
+      s.get(`UPDATE mail SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL, text_body = '' WHERE id = ?`).run(now, id);
     },
     async markFailed(id, error, nextAttemptAt) {
       s.get(`UPDATE mail SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`)
