@@ -2,7 +2,6 @@ import type {
   AppointmentFilter, AppointmentRow, AuditRow, ClientRow, ConversionCandidate, LinkKind, LinkRow,
   MailRow, NewAppointment, NewAudit, PracticeRow, SessionRow, StaffRow, WebSessionRow,
 } from "./types.js";
-import type { Role } from "../../sdk/schemas/index.js";
 
 /**
  * The data layer, one repository per area. Services depend only on these interfaces: the SQLite
@@ -23,7 +22,6 @@ export interface StaffRepo {
   byEmail(practiceId: string, email: string): Promise<StaffRow | undefined>;
   list(practiceId: string): Promise<StaffRow[]>;
   setTeletherapy(practiceId: string, id: string, on: boolean): Promise<void>;
-  setRoles(practiceId: string, id: string, roles: Role[]): Promise<void>;
   setPassword(practiceId: string, id: string, passwordHash: string): Promise<void>;
   passwordHash(practiceId: string, id: string): Promise<string | null>;
 }
@@ -90,7 +88,6 @@ export interface MailRepo {
   due(now: number, limit: number): Promise<MailRow[]>;
   markSent(id: string, now: number): Promise<void>;
   markFailed(id: string, error: string, nextAttemptAt: number): Promise<void>;
-  byId(id: string): Promise<MailRow | undefined>;
 }
 
 export interface AuditRepo {

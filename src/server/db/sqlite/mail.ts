@@ -30,8 +30,5 @@ export function mailRepo(s: StatementCache): MailRepo {
       s.get(`UPDATE mail SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`)
         .run(error, nextAttemptAt, id);
     },
-    async byId(id) {
-      return s.get(`SELECT ${COLS} FROM mail WHERE id = ?`).get(id) as MailRow | undefined;
-    },
   };
 }

@@ -36,8 +36,5 @@ export function staffRepo(s: StatementCache): StaffRepo {
     async passwordHash(practiceId, id) {
       return (s.get(`SELECT password_hash FROM staff WHERE practice_id = ? AND id = ?`).pluck().get(practiceId, id) as string | null) ?? null;
     },
-    async setRoles(practiceId, id, roles) {
-      s.get(`UPDATE staff SET roles = ? WHERE practice_id = ? AND id = ?`).run(roles.join(","), practiceId, id);
-    },
   };
 }
