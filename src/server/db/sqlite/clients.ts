@@ -38,7 +38,7 @@ export function clientRepo(s: StatementCache): ClientRepo {
       return (rows as Raw[]).map(toClient);
     },
     async refs(practiceId) {
-      return s.get(`SELECT id, email FROM clients WHERE practice_id = ?`).all(practiceId) as { id: string; email: string | null }[];
+      return s.get(`SELECT id, email, state FROM clients WHERE practice_id = ?`).all(practiceId) as { id: string; email: string | null; state: string | null }[];
     },
     async setPassword(practiceId, id, passwordHash, now) {
       s.get(`UPDATE clients SET password_hash = ?, portal_activated_at = coalesce(portal_activated_at, ?)

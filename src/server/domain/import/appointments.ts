@@ -14,8 +14,8 @@ async function refsOf(r: Repos, practiceId: string) {
   const staff = new Map<string, StaffRow>();
   for (const s of await r.staff.list(practiceId)) staff.set(s.id, s).set(s.email, s);
   const clients = new Map<string, { id: string; state: string | null }>();
-  const now = 0;
-  for (const c of await r.clients.list(practiceId, now)) {
+  // Only what a row can name and R4 needs: no full client rows, no portal subqueries.
+  for (const c of await r.clients.refs(practiceId)) {
     const v = { id: c.id, state: c.state };
     clients.set(c.id, v);
     if (c.email) clients.set(c.email, v);
