@@ -33,6 +33,8 @@ export interface ClientRepo {
   byEmail(practiceId: string, email: string, now: number): Promise<ClientRow | undefined>;
   /** All clients, or only those with an appointment with `therapistId`. */
   list(practiceId: string, now: number, therapistId?: string): Promise<ClientRow[]>;
+  /** The names of the given clients, in one query (pages that list appointments). */
+  names(practiceId: string, ids: string[]): Promise<{ id: string; name: string }[]>;
   /** id, email and state of every client, for resolving import rows (and R4 on them). */
   refs(practiceId: string): Promise<{ id: string; email: string | null; state: string | null }[]>;
   setPassword(practiceId: string, id: string, passwordHash: string, now: number): Promise<void>;

@@ -37,6 +37,11 @@ export function clientRepo(s: StatementCache): ClientRepo {
         : s.get(`SELECT ${COLS} FROM clients c WHERE c.practice_id = @practiceId ORDER BY c.name, c.id`).all({ practiceId, now });
       return (rows as Raw[]).map(toClient);
     },
+    async names(practiceId, ids) {
+      if (ids.length === 0) return [];
+      return s.get(`SELECT id, name FROM clients WHERE practice_id = ? AND id IN (SELECT value FROM json_each(?))`)
+        .all(practiceId, JSON.stringify(ids)) as { id: string; name: string }[];
+    },
     async refs(practiceId) {
       return s.get(`SELECT id, email, state FROM clients WHERE practice_id = ?`).all(practiceId) as { id: string; email: string | null; state: string | null }[];
     },

@@ -34,15 +34,15 @@ export interface ProviderDashboard {
 const mayBegin = (a: StaffActor, row: AppointmentRow) =>
   row.telehealth && row.status === "scheduled" && (row.therapistId === a.staff.id || isManager(a));
 
+/** The rows with their names: two queries however many rows (up to DASHBOARD_LIMIT). */
 async function describe(deps: Deps, a: StaffActor, rows: AppointmentRow[], practice: PracticeRow, now: number): Promise<StaffAppointment[]> {
-  const clients = new Map<string, string>();
-  const staff = new Map<string, string>();
-  for (const row of rows) {
-    if (!clients.has(row.clientId)) clients.set(row.clientId, (await deps.store.clients.byId(practice.id, row.clientId, now))?.name ?? "(unknown client)");
-    if (!staff.has(row.therapistId)) staff.set(row.therapistId, (await deps.store.staff.byId(practice.id, row.therapistId))?.name ?? "(former staff member)");
-  }
+  const clientIds = [...new Set(rows.map((r) => r.clientId))];
+  const clients = new Map((await deps.store.clients.names(practice.id, clientIds)).map((c) => [c.id, c.name]));
+  const staff = new Map((await deps.store.staff.list(practice.id)).map((s) => [s.id, s.name]));
   return rows.map((row) => ({
-    appointment: row, clientName: clients.get(row.clientId)!, therapistName: staff.get(row.therapistId)!,
+    appointment: row,
+    clientName: clients.get(row.clientId) ?? "(unknown client)",
+    therapistName: staff.get(row.therapistId) ?? "(former staff member)",
     window: joinWindow(row, practice, now), canBegin: mayBegin(a, row),
   }));
 }
