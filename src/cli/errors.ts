@@ -4,6 +4,7 @@
  * Nothing here imports the SDK at load time, so the startup path stays light.
  */
 import type { Io } from "./io.js";
+import type { SdkErrorReport } from "./sdk-errors.js";
 
 /** The exit codes of cli-contract.md. */
 export const EXIT = {
@@ -63,13 +64,8 @@ export interface ErrorContext {
   colorErr?: boolean;
 }
 
-interface Described {
-  exitCode: number;
-  code: string;
-  message: string;
-  hint?: string;
-  details?: unknown;
-}
+/** An error as the CLI reports it (the SDK's errors are described in sdk-errors.ts, loaded only when needed). */
+type Described = SdkErrorReport;
 
 /** Prints the error as the contract asks and returns the exit code. */
 export async function reportError(io: Io, err: unknown, context: ErrorContext): Promise<number> {
