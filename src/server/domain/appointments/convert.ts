@@ -1,11 +1,11 @@
-import { ConvertInput, isUsStateCode, type ConversionResult } from "../../../sdk/schemas/index.js";
+import { ConvertInput, type ConversionResult } from "../../../sdk/schemas/index.js";
 import type { ConversionCandidate } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import { issuePortalLink } from "../clients/portal.js";
 import type { Actor, Deps } from "../deps.js";
 import { DomainError, forbidden } from "../errors.js";
 import { requireStaff, seesAll } from "../shared/permissions.js";
-import { practiceZone, scopedFilter } from "./service.js";
+import { practiceZone, scopedFilter, telehealthBlock } from "./service.js";
 
 type Skip = ConversionResult["skipped"][number];
 
@@ -13,10 +13,7 @@ type Skip = ConversionResult["skipped"][number];
 export function skipReason(c: ConversionCandidate, telehealth: boolean, now: number): Skip["reason"] | null {
   if (c.telehealth === telehealth) return telehealth ? "already_telehealth" : "already_in_person";
   if (c.status !== "scheduled" || c.startAt <= now) return "not_convertible";
-  if (!telehealth) return null;
-  if (!c.therapistTeletherapy) return "teletherapy_not_enabled";
-  if (!c.clientState || !isUsStateCode(c.clientState)) return "not_us_resident";
-  return null;
+  return telehealth ? telehealthBlock(c.therapistTeletherapy, c.clientState) : null;
 }
 
 /**

@@ -13,15 +13,23 @@ import { readRangeEnd, readTime } from "../shared/time.js";
 import { appointmentView } from "../shared/views.js";
 import { sessionSummaries } from "../sessions/state.js";
 
-/** R4, R5: why `therapist` cannot see `client` by telehealth, or null when they can. */
-export function telehealthRefusal(therapist: Pick<StaffRow, "id" | "teletherapy">, client: Pick<ClientRow, "id" | "state">) {
-  if (!therapist.teletherapy) {
-    return refused("teletherapy_not_enabled", `staff member ${therapist.id} does not have Teletherapy enabled`);
-  }
-  if (!client.state || !isUsStateCode(client.state)) {
-    return refused("not_us_resident", `client ${client.id} has no U.S. state of residence; telehealth is for U.S. residents only`);
-  }
+/** R4, R5 as a code: why a therapist (with or without Teletherapy) cannot see a client living in `state` by telehealth. */
+export function telehealthBlock(teletherapy: boolean, state: string | null): "teletherapy_not_enabled" | "not_us_resident" | null {
+  if (!teletherapy) return "teletherapy_not_enabled";
+  if (!state || !isUsStateCode(state)) return "not_us_resident";
   return null;
+}
+
+/** R4, R5: why `therapist` cannot see `client` by telehealth, as the error to throw, or null when they can. */
+export function telehealthRefusal(therapist: Pick<StaffRow, "id" | "teletherapy">, client: Pick<ClientRow, "id" | "state">) {
+  switch (telehealthBlock(therapist.teletherapy, client.state)) {
+    case "teletherapy_not_enabled":
+      return refused("teletherapy_not_enabled", `staff member ${therapist.id} does not have Teletherapy enabled`);
+    case "not_us_resident":
+      return refused("not_us_resident", `client ${client.id} has no U.S. state of residence; telehealth is for U.S. residents only`);
+    default:
+      return null;
+  }
 }
 
 /** The selection a staff member may see: a therapist who is nothing else sees only their own (R1). */
