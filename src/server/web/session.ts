@@ -62,6 +62,15 @@ export async function currentSession(deps: Deps, req: FastifyRequest): Promise<S
   return practice && { session, practice };
 }
 
+/** Starts a session for one person, ending the browser's previous one first: a fresh cookie on every sign-in, never two live ones. */
+export async function replaceWebSession(
+  deps: Deps, req: FastifyRequest, reply: FastifyReply, practiceId: string, subjectType: WebSessionRow["subjectType"], subjectId: string,
+): Promise<WebSessionRow> {
+  const previous = await currentSession(deps, req);
+  if (previous) await deps.store.tx((r) => r.webSessions.revoke(previous.session.id, deps.clock()));
+  return startWebSession(deps, reply, practiceId, subjectType, subjectId);
+}
+
 /** Ends the browser's session and clears its cookie. */
 export async function endWebSession(deps: Deps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const current = await currentSession(deps, req);

@@ -7,7 +7,7 @@ import { clientDashboard } from "../../domain/portal/dashboard.js";
 import { normalEmail, recordSignIn, recordSignOut, signInClient, SIGN_IN_FAILED } from "../../domain/portal/sign-in.js";
 import { ASSETS } from "../assets.js";
 import { pageErrors, pageHandler, sendPage } from "../index.js";
-import { csrfFor, currentSession, endWebSession, startWebSession } from "../session.js";
+import { csrfFor, endWebSession, replaceWebSession } from "../session.js";
 import {
   checkedForm, clientActor, clientSession, portalLimiters, portalPath, practiceOr404, visitor, withinLimit, type PortalLimiters,
 } from "./guards.js";
@@ -26,11 +26,9 @@ export function safeNext(p: PracticeRow, next: unknown): string | undefined {
   return next.startsWith(`/p/${p.slug}/`) && /^[A-Za-z0-9_/-]+$/.test(next) && !next.includes("//") ? next : undefined;
 }
 
-/** Ends whatever session this browser had and starts the client's own (a fresh cookie on every sign-in). */
+/** Signs the browser in as the client (replacing whatever session it had) and goes on to `next` or the dashboard. */
 async function signInBrowser(deps: Deps, req: FastifyRequest, reply: FastifyReply, practice: PracticeRow, clientId: string, next?: string) {
-  const previous = await currentSession(deps, req);
-  if (previous) await deps.store.tx((r) => r.webSessions.revoke(previous.session.id, deps.clock()));
-  await startWebSession(deps, reply, practice.id, "client", clientId);
+  await replaceWebSession(deps, req, reply, practice.id, "client", clientId);
   return reply.redirect(next ?? portalPath(practice, "/dashboard"), 303);
 }
 

@@ -13,9 +13,8 @@ import { pageHeaders } from "../security.js";
 import { SESSION_JS } from "../session/script.js";
 import { VIDEO_JS } from "../session/video-script.js";
 import { ZOOM_SESSION_PAGE_HEADERS } from "../../video/zoom.js";
-import { actorOf, currentSession } from "../session.js";
+import { actorOf, currentSession, replaceWebSession } from "../session.js";
 import { pageErrors, practiceOf, redirect, signOutFor, staffHome, staffSession, visitor } from "./common.js";
-import { replaceSession } from "./sign-in.js";
 
 function windowNotice(v: SessionPageView): SafeHtml {
   const tz = v.practice.timeZone;
@@ -206,7 +205,7 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
       const s = await currentSession(deps, req);
       const viewer = s ? await actorOf(deps, req, s) : undefined;
       const done = await useSignInLink(deps, visitor(req), (req.params as { token: string }).token, a, viewer);
-      await replaceSession(deps, req, reply, done.practice.id, done.staff.id);
+      await replaceWebSession(deps, req, reply, done.practice.id, "staff", done.staff.id);
       return redirect(reply, deps, sessionPath(done.practice.slug, done.appointmentId));
     } catch (err) {
       if (err instanceof DomainError && err.code === "link_invalid") return errorPage(reply, deps, err.status, "This sign-in link does not work", err.message);

@@ -7,7 +7,7 @@ import { acceptStaffInvite, MAX_PASSWORD, MIN_PASSWORD, staffInvite, staffSignIn
 import { html, notice, page, field, type SafeHtml } from "../html.js";
 import { errorPage, formOf, pageHandler, sendPage } from "../index.js";
 import { RateLimiter } from "../security.js";
-import { csrfFor, csrfValid, currentSession, endWebSession, startWebSession } from "../session.js";
+import { csrfFor, csrfValid, endWebSession, replaceWebSession } from "../session.js";
 import { pageErrors, practiceOf, redirect, signInPath, staffHome, staffSession, text, visitor } from "./common.js";
 
 const FORBIDDEN_FORM = "This form has expired or did not come from this site, so nothing was changed. Go back, reload the page and try again.";
@@ -70,7 +70,7 @@ export function signInPages(app: FastifyInstance, deps: Deps): void {
       const status = notice("error", "That email and password do not match an account here. Check them and try again.");
       return sendPage(reply, deps, 401, signInForm(practice, csrfFor(deps, req, reply), { status, email }));
     }
-    await replaceSession(deps, req, reply, practice.id, staff.id);
+    await replaceWebSession(deps, req, reply, practice.id, "staff", staff.id);
     return redirect(reply, deps, staffHome(practice.slug));
   }));
 
@@ -100,7 +100,7 @@ export function signInPages(app: FastifyInstance, deps: Deps): void {
     const input = { slug: practice.slug, token, password: text(form, "password", MAX_PASSWORD), confirm: text(form, "confirm", MAX_PASSWORD) };
     try {
       const { staff } = await acceptStaffInvite(deps, visitor(req), input);
-      await replaceSession(deps, req, reply, practice.id, staff.id);
+      await replaceWebSession(deps, req, reply, practice.id, "staff", staff.id);
       return redirect(reply, deps, staffHome(practice.slug));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
@@ -111,11 +111,4 @@ export function signInPages(app: FastifyInstance, deps: Deps): void {
       return sendPage(reply, deps, 400, welcomeForm(practice, found.staff.name, found.staff.email, req.url.split("?")[0]!, csrfFor(deps, req, reply), msg));
     }
   }));
-}
-
-/** Starts a staff session, ending the browser's previous one (no two live cookies for one browser). */
-export async function replaceSession(deps: Deps, req: FastifyRequest, reply: FastifyReply, practiceId: string, staffId: string): Promise<void> {
-  const previous = await currentSession(deps, req);
-  if (previous) await deps.store.tx((r) => r.webSessions.revoke(previous.session.id, deps.clock()));
-  await startWebSession(deps, reply, practiceId, "staff", staffId);
 }
