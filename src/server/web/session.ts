@@ -78,6 +78,9 @@ export async function endWebSession(deps: Deps, req: FastifyRequest, reply: Fast
   setCookie(reply, deps, SESSION_COOKIE, "", 0);
 }
 
+/** Whoever is asking, before any sign-in: an anonymous actor with the address and request id, for the audit log. */
+export const visitor = (req: FastifyRequest): Actor => ({ kind: "anonymous", ip: req.ip, requestId: req.id });
+
 /** The actor a signed-in browser acts as (the server decides the role; the page never does). */
 export async function actorOf(deps: Deps, req: FastifyRequest, s: SignedIn): Promise<Actor | undefined> {
   if (s.session.subjectType === "client") {

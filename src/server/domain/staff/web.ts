@@ -9,6 +9,7 @@ import { hashPassword, hashSecret, newId, newSecret, verifyPassword } from "../s
 import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { findStaff } from "../shared/resolve.js";
 import { portalUrl } from "../shared/views.js";
+import { passwordProblem } from "../portal/sign-in.js";
 
 /** Staff in the browser: the emailed invite that sets a password, and signing in with it. */
 export const STAFF_INVITE_TTL_MS = 3600_000;
@@ -82,12 +83,12 @@ export async function staffInvite(deps: Deps, slug: string, token: string): Prom
   return { practice: found.practice, staff: found.staff };
 }
 
-/** The password rules of every staff and client password form: a clear 400 when broken. */
+/** A new staff password: the portal's strength rule (passwordProblem), then the confirmation; a clear 400 when broken. */
 export function checkNewPassword(password: unknown, confirm: unknown): string {
-  if (typeof password !== "string" || password.length < MIN_PASSWORD) throw invalid(`the password must be at least ${MIN_PASSWORD} characters`);
-  if (password.length > MAX_PASSWORD) throw invalid(`the password must be at most ${MAX_PASSWORD} characters`);
-  if (password !== confirm) throw invalid("the two passwords do not match");
-  return password;
+  const problem = typeof password === "string" ? passwordProblem(password) : "Choose a password.";
+  if (problem) throw invalid(problem);
+  if (password !== confirm) throw invalid("The two passwords do not match.");
+  return password as string;
 }
 
 /** Uses a staff invite once: sets the password and ends the staff member's other browser sessions. */

@@ -45,7 +45,7 @@ export async function clientSession(deps: Deps, req: FastifyRequest, practice: P
 export const clientActor = (req: FastifyRequest, s: SignedIn): ClientActor =>
   ({ kind: "client", practiceId: s.practice.id, clientId: s.session.subjectId, ip: req.ip, requestId: req.id });
 
-export const visitor = (req: FastifyRequest): Actor => ({ kind: "anonymous", ip: req.ip, requestId: req.id });
+export { visitor } from "../session.js";
 
 /**
  * A posted form that may be acted on: its CSRF token matches (else a 403 page) and every field is

@@ -34,7 +34,7 @@ export async function staffSession(deps: Deps, req: FastifyRequest, practice: Pr
 }
 
 /** Anyone not signed in, as the audit log records them. */
-export const visitor = (req: FastifyRequest): Actor => ({ kind: "anonymous", ip: req.ip, requestId: req.id });
+export { visitor } from "../session.js";
 
 /** The page header's sign-out form for a signed-in staff member. */
 export const signOutFor = (slug: string, s: StaffSignedIn) => ({ action: `/p/${slug}/staff/sign-out`, csrf: s.signedIn.session.csrfToken, who: s.actor.staff.name });

@@ -4,6 +4,7 @@ import { audit } from "../../domain/audit/audit.js";
 import type { Deps } from "../../domain/deps.js";
 import { DomainError } from "../../domain/errors.js";
 import { acceptStaffInvite, MAX_PASSWORD, MIN_PASSWORD, staffInvite, staffSignIn } from "../../domain/staff/web.js";
+import { PASSWORD_RULE } from "../../domain/portal/sign-in.js";
 import { html, notice, page, field, type SafeHtml } from "../html.js";
 import { errorPage, formOf, pageHandler, sendPage } from "../index.js";
 import { RateLimiter } from "../security.js";
@@ -35,7 +36,7 @@ function welcomeForm(practice: PracticeRow, name: string, email: string, action:
 ${problem ? notice("error", problem) : ""}
 <form method="post" action="${action}" class="card">
   <input type="hidden" name="_csrf" value="${csrf}">
-  ${field({ name: "password", label: "New password", type: "password", autocomplete: "new-password", required: true, minlength: MIN_PASSWORD, hint: `At least ${MIN_PASSWORD} characters. A few unrelated words make a strong one.` })}
+  ${field({ name: "password", label: "New password", type: "password", autocomplete: "new-password", required: true, minlength: MIN_PASSWORD, hint: `${PASSWORD_RULE} A few unrelated words make a strong one.` })}
   ${field({ name: "confirm", label: "New password again", type: "password", autocomplete: "new-password", required: true, minlength: MIN_PASSWORD })}
   <button type="submit">Set password and sign in</button>
 </form>` });
@@ -107,8 +108,7 @@ export function signInPages(app: FastifyInstance, deps: Deps): void {
       if (err.code === "link_invalid") return errorPage(reply, deps, 410, "This invite link does not work", INVITE_GONE);
       const found = await staffInvite(deps, practice.slug, token);
       if (!found) return errorPage(reply, deps, 410, "This invite link does not work", INVITE_GONE);
-      const msg = err.message.charAt(0).toUpperCase() + err.message.slice(1) + ".";
-      return sendPage(reply, deps, 400, welcomeForm(practice, found.staff.name, found.staff.email, req.url.split("?")[0]!, csrfFor(deps, req, reply), msg));
+      return sendPage(reply, deps, 400, welcomeForm(practice, found.staff.name, found.staff.email, req.url.split("?")[0]!, csrfFor(deps, req, reply), err.message));
     }
   }));
 }
