@@ -72,9 +72,10 @@ describe("sign-in page", () => {
     expectPageHeaders(dash);
     expect(dash.body).toContain(`<a class="button" href="/p/maple-therapy/appointments/${open.id}/session">Join session</a>`);
     expect(dash.body).toMatch(new RegExp(`data-appointment="${later.id}"[\\s\\S]*data-join-opens="2026-12-01T14:45:00.000Z"[\\s\\S]*You can join from 09:45 EST`));
-    expect(dash.body).toContain('<script src="/assets/portal.js" defer></script>');
+    const script = dash.body.match(/<script type="module" src="(\/assets\/portal\.[0-9a-f]{12}\.js)"><\/script>/);
+    expect(script).not.toBeNull();
     expect((await b.get("/p/maple-therapy")).headers.location).toBe("/p/maple-therapy/dashboard");
-    const js = await app!.inject({ url: "/assets/portal.js" });
+    const js = await app!.inject({ url: script![1]! });
     expect(js.headers["content-type"]).toMatch(/^text\/javascript/);
     expect(js.body).toContain("Join session");
   });

@@ -54,12 +54,15 @@ describe("provider dashboard (R14)", () => {
     expect(body).toMatch(/<h2>Upcoming<\/h2>[\s\S]*Wed 2 Dec 2026, 11:00–11:50 EST[\s\S]*Bruno Abroad[\s\S]*In person/);
     expect(body).not.toContain(theos.id);
     expect(body).not.toContain("Carla");
-    expect(body).toContain('<script src="/assets/staff.js" defer></script>');
+    const script = body.match(/<script type="module" src="(\/assets\/staff\.[0-9a-f]{12}\.js)"><\/script>/);
+    expect(script).not.toBeNull();
     const read = auditRows(w.store, "dashboard.view");
     expect(read).toMatchObject([{ actor_id: idOf(w.p.tina), record_type: "appointment" }]);
     expect(JSON.parse(read[0]!.details!).clients.sort()).toEqual([w.p.alice.id, w.p.bruno.id].sort());
-    const js = await app!.inject({ url: "/assets/staff.js" });
+    const js = await app!.inject({ url: script![1]! });
     expect(js.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+    expect(js.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect((await app!.inject({ url: "/assets/staff.js" })).statusCode).toBe(404);
     expect(js.body).toContain("data-opens-at");
   });
 

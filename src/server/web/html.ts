@@ -1,3 +1,5 @@
+import { assetUrl } from "./assets.js";
+
 /** HTML built from templates whose interpolations are escaped unless marked safe with `raw`. */
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -39,10 +41,8 @@ export interface PageOptions {
   practiceName?: string;
   /** A sign-out form is shown when set (its CSRF token and action). */
   signOut?: { action: string; csrf: string; who: string };
-  /** Extra scripts served from /assets (never inline: the CSP forbids it). */
+  /** Page scripts by logical name (src/browser), run as deferred ES modules in order; never inline (the CSP forbids it). */
   scripts?: string[];
-  /** ES modules served from /assets, run after the scripts (deferred, in order). */
-  modules?: string[];
 }
 
 /** The page shell: one stylesheet, no inline script or style, readable at 360 px. */
@@ -52,9 +52,8 @@ export function page(o: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title}${o.practiceName ? ` · ${o.practiceName}` : ""}</title>
-<link rel="stylesheet" href="/assets/tele.css">
-${(o.scripts ?? []).map((s) => html`<script src="/assets/${s}" defer></script>`)}
-${(o.modules ?? []).map((s) => html`<script type="module" src="/assets/${s}"></script>`)}
+<link rel="stylesheet" href="${assetUrl("tele.css")}">
+${(o.scripts ?? []).map((s) => html`<script type="module" src="${assetUrl(s)}"></script>`)}
 </head>
 <body>
 <header class="top">

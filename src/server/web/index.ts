@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Deps } from "../domain/deps.js";
 import { DomainError } from "../domain/errors.js";
-import { ASSETS } from "./assets.js";
+import { assetFile } from "./assets.js";
 import { html, notice, page } from "./html.js";
 import { pageHeaders } from "./security.js";
 
@@ -61,9 +61,10 @@ export function registerWeb(app: FastifyInstance, deps: Deps, modules: ((app: Fa
     done(null, out);
   });
   app.get("/assets/:name", async (req, reply) => {
-    const asset = ASSETS.get((req.params as { name: string }).name);
+    const asset = assetFile((req.params as { name: string }).name);
     if (!asset) return errorPage(reply, deps, 404, "Not found", "There is no such file.");
-    return reply.type(asset.type).header("cache-control", "public, max-age=300").header("x-content-type-options", "nosniff").send(asset.body);
+    // Content-hashed names: a new build is a new URL, so a copy may be kept for a year.
+    return reply.type(asset.type).header("cache-control", "public, max-age=31536000, immutable").header("x-content-type-options", "nosniff").send(asset.body);
   });
   for (const m of modules) m(app, deps);
 }

@@ -5,16 +5,13 @@ import { DomainError } from "../../domain/errors.js";
 import { passwordLinkUsable, requestFreshLink, setPasswordWithLink, type PasswordLinkKind } from "../../domain/portal/accounts.js";
 import { clientDashboard } from "../../domain/portal/dashboard.js";
 import { normalEmail, recordSignIn, recordSignOut, signInClient, SIGN_IN_FAILED } from "../../domain/portal/sign-in.js";
-import { ASSETS } from "../assets.js";
 import { pageErrors, pageHandler, sendPage } from "../index.js";
 import { csrfFor, endWebSession, replaceWebSession } from "../session.js";
 import {
   checkedForm, clientActor, clientSession, portalLimiters, portalPath, practiceOr404, visitor, withinLimit, type PortalLimiters,
 } from "./guards.js";
 import { dashboardPage, forgotPage, linkInvalidPage, linkSentPage, passwordPage, signInPage } from "./pages.js";
-import { PORTAL_JS } from "./script.js";
 
-ASSETS.set("portal.js", { type: "text/javascript; charset=utf-8", body: PORTAL_JS });
 
 /**
  * Where to go after signing in, when the page asked: a join link (`/j/…`, R16) or a page of this

@@ -1,15 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import type { Deps } from "../../domain/deps.js";
 import { SessionHub } from "../../domain/sessions/hub.js";
-import { ASSETS } from "../assets.js";
 import { dashboardPages } from "./dashboard.js";
-import { STAFF_JS } from "./script.js";
 import { sessionPages } from "./session-page.js";
 import { signInPages } from "./sign-in.js";
 
 /** Staff sign-in, the provider dashboard and the appointment and session pages (R14). */
 export function staffPages(app: FastifyInstance, deps: Deps): void {
-  ASSETS.set("staff.js", { type: "text/javascript; charset=utf-8", body: STAFF_JS });
   signInPages(app, deps);
   dashboardPages(app, deps);
   // One hub per server: who has a session page's event stream open (buildApp sets it up).

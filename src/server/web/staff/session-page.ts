@@ -7,11 +7,8 @@ import { openSessionPage, type SessionPageView } from "../../domain/sessions/pag
 import type { SessionHub } from "../../domain/sessions/hub.js";
 import { useSignInLink } from "../../domain/sessions/sign-in-link.js";
 import { html, notice, page, type SafeHtml } from "../html.js";
-import { ASSETS } from "../assets.js";
 import { errorPage, pageHandler } from "../index.js";
 import { pageHeaders } from "../security.js";
-import { SESSION_JS } from "../session/script.js";
-import { VIDEO_JS } from "../session/video-script.js";
 import { ZOOM_SESSION_PAGE_HEADERS } from "../../video/zoom.js";
 import { actorOf, currentSession, replaceWebSession } from "../session.js";
 import { pageErrors, practiceOf, redirect, signOutFor, staffHome, staffSession, visitor } from "./common.js";
@@ -176,8 +173,6 @@ ${whoIsHere(v)}
 
 /** The session page (the waiting room) and the CLI's single-use sign-in link. */
 export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub): void {
-  ASSETS.set("session.js", { type: "text/javascript; charset=utf-8", body: SESSION_JS });
-  ASSETS.set("video.js", { type: "text/javascript; charset=utf-8", body: VIDEO_JS });
   const errorHandler = pageErrors(deps);
 
   app.get("/p/:slug/appointments/:id/session", { errorHandler }, pageHandler(deps, async (req, reply) => {
@@ -190,7 +185,7 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
     const staff = actor.kind === "staff" ? await staffSession(deps, req, practice) : undefined;
     const body = page({
       title: "Telehealth session", practiceName: practice.name, body: sessionBody(view, s!.session.csrfToken),
-      signOut: staff ? signOutFor(practice.slug, staff) : undefined, scripts: ["session.js"], modules: ["video.js"],
+      signOut: staff ? signOutFor(practice.slug, staff) : undefined, scripts: ["session.js", "video-zoom.js"],
     });
     pageHeaders(reply, { https: deps.config.publicUrl.startsWith("https:") });
     // Only this page is relaxed, and only as far as the video SDK needs: camera and microphone,

@@ -1,0 +1,155 @@
+/**
+ * The session page's script (the waiting room, R17). It:
+ *   - listens to the page's event stream (data-session-events) and shows the view for each
+ *     `state` event: waiting → "Waiting for …", live → "You're in the session with …" (no reload),
+ *     completed → "This session has ended", after which it closes the stream so it stops reconnecting;
+ *   - announces each change in the aria-live region, marks who is here (data-side) from each event's
+ *     `present`, and fills in the ended view's start and end times (in the practice's zone);
+ *   - tells the video script of each state with a `tele:session-state` event on document, and stops
+ *     the camera preview when the video script asks for the camera (`tele:camera-release`);
+ *   - sends the provider's End session form with fetch (x-csrf-token) and stays on the page; if
+ *     that fails it falls back to the ordinary form post;
+ *   - runs the camera and microphone check from the button's click (getUserMedia needs a gesture
+ *     on some browsers) and shows the local preview, or plain help when access is refused.
+ */
+import { all, find } from "./dom.js";
+
+/** A `state` event from the page's stream, or the End session reply. */
+interface StateEvent {
+  state: string;
+  present?: { provider?: boolean; client?: boolean };
+  startedAt?: string;
+  endedAt?: string;
+}
+
+type View = "waiting" | "live" | "ended";
+
+const root = find("[data-session-events]");
+if (root) waitingRoom(root);
+
+function waitingRoom(root: HTMLElement): void {
+  const live = document.getElementById("session-status");
+  let current = root.getAttribute("data-state") ?? "not_open";
+  let es: EventSource | null = null;
+  const zone = root.getAttribute("data-zone") || undefined;
+
+  const viewOf = (state: string): View => (state === "live" ? "live" : state === "completed" ? "ended" : "waiting");
+
+  const clock = (iso: string): string => {
+    try {
+      return new Intl.DateTimeFormat("en-US", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso));
+    } catch {
+      return new Date(iso).toLocaleTimeString();
+    }
+  };
+
+  function times(ev: StateEvent): void {
+    const el = find("[data-ended-times]");
+    if (!el || !ev.endedAt) return;
+    const minutes = ev.startedAt ? Math.max(1, Math.round((Date.parse(ev.endedAt) - Date.parse(ev.startedAt)) / 60_000)) : 0;
+    el.textContent = ev.startedAt
+      ? `Started ${clock(ev.startedAt)}, ended ${clock(ev.endedAt)} (${minutes} min).`
+      : `Ended ${clock(ev.endedAt)}. The two of you were never here at the same time.`;
+    el.hidden = false;
+  }
+
+  function presence(present: StateEvent["present"]): void {
+    if (!present) return;
+    for (const li of all("[data-side]")) {
+      const side = li.getAttribute("data-side") as "provider" | "client";
+      const here = !!present[side];
+      li.setAttribute("data-here", here ? "yes" : "no");
+      const s = find("[data-here-text]", li);
+      if (s) s.textContent = here ? "here" : "not here";
+    }
+  }
+
+  function show(state: string, ev?: StateEvent): void {
+    if (ev) {
+      presence(ev.present);
+      times(ev);
+    }
+    const view = viewOf(state);
+    const changed = viewOf(current) !== view;
+    current = state;
+    root.setAttribute("data-state", state);
+    for (const el of all("[data-view]")) el.hidden = el.getAttribute("data-view") !== view;
+    if (changed && live) live.textContent = find(`[data-view="${view}"] [data-say]`)?.textContent ?? "";
+    if (view === "ended") {
+      stopCamera();
+      // Nothing is left to do here but read the times: the window notice and camera check go.
+      for (const el of all("[data-window-notice], .panel.camera")) el.hidden = true;
+      presence({ provider: false, client: false });
+      es?.close();
+      es = null;
+    }
+    document.dispatchEvent(new CustomEvent("tele:session-state", { detail: { state } }));
+  }
+
+  const events = root.getAttribute("data-session-events");
+  if (viewOf(current) !== "ended" && events && typeof EventSource === "function") {
+    es = new EventSource(events);
+    es.addEventListener("state", (e) => {
+      let ev: StateEvent;
+      try {
+        ev = JSON.parse((e as MessageEvent<string>).data) as StateEvent;
+      } catch {
+        return; // a malformed event changes nothing
+      }
+      show(ev.state, ev);
+    });
+  }
+
+  const endForm = find<HTMLFormElement>("form[data-end-session]");
+  if (endForm && typeof fetch === "function") {
+    endForm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const button = find<HTMLButtonElement>("button", endForm);
+      if (button) button.disabled = true;
+      const token = find<HTMLInputElement>('input[name="_csrf"]', endForm)?.value ?? "";
+      fetch(endForm.action, { method: "POST", credentials: "same-origin", headers: { "x-csrf-token": token, accept: "application/json" } })
+        .then((res) => {
+          if (!res.ok) throw new Error(`end failed: ${res.status}`);
+          return res.json() as Promise<StateEvent>;
+        })
+        .then((body) => show(body.state || "completed", body))
+        .catch(() => endForm.submit());
+    });
+  }
+
+  const check = find<HTMLButtonElement>("[data-camera-check]");
+  const video = find<HTMLVideoElement>("video[data-preview]");
+  const help = find("[data-camera-help]");
+  const result = find("[data-camera-result]");
+  let stream: MediaStream | null = null;
+
+  function stopCamera(): void {
+    stream?.getTracks().forEach((t) => t.stop());
+    stream = null;
+    if (video) video.hidden = true;
+  }
+  document.addEventListener("tele:camera-release", stopCamera);
+
+  function failed(): void {
+    if (video) video.hidden = true;
+    if (result) result.textContent = "We could not use your camera or microphone.";
+    if (help) help.hidden = false;
+  }
+
+  if (check && video) {
+    check.addEventListener("click", () => {
+      if (help) help.hidden = true;
+      if (result) result.textContent = "Asking for your camera and microphone…";
+      const md = navigator.mediaDevices;
+      if (!md?.getUserMedia) return failed();
+      md.getUserMedia({ video: true, audio: true }).then((s) => {
+        stopCamera();
+        stream = s;
+        video.srcObject = s;
+        video.hidden = false;
+        video.play().catch(() => { /* autoplay refused: the picture shows on the next gesture */ });
+        if (result) result.textContent = "Your camera and microphone work. You can see yourself above.";
+      }, failed);
+    });
+  }
+}
