@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import type { Io } from "./io.js";
 import { clockInZone, localDateInZone } from "../sdk/schemas/time.js";
+import { jsonText } from "./printable.js";
 
 /** Text styles; each is the identity when colour is off. */
 export interface Paint {
@@ -31,12 +32,12 @@ export async function paintFor(color: boolean): Promise<Paint> {
  * server added are dropped and a missing field fails loudly instead of printing a wrong document.
  */
 export function printJson<S extends z.ZodType>(io: Io, schema: S, value: unknown): void {
-  io.out(`${JSON.stringify(schema.parse(value), null, 2)}\n`);
+  io.out(`${jsonText(schema.parse(value), 2)}\n`);
 }
 
 /** Prints a JSON document the contract does not fix a schema for (for example `{token}`). */
 export function printJsonValue(io: Io, value: unknown): void {
-  io.out(`${JSON.stringify(value, null, 2)}\n`);
+  io.out(`${jsonText(value, 2)}\n`);
 }
 
 /** Columns padded to the widest cell; the header in bold. */
