@@ -7,24 +7,31 @@ import { importResultOf } from "../../sdk/resources/common.js";
 import { ImportResult } from "../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../context.js";
 import { EXIT, ExitError } from "../errors.js";
-import { plural, printJson, withProgress } from "../output.js";
+import { note, plural, printJson, withProgress } from "../output.js";
+import { decodeCsvFile, encodingFlag, importKey } from "../csv-file.js";
 import { readCsvFile, required } from "../values.js";
 
-/** Reads the file named by the first positional and imports it. */
+/** Reads the file named by the first positional, decodes it and imports it. */
 export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clients" | "appointments"): Promise<number> {
   const path = await required(ctx, args.positionals[0], "FILE.csv", "CSV file to import");
   const dryRun = args.flags.dryRun === true;
-  const csv = await readCsvFile(ctx, path);
+  const bytes = await readCsvFile(ctx, path);
+  const { text: csv, encoding } = decodeCsvFile(ctx, path, bytes, encodingFlag(ctx, args.flags.encoding));
   const tele = await ctx.tele();
+  // A dry run changes nothing, so it gets a fresh key each run: replaying one would show a stale check.
+  const idempotencyKey = dryRun ? undefined : importKey(noun, (await ctx.whoami()).practice.id, encoding, bytes);
   const label = dryRun ? `Checking ${path}` : `Importing ${path}`;
   try {
-    const send = noun === "clients" ? tele.clients.import(csv, { dryRun, timeoutMs: 600_000 }) : tele.appointments.import(csv, { dryRun, timeoutMs: 600_000 });
-    const result = await withProgress(ctx.io, label, send);
+    let replayed = false;
+    const onReply = (r: { headers: Record<string, unknown> }) => void (replayed = r.headers["idempotent-replayed"] === "true");
+    const options = { dryRun, timeoutMs: 600_000, idempotencyKey, onReply };
+    const send = () => (noun === "clients" ? tele.clients.import(csv, options) : tele.appointments.import(csv, options));
+    const result = await withProgress(ctx.io, label, untilSettled(send, !dryRun));
+    if (replayed) note(ctx.io, `${path} was already imported into this practice (same file); that import's result is shown and nothing new was written.`);
     if (ctx.json) printJson(ctx.io, ImportResult, result);
     else printSummary(ctx, result, noun);
     return 0;
-  } catch (err) {
-    const result = importResultOf(err);
+  } catch (err) {    const result = importResultOf(err);
     if (!result) throw err;
     if (ctx.json) printJson(ctx.io, ImportResult, result);
     ctx.io.err(`Bad rows in ${path}:\n`);
@@ -36,6 +43,25 @@ export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clien
       `fix the rows above, then check again with "tele ${noun} import ${path} --dry-run"`,
       result,
     );
+  }
+}
+
+/**
+ * Sends a committing import until the server has settled it: when the connection was lost or timed
+ * out, the first request may still be running (409 idempotency_key_in_use) or may have committed;
+ * asking again with the same key waits for it or gets its stored reply, never a second import.
+ */
+async function untilSettled<T>(send: () => Promise<T>, committing: boolean): Promise<T> {
+  const deadline = Date.now() + 600_000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      const e = err as { code?: string; reason?: string };
+      const unsettled = e.code === "idempotency_key_in_use" || e.reason === "timeout" || e.reason === "UND_ERR_SOCKET";
+      if (!committing || !unsettled || Date.now() > deadline) throw err;
+      await new Promise((ok) => setTimeout(ok, Math.min(250 * 2 ** attempt, 2_000)));
+    }
   }
 }
 
