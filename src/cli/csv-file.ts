@@ -37,11 +37,12 @@ export function decodeCsvFile(ctx: CommandContext, path: string, bytes: Uint8Arr
 }
 
 /**
- * The Idempotency-Key of a committing import: SHA-256 of what the import is (the endpoint, the
- * practice, the encoding it was read in) and the file's bytes. The server keeps keys per staff
- * member; the practice is in the key too so two practices' identical files never meet.
+ * The Idempotency-Key of a committing import: SHA-256 of what is imported (clients or appointments,
+ * the encoding the file was read in) and the file's bytes. The server keeps each key under the
+ * practice and staff member whose token sent it (route.ts), so the practice is part of the key's
+ * identity without another request to learn its id, and two practices' identical files never meet.
  */
-export function importKey(noun: string, practiceId: string, encoding: CsvEncoding, bytes: Uint8Array): string {
-  const hash = createHash("sha256").update(`tele import\n${noun}\n${practiceId}\n${encoding}\n`).update(bytes).digest("hex");
+export function importKey(noun: string, encoding: CsvEncoding, bytes: Uint8Array): string {
+  const hash = createHash("sha256").update(`tele import\n${noun}\n${encoding}\n`).update(bytes).digest("hex");
   return `import-${hash}`;
 }

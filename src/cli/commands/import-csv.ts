@@ -19,7 +19,7 @@ export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clien
   const { text: csv, encoding } = decodeCsvFile(ctx, path, bytes, encodingFlag(ctx, args.flags.encoding));
   const tele = await ctx.tele();
   // A dry run changes nothing, so it gets a fresh key each run: replaying one would show a stale check.
-  const idempotencyKey = dryRun ? undefined : importKey(noun, (await ctx.whoami()).practice.id, encoding, bytes);
+  const idempotencyKey = dryRun ? undefined : importKey(noun, encoding, bytes);
   const label = dryRun ? `Checking ${path}` : `Importing ${path}`;
   try {
     let replayed = false;
