@@ -10,7 +10,8 @@ import type { CommandContext } from "./context.js";
 import { UsageError } from "./errors.js";
 
 /** What to try when a file does not decode, in terms of this command's flags. */
-function advice(encoding: CsvEncoding): string {
+function advice(encoding: CsvEncoding, nul: boolean): string {
+  if (nul) return "if it is UTF-16 without a byte order mark, try --encoding utf-16le";
   if (encoding === "utf-8") return "if the file came from Excel, try --encoding windows-1252";
   if (encoding === "windows-1252") return "it is not a Windows-1252 file; save it again from Excel as \"CSV UTF-8\"";
   return "the file may be cut short; save it again from Excel as \"CSV UTF-8\"";

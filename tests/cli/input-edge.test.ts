@@ -101,4 +101,12 @@ describe("imports", () => {
     expect(errorJson(r.stderr).error).toMatchObject({ code: "invalid_encoding", message: "line 3 is not valid UTF-8; if the file came from Excel, try --encoding windows-1252" });
     expect(stub.requests).toHaveLength(0);
   });
+
+  it("UTF-16 without a byte order mark is not taken for UTF-8 (it would be full of NULs)", async () => {
+    const stub = await stubApi({ "POST /api/v1/clients/import": ok });
+    const r = await tele(["clients", "import", file(Buffer.from("name,email,state\nAda,a@client.test,NY\n", "utf16le"))], { stub });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("Error: line 1 has NUL bytes, as UTF-16 text does, so it is not UTF-8 text; if it is UTF-16 without a byte order mark, try --encoding utf-16le\n");
+    expect(stub.requests).toHaveLength(0);
+  });
 });

@@ -14,7 +14,8 @@ import { errorJson, startWorld, tele, type E2eWorld } from "../helpers/e2e.js";
 const ONE_LINE = "must be one line of text, without newlines or control characters";
 const ESC = "\u001b";
 
-describe("input that lies about itself, through the tele binary", () => {
+// Each test spawns the binary several times; on a loaded machine that takes longer than the default 30 s.
+describe("input that lies about itself, through the tele binary", { timeout: 90_000 }, () => {
   let w: E2eWorld;
   let n = 0;
   /** Writes `bytes` to a new file in the data dir and returns its path. */

@@ -28,10 +28,14 @@ export function csvEncoding(label: string): CsvEncoding | undefined {
   return ALIASES[label.trim().toLowerCase()];
 }
 
-/** Bytes that cannot be read in the encoding; `line` is the 1-based line of the first bad byte. */
+/**
+ * Bytes that cannot be read in the encoding; `line` is the 1-based line of the first bad byte.
+ * `nul`: the bytes decode, but hold NULs, as UTF-16 text read one byte at a time does.
+ */
 export class UndecodableTextError extends Error {
-  constructor(readonly line: number, readonly encoding: CsvEncoding, readonly advice: string) {
-    super(`line ${line} is not valid ${NAMES[encoding]}${advice ? `; ${advice}` : ""}`);
+  constructor(readonly line: number, readonly encoding: CsvEncoding, readonly advice: string, readonly nul = false) {
+    const what = nul ? `has NUL bytes, as UTF-16 text does, so it is not ${NAMES[encoding]} text` : `is not valid ${NAMES[encoding]}`;
+    super(`line ${line} ${what}${advice ? `; ${advice}` : ""}`);
     this.name = "UndecodableTextError";
   }
 }
@@ -51,22 +55,31 @@ export function bomOf(bytes: Uint8Array): { encoding: CsvEncoding; length: numbe
  * `encoding` (UTF-8 by default). Throws UndecodableTextError naming the first bad line; `advice`
  * says what to try, in the caller's terms (a CLI flag, an HTTP charset).
  */
-export function decodeCsvBytes(bytes: Uint8Array, encoding: CsvEncoding = "utf-8", advice: (e: CsvEncoding) => string = () => ""): { text: string; encoding: CsvEncoding } {
+export function decodeCsvBytes(
+  bytes: Uint8Array, encoding: CsvEncoding = "utf-8", advice: (e: CsvEncoding, nul: boolean) => string = () => "",
+): { text: string; encoding: CsvEncoding } {
   const bom = bomOf(bytes);
   const used = bom?.encoding ?? encoding;
-  const body = bom ? bytes.subarray(bom.length) : bytes;
+  const text = strictDecode(bom ? bytes.subarray(bom.length) : bytes, used, advice);
+  // UTF-16 without a BOM decodes as valid UTF-8 full of NULs; no CSV file has them, so say what it looks like.
+  const nul = used === "utf-8" || used === "windows-1252" ? text.indexOf("\u0000") : -1;
+  if (nul !== -1) throw new UndecodableTextError(lineAt(text, nul), used, advice(used, true), true);
+  return { text, encoding: used };
+}
+
+function strictDecode(body: Uint8Array, used: CsvEncoding, advice: (e: CsvEncoding, nul: boolean) => string): string {
   if (used === "windows-1252") {
     const text = iconv.decode(Buffer.from(body.buffer, body.byteOffset, body.byteLength), "windows-1252", { stripBOM: false });
     const bad = text.indexOf("\uFFFD");
-    if (bad !== -1) throw new UndecodableTextError(lineAt(text, bad), used, advice(used));
-    return { text, encoding: used };
+    if (bad !== -1) throw new UndecodableTextError(lineAt(text, bad), used, advice(used, false));
+    return text;
   }
   try {
-    return { text: new TextDecoder(used, { fatal: true, ignoreBOM: true }).decode(body), encoding: used };
+    return new TextDecoder(used, { fatal: true, ignoreBOM: true }).decode(body);
   } catch {
     // Decode again with replacement only to find where the first bad sequence is.
     const lenient = new TextDecoder(used, { ignoreBOM: true }).decode(body);
-    throw new UndecodableTextError(lineAt(lenient, lenient.indexOf("\uFFFD")), used, advice(used));
+    throw new UndecodableTextError(lineAt(lenient, lenient.indexOf("\uFFFD")), used, advice(used, false));
   }
 }
 

@@ -34,7 +34,8 @@ function encodingOf(req: FastifyRequest, allowed: (e: CsvEncoding) => boolean): 
   return encoding;
 }
 
-function serverAdvice(encoding: CsvEncoding): string {
+function serverAdvice(encoding: CsvEncoding, nul: boolean): string {
+  if (nul) return "if it is UTF-16 without a byte order mark, send it with charset=utf-16le";
   if (encoding === "utf-8") return "if the file came from Excel, send it with its encoding, such as Content-Type: text/csv; charset=windows-1252";
   return encoding === "windows-1252" ? "it is not a Windows-1252 file" : "the file may be cut short";
 }
