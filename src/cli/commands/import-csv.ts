@@ -1,7 +1,9 @@
 /**
  * The CSV import commands of clients and appointments: read the file, send it, and report. An
  * import is all or nothing: on 422 `import_invalid` every bad row is printed by line number and
- * the exit code is 6 (with --json the ImportResult is still printed on stdout).
+ * the exit code is 6 (with --json the ImportResult is still printed on stdout). The file is decoded
+ * here (csv-file.ts) and a committing import is sent with a key derived from the file, so an import
+ * that committed is never reported as failed: a lost reply is asked for again and replayed.
  */
 import { importResultOf } from "../../sdk/resources/common.js";
 import { ImportResult } from "../../sdk/schemas/index.js";
@@ -31,7 +33,8 @@ export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clien
     if (ctx.json) printJson(ctx.io, ImportResult, result);
     else printSummary(ctx, result, noun);
     return 0;
-  } catch (err) {    const result = importResultOf(err);
+  } catch (err) {
+    const result = importResultOf(err);
     if (!result) throw err;
     if (ctx.json) printJson(ctx.io, ImportResult, result);
     ctx.io.err(`Bad rows in ${path}:\n`);
@@ -51,6 +54,9 @@ export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clien
  * out, the first request may still be running (409 idempotency_key_in_use) or may have committed;
  * asking again with the same key waits for it or gets its stored reply, never a second import.
  */
+// The request may have reached the server and committed: ask again with the same key.
+const LOST_REPLY = new Set(["timeout", "UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
+
 async function untilSettled<T>(send: () => Promise<T>, committing: boolean): Promise<T> {
   const deadline = Date.now() + 600_000;
   for (let attempt = 0; ; attempt++) {
@@ -58,7 +64,7 @@ async function untilSettled<T>(send: () => Promise<T>, committing: boolean): Pro
       return await send();
     } catch (err) {
       const e = err as { code?: string; reason?: string };
-      const unsettled = e.code === "idempotency_key_in_use" || e.reason === "timeout" || e.reason === "UND_ERR_SOCKET";
+      const unsettled = e.code === "idempotency_key_in_use" || LOST_REPLY.has(e.reason ?? "");
       if (!committing || !unsettled || Date.now() > deadline) throw err;
       await new Promise((ok) => setTimeout(ok, Math.min(250 * 2 ** attempt, 2_000)));
     }
