@@ -7,8 +7,7 @@ import type { WhoAmI } from "../sdk/schemas/index.js";
 import { resolveConnection, type Connection } from "./config.js";
 import { NotSignedInError } from "./errors.js";
 import { canPrompt, type Io } from "./io.js";
-import { paintFor, type Paint } from "./output.js";
-import { terminalSafe } from "./printable.js";
+import { paintFor, terminalSafe, type Paint } from "./output.js";
 
 /** Flags every command accepts (defined on the root command). */
 export interface GlobalFlags {

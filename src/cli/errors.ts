@@ -4,7 +4,7 @@
  * Nothing here imports the SDK at load time, so the startup path stays light.
  */
 import type { Io } from "./io.js";
-import { jsonText } from "./printable.js";
+import { jsonText } from "./output.js";
 import type { SdkErrorReport } from "./sdk-errors.js";
 
 /** The exit codes of cli-contract.md. */

@@ -15,7 +15,7 @@ import {
   UnauthenticatedError,
 } from "../sdk/errors.js";
 import { EXIT, LOGIN_HINT, helpHint } from "./errors.js";
-import { printable } from "./printable.js";
+import { printable } from "./output.js";
 
 /** An error as the CLI reports it. */
 export interface SdkErrorReport {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { printable } from "../../src/cli/printable.js";
+import { printable } from "../../src/cli/output.js";
 import { whoami } from "../sdk/fixtures.js";
 import { cleanUpAfterEach, errorJson, problemReply, stubApi, tele } from "./harness.js";
 

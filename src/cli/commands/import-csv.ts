@@ -2,15 +2,17 @@
  * The CSV import commands of clients and appointments: read the file, send it, and report. An
  * import is all or nothing: on 422 `import_invalid` every bad row is printed by line number and
  * the exit code is 6 (with --json the ImportResult is still printed on stdout). The file is decoded
- * here (csv-file.ts) and a committing import is sent with a key derived from the file, so an import
- * that committed is never reported as failed: a lost reply is asked for again and replayed.
+ * here (a BOM, else --encoding, else UTF-8; sdk/schemas/encoding.ts), so undecodable bytes are
+ * refused naming the line before anything is sent, and a committing import is sent with a key
+ * derived from the file, so an import that committed is never reported as failed: a lost reply is
+ * asked for again, and running the same import again replays it instead of importing twice.
  */
+import { createHash } from "node:crypto";
 import { importResultOf } from "../../sdk/resources/common.js";
-import { ImportResult } from "../../sdk/schemas/index.js";
+import { CSV_ENCODINGS, csvEncoding, decodeCsvBytes, ImportResult, UndecodableTextError, type CsvEncoding } from "../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../context.js";
-import { EXIT, ExitError } from "../errors.js";
+import { EXIT, ExitError, UsageError } from "../errors.js";
 import { note, plural, printJson, withProgress } from "../output.js";
-import { decodeCsvFile, encodingFlag, importKey } from "../csv-file.js";
 import { readCsvFile, required } from "../values.js";
 
 /** Reads the file named by the first positional, decodes it and imports it. */
@@ -78,4 +80,43 @@ function printSummary(ctx: CommandContext, result: ImportResult, noun: string): 
   } else {
     ctx.io.out(`Imported ${plural(result.created, singular, noun)} from ${plural(result.rows, "row")}.\n`);
   }
+}
+
+/** What to try when a file does not decode, in terms of this command's flags. */
+function advice(encoding: CsvEncoding, nul: boolean): string {
+  if (nul) return "if it is UTF-16 without a byte order mark, try --encoding utf-16le";
+  if (encoding === "utf-8") return "if the file came from Excel, try --encoding windows-1252";
+  if (encoding === "windows-1252") return "it is not a Windows-1252 file; save it again from Excel as \"CSV UTF-8\"";
+  return "the file may be cut short; save it again from Excel as \"CSV UTF-8\"";
+}
+
+/** The --encoding flag checked (exit 2 for a name it does not know); undefined when not given. */
+export function encodingFlag(ctx: CommandContext, value: unknown): CsvEncoding | undefined {
+  if (value === undefined) return undefined;
+  const encoding = typeof value === "string" ? csvEncoding(value) : undefined;
+  if (!encoding) {
+    throw new UsageError(`--encoding must be one of ${CSV_ENCODINGS.join(", ")}`, `run "tele ${ctx.command} --help" to see what it accepts`);
+  }
+  return encoding;
+}
+
+/** The file's text; exit 2 with the first bad line when its bytes are not valid in the encoding. */
+export function decodeCsvFile(ctx: CommandContext, path: string, bytes: Uint8Array, encoding: CsvEncoding | undefined) {
+  try {
+    return decodeCsvBytes(bytes, encoding, advice);
+  } catch (err) {
+    if (!(err instanceof UndecodableTextError)) throw err;
+    throw new UsageError(err.message, `check it with "tele ${ctx.command} ${path} --encoding ENCODING --dry-run"`, "invalid_encoding");
+  }
+}
+
+/**
+ * The Idempotency-Key of a committing import: SHA-256 of what is imported (clients or appointments,
+ * the encoding the file was read in) and the file's bytes. The server keeps each key under the
+ * practice and staff member whose token sent it (route.ts), so the practice is part of the key's
+ * identity without another request to learn its id, and two practices' identical files never meet.
+ */
+export function importKey(noun: string, encoding: CsvEncoding, bytes: Uint8Array): string {
+  const hash = createHash("sha256").update(`tele import\n${noun}\n${encoding}\n`).update(bytes).digest("hex");
+  return `import-${hash}`;
 }
