@@ -7,7 +7,7 @@ import type { WhoAmI } from "../sdk/schemas/index.js";
 import { resolveConnection, type Connection } from "./config.js";
 import { NotSignedInError } from "./errors.js";
 import { canPrompt, type Io } from "./io.js";
-import { paintFor, type Paint } from "./output.js";
+import { paintFor, terminalSafe, type Paint } from "./output.js";
 
 /** Flags every command accepts (defined on the root command). */
 export interface GlobalFlags {
@@ -77,11 +77,12 @@ async function connectedClient(ctx: CommandContext): Promise<Tele> {
     throw new NotSignedInError(`no tele server to talk to: no --url, no TELE_URL, and no saved profile "${profile}"`);
   }
   if (!token) throw new NotSignedInError(`not signed in to ${url}: no --token, no TELE_TOKEN, and no token saved for it`);
-  return newTele(url, token);
+  return newTele(url, token, ctx.json);
 }
 
-/** An SDK client with the CLI's settings. */
-export async function newTele(url: string, token: string): Promise<Tele> {
+/** An SDK client with the CLI's settings; in human mode its replies are made printable (printable.ts). */
+export async function newTele(url: string, token: string, json = false): Promise<Tele> {
   const { Tele } = await import("../sdk/client.js");
-  return new Tele({ url, token });
+  const tele = new Tele({ url, token });
+  return json ? tele : terminalSafe(tele);
 }

@@ -4,6 +4,7 @@
  * Nothing here imports the SDK at load time, so the startup path stays light.
  */
 import type { Io } from "./io.js";
+import { jsonText } from "./output.js";
 import type { SdkErrorReport } from "./sdk-errors.js";
 
 /** The exit codes of cli-contract.md. */
@@ -76,7 +77,7 @@ export async function reportError(io: Io, err: unknown, context: ErrorContext): 
   if (context.debug) io.err(debugText(err, described));
   if (context.json) {
     const error = { code: described.code, message: described.message, ...(described.details === undefined ? {} : { details: described.details }) };
-    io.err(`${JSON.stringify({ error })}\n`);
+    io.err(`${jsonText({ error })}\n`);
   }
   return described.exitCode;
 }

@@ -15,6 +15,7 @@ import {
   UnauthenticatedError,
 } from "../sdk/errors.js";
 import { EXIT, LOGIN_HINT, helpHint } from "./errors.js";
+import { printable } from "./output.js";
 
 /** An error as the CLI reports it. */
 export interface SdkErrorReport {
@@ -30,7 +31,8 @@ export function describeSdkError(err: unknown, command: string): SdkErrorReport 
   if (err instanceof TeleApiError) {
     const exitCode = exitCodeForApiError(err);
     const hint = hintForApiError(err, command);
-    return { exitCode, code: err.code, message: err.message, hint, details: err.details };
+    // The message is the server's text: shown on a terminal, so made printable like any server value.
+    return { exitCode, code: err.code, message: printable(err.message), hint, details: err.details };
   }
   if (err instanceof TeleConnectionError) {
     return {

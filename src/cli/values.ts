@@ -67,10 +67,10 @@ export function wholeNumber(ctx: CommandContext, value: string, flag: string, ex
   return Number(value);
 }
 
-/** The text of a CSV file named on the command line; a missing file is a usage error. */
-export async function readCsvFile(ctx: CommandContext, path: string): Promise<string> {
+/** The bytes of a CSV file named on the command line; a missing file is a usage error. */
+export async function readCsvFile(ctx: CommandContext, path: string): Promise<Buffer> {
   try {
-    return await readFile(path, "utf8");
+    return await readFile(path);
   } catch (err) {
     const code = (err as { code?: string }).code;
     const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? "error"})`;

@@ -34,6 +34,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Use this bearer token instead of the client's (the server's setup token, for example). */
   token?: string;
+  /** Called with the status and headers of the reply that is returned (e.g. to see `idempotent-replayed`). */
+  onReply?: (reply: { status: number; headers: Record<string, string | string[] | undefined> }) => void;
 }
 
 /** One API call as the resources describe it. */
@@ -110,6 +112,7 @@ export class HttpClient {
         await sleep(this.delay(attempt, reply.headers["retry-after"]));
         continue;
       }
+      options.onReply?.({ status: reply.status, headers: reply.headers });
       return parseReply(reply, schema, info);
     }
   }

@@ -91,10 +91,10 @@ describe("bad input is a 4xx problem, never a 500", () => {
     expect(count(w.store, "clients")).toBe(3);
   });
 
-  it("bad JSON is 400", async () => {
+  it("bad JSON is 415: the body is not the media type it claims (issue 8)", async () => {
     const { call } = await setup();
     const res = await call({ method: "POST", url: "/api/v1/clients", payload: '{"name": "Dan",', headers: { "content-type": "application/json" } });
-    expectProblem(res, 400, "invalid_request");
+    expectProblem(res, 415, "unsupported_media_type");
   });
 
   it("an unknown route is 404 not_found, and the URL in the message is redacted", async () => {

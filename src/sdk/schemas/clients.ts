@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Email, Name, StateCode } from "./common.js";
+import { Email, Name, oneLineText, StateCode } from "./common.js";
 
 export const PortalStatus = z.enum(["none", "invited", "active"]);
 export type PortalStatus = z.infer<typeof PortalStatus>;
@@ -27,7 +27,7 @@ export const CreateClientInput = z.strictObject({
   name: Name,
   email: Email.nullable().optional(),
   state: StateCode.nullable().optional(),
-  phone: z.string().trim().max(40).nullable().optional(),
+  phone: oneLineText(40).nullable().optional(),
   dateOfBirth: DateOnly.nullable().optional(),
 });
 export type CreateClientInput = z.input<typeof CreateClientInput>;

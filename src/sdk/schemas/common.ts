@@ -49,7 +49,30 @@ export const TimeZone = z.string().refine(
   { message: "must be an IANA time zone, such as America/New_York" },
 );
 
-export const Name = z.string().trim().min(1, { message: "must not be empty" }).max(200);
+/**
+ * Characters that make text lie about itself on a terminal or a page: C0 and C1 controls (ESC starts
+ * terminal escape sequences), DEL, line and paragraph separators, and bidi overrides and isolates
+ * (which can make a name read differently from what is stored).
+ */
+export const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
+
+/** How a field with such characters is refused, everywhere (API, SDK, CLI flags, CSV rows). */
+export const UNPRINTABLE_MESSAGE = "must be one line of text, without newlines or control characters";
+
+/** True when `text` holds a character of UNPRINTABLE. */
+export function hasUnprintable(text: string): boolean {
+  return UNPRINTABLE.test(text);
+}
+
+/** Free text on one line, trimmed, `min` to `max` characters, without UNPRINTABLE characters. */
+export function oneLineText(max: number, min = 0) {
+  const text = z.string().trim();
+  return (min > 0 ? text.min(min, { message: "must not be empty" }) : text)
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine((s) => !hasUnprintable(s), { message: UNPRINTABLE_MESSAGE });
+}
+
+export const Name = oneLineText(200, 1);
 
 /** Every error the API returns: RFC 9457 problem details with a stable `code`. */
 export const Problem = z.object({

@@ -5,3 +5,4 @@ export * from "./clients.js";
 export * from "./appointments.js";
 export * from "./mail.js";
 export * from "./audit.js";
+export * from "./encoding.js";

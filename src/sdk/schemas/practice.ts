@@ -1,9 +1,6 @@
 import { z } from "zod";
-import { Email, Name, StateCode, TimeZone } from "./common.js";
+import { Email, hasUnprintable, Name, StateCode, TimeZone, UNPRINTABLE_MESSAGE } from "./common.js";
 import { Staff } from "./staff.js";
-
-// Line and paragraph separators end a line as surely as \n; bidi overrides could make the text shown to clients read differently.
-const NOT_ONE_LINE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
 
 /**
  * How clients reach the practice: a phone number or an email address, free text on one line,
@@ -13,7 +10,7 @@ export const PracticeContact = z
   .string({ error: (issue) => (issue.input === undefined ? "is required: text, or null to clear it" : "must be text") })
   .trim()
   .max(200, { message: "must be at most 200 characters" })
-  .refine((s) => !NOT_ONE_LINE.test(s), { message: "must be one line of text, without newlines or control characters" })
+  .refine((s) => !hasUnprintable(s), { message: UNPRINTABLE_MESSAGE })
   .transform((s) => (s === "" ? null : s))
   .meta({ description: "a phone number or an email address, one line, at most 200 characters; empty or null means none" });
 

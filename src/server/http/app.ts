@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import type { Deps } from "../domain/deps.js";
 import { newId } from "../domain/shared/crypto.js";
 import { errorHandler, sendProblem } from "./errors.js";
+import { registerBodyParsers } from "./media.js";
 import { openApiDocument } from "./openapi.js";
 import { RouteTable } from "./route.js";
 import { adminRoutes } from "./routes/admin.js";
@@ -46,7 +47,7 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
     // Bad URLs never reach the routes; answer them in the same vocabulary, without echoing the URL.
     frameworkErrors: (_err, req, reply) => sendProblem(reply, req, 400, "invalid_request", "the URL is malformed or too long"),
   });
-  app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) => done(null, body));
+  registerBodyParsers(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 404, "not_found", `no such endpoint: ${req.method} ${redactUrl(req.url)}`));
   app.addHook("onSend", async (req, reply, payload) => {

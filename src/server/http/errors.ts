@@ -31,6 +31,8 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   const fe = err as FastifyError;
   if (fe.code === "FST_ERR_CTP_BODY_TOO_LARGE") return sendProblem(reply, req, 413, "payload_too_large", "the request body is too large");
   if (fe.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return sendProblem(reply, req, 415, "unsupported_media_type", "send application/json (or text/csv for imports)");
+  // JSON that does not parse is not the media type it claims to be.
+  if (fe.code === "FST_ERR_CTP_INVALID_JSON_BODY") return sendProblem(reply, req, 415, "unsupported_media_type", "the body is not valid JSON: send application/json");
   if (fe.code === "FST_ERR_CTP_EMPTY_JSON_BODY") return sendProblem(reply, req, 400, "invalid_request", "the JSON body is empty");
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     const detail = err instanceof SyntaxError ? "the body is not valid JSON" : "the request is malformed";

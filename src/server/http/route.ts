@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { Actor, Deps } from "../domain/deps.js";
 import { DomainError } from "../domain/errors.js";
 import { resolveActor } from "./auth.js";
+import { checkMediaType } from "./media.js";
 
 /** One endpoint: its schemas (for validation and for OpenAPI) and a thin handler that calls a service. */
 export interface RouteSpec {
@@ -43,6 +44,7 @@ export class RouteTable {
       bodyLimit: spec.bodyLimit,
       handler: async (req, reply) => {
         const actor = await resolveActor(this.deps, req, !!spec.public);
+        checkMediaType(spec, req);
         const run = async () => {
           const out = await spec.handler({ actor, params: req.params as Record<string, string>, body: req.body, query: req.query, req, reply });
           return { status: spec.status ?? 200, out };

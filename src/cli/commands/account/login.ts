@@ -30,7 +30,7 @@ export async function parseLogin(ctx: CommandContext, { flags }: RawArgs): Promi
 /** Checks the token with the server and saves the profile. */
 export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const input = await parseLogin(ctx, args);
-  const tele = await newTele(input.url, input.token);
+  const tele = await newTele(input.url, input.token, ctx.json);
   const me = await tele.me();
   const file = await saveProfile(ctx.io.env, input.profile, { url: input.url, token: input.token });
   if (ctx.json) {

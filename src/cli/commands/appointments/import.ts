@@ -1,4 +1,4 @@
-/** `tele appointments import FILE.csv [--dry-run]`. */
+/** `tele appointments import FILE.csv [--dry-run] [--encoding NAME]`. */
 import type { CommandContext, RawArgs } from "../../context.js";
 import { runImport } from "../import-csv.js";
 

@@ -64,5 +64,6 @@ export function defineAppointmentCommands(program: Command, act: Act): void {
     .argument("[file]", "CSV with columns therapist, client, start, duration_minutes, and optionally telehealth")
     .usage("<file.csv> [options]")
     .option("--dry-run", "check every row and report, writing nothing")
+    .option("--encoding <name>", "the file's encoding when it has no byte order mark: utf-8 (default), windows-1252, utf-16le, utf-16be")
     .action(act(() => import("./import.js")));
 }

@@ -38,5 +38,6 @@ export function defineClientCommands(program: Command, act: Act): void {
     .argument("[file]", "CSV with columns name, email, state, and optionally phone, date_of_birth")
     .usage("<file.csv> [options]")
     .option("--dry-run", "check every row and report, writing nothing")
+    .option("--encoding <name>", "the file's encoding when it has no byte order mark: utf-8 (default), windows-1252, utf-16le, utf-16be")
     .action(act(() => import("./import.js")));
 }

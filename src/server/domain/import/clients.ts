@@ -1,4 +1,4 @@
-import { DateOnly, Email, isUsStateCode, type ImportResult } from "../../../sdk/schemas/index.js";
+import { DateOnly, Email, hasUnprintable, isUsStateCode, UNPRINTABLE_MESSAGE, type ImportResult } from "../../../sdk/schemas/index.js";
 import { audit } from "../audit/audit.js";
 import type { Repos } from "../../db/repos.js";
 import type { Actor, Deps } from "../deps.js";
@@ -30,6 +30,7 @@ export async function importClients(deps: Deps, actor: Actor, csv: string, dryRu
       const problems: string[] = [];
       if (!name) problems.push("name is empty");
       if (name.length > 200) problems.push("name is longer than 200 characters");
+      if (hasUnprintable(name)) problems.push(`name ${UNPRINTABLE_MESSAGE}`);
       let email: string | null = null;
       if (emailCell) {
         const parsed = Email.safeParse(emailCell);
@@ -41,6 +42,7 @@ export async function importClients(deps: Deps, actor: Actor, csv: string, dryRu
       if (state && !isUsStateCode(state)) problems.push("state must be a two-letter U.S. state or territory code, or empty");
       if (dob && !DateOnly.safeParse(dob).success) problems.push("date_of_birth must be a date such as 1990-04-30");
       if (phone.length > 40) problems.push("phone is longer than 40 characters");
+      if (hasUnprintable(phone)) problems.push(`phone ${UNPRINTABLE_MESSAGE}`);
       if (problems.length) {
         errors.push({ line, message: problems.join("; ") });
         continue;

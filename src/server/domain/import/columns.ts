@@ -24,7 +24,10 @@ export function readImportTable(text: string, required: string[], optional: stri
   const errors: ImportError[] = [];
   const col: Record<string, number> = {};
   const known = new Set([...required, ...optional]);
-  parsed.header.forEach((name, i) => {
+  // Excel saves the empty columns beside the data as empty header cells (`a,b,c,,,`): not columns.
+  let width = parsed.header.length;
+  while (width > 0 && parsed.header[width - 1] === "") width--;
+  parsed.header.slice(0, width).forEach((name, i) => {
     // A file without its header row puts a client's data here: only echo names that look like columns.
     const shown = /^[a-z_]{1,40}$/.test(name) ? `"${name}"` : `${i + 1}`;
     if (!known.has(name)) errors.push({ line: 1, message: `unknown column ${shown}; expected ${[...known].join(", ")} (is the header row missing?)` });
@@ -34,13 +37,23 @@ export function readImportTable(text: string, required: string[], optional: stri
   if (parsed.header.length === 0) return { rows: [], col, errors: [{ line: 1, message: "the file is empty; it needs a header row" }] };
   for (const name of required) if (!(name in col)) errors.push({ line: 1, message: `missing column "${name}"` });
   if (errors.length) return { rows: [], col, errors };
-  const width = parsed.header.length;
   const rows: CsvRow[] = [];
   for (const row of parsed.rows) {
-    if (row.values.length !== width) errors.push({ line: row.line, message: `has ${row.values.length} fields; the header has ${width}` });
-    else rows.push(row);
+    const values = withoutEmptyTail(row.values, width);
+    // Excel's trailing rows of empty cells (`,,,`) are not rows.
+    if (values.length === 0) continue;
+    if (values.length !== width) errors.push({ line: row.line, message: `has ${values.length} fields; the header has ${width}` });
+    else rows.push(values === row.values ? row : { line: row.line, values });
   }
   return { rows, col, errors };
+}
+
+/** The row without empty cells past `width` (Excel's empty columns); empty when every cell is empty. */
+function withoutEmptyTail(values: string[], width: number): string[] {
+  let end = values.length;
+  while (end > 0 && values[end - 1]!.trim() === "") end--;
+  if (end === 0) return [];
+  return values.length > width ? values.slice(0, Math.max(end, width)) : values;
 }
 
 const TRUE = new Set(["true", "yes", "1", "y"]);
