@@ -119,7 +119,7 @@ describe("the video token the session page receives (R19)", () => {
 
     const { header, claims } = verify(forClient.token, SECRET);
     expect(header).toEqual({ alg: "HS256", typ: "JWT" });
-    expect(claims).toMatchObject({ app_key: KEY, tpc: forClient.sessionName, role_type: 0, version: 1, user_key: dana.id });
+    expect(claims).toMatchObject({ app_key: KEY, tpc: forClient.sessionName, role_type: 0, version: 1, user_key: expect.stringMatching(/^[0-9a-f]{36}$/) });
     expect(claims.tpc).toMatch(/^tele-[0-9a-f]{64}$/);
     const now = Date.now() / 1000;
     expect(claims.iat).toBeLessThanOrEqual(now);
@@ -142,6 +142,26 @@ describe("the video token the session page receives (R19)", () => {
     const issued = auditRows(storeOf(w), "session.video_token").filter((r) => r.record_id === appt.id);
     expect(issued.map((r) => [r.actor_type, JSON.parse(r.details!).role])).toEqual([["client", "participant"], ["staff", "host"]]);
     expect(issued.map((r) => r.details).join()).not.toContain(forClient.token.split(".")[2]);
+  });
+
+  it("user_key is opaque per session and participant: the same on rejoining, unrelated across appointments and sides, no id or time in it", async () => {
+    const [a, b] = [await book(dana.id), await book(dana.id, 7)];
+    const keyOf = async (id: string, cookie: string) => {
+      const { csrf } = await sessionPage(w, id, cookie);
+      return verify((await (await videoToken(w, id, cookie, csrf)).json()).token, SECRET).claims.user_key as string;
+    };
+    const first = await keyOf(a.id, danaCookie);
+    expect(await keyOf(a.id, danaCookie)).toBe(first); // rejoining: Zoom sees the same participant
+    const next = await keyOf(b.id, danaCookie);
+    const owner = await keyOf(a.id, await providerCookie(w, w.ownerToken, a.id));
+    const keys = [first, next, owner];
+    for (const k of keys) expect(k).toMatch(/^[0-9a-f]{36}$/);
+    expect(new Set(keys).size).toBe(3);
+    // Unrelated, not a shared prefix with a counter: the keys of one client's two appointments differ from the start.
+    expect(first.slice(0, 8)).not.toBe(next.slice(0, 8));
+    const ownerId = (await sdk.staff.list()).find((s) => s.roles.includes("owner"))!.id;
+    // Ids are `cli_` + 8 characters of creation time + randomness; neither the id nor its time part shows.
+    for (const id of [dana.id, ownerId, a.id, b.id]) for (const part of [id, id.slice(4, 12)]) expect(keys.join(" ")).not.toContain(part);
   });
 
   it("the role comes from who is signed in: a page cannot ask to be host", async () => {
