@@ -9,6 +9,8 @@ import { resolveActor } from "./auth.js";
 export interface RouteSpec {
   method: "GET" | "POST" | "PATCH";
   url: string;
+  /** The operation's stable camelCase name in the OpenAPI document, what a generated client calls it. */
+  operationId: string;
   summary: string;
   tag: string;
   public?: boolean;
@@ -24,6 +26,11 @@ export interface RouteSpec {
   /** The body is CSV text, not JSON. */
   csv?: boolean;
   bodyLimit?: number;
+  /**
+   * Error statuses its rules can answer beyond those its shape implies (openapi.ts derives 400 to 500
+   * from public, body, query and path parameters), e.g. 404 for an id named in the body.
+   */
+  problems?: number[];
   handler: (ctx: { actor: Actor; params: Record<string, string>; body: unknown; query: unknown; req: FastifyRequest; reply: FastifyReply }) => Promise<unknown>;
 }
 
