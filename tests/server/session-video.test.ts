@@ -71,6 +71,15 @@ async function sessionPage(world: E2eWorld, id: string, cookie: string) {
   return { res, body, csrf: /data-csrf="([^"]+)"/.exec(body)?.[1] };
 }
 
+/** A Zoom webhook delivery signed with the webhook secret, as Zoom sends it. */
+function zoomHook(event: string, object: Record<string, unknown>) {
+  const body = JSON.stringify({ event, event_ts: Date.now(), payload: { account_id: "a", object: { id: "z", session_id: "s==", ...object } } });
+  const ts = Math.floor(Date.now() / 1000);
+  return fetch(`${w.server.url}/webhooks/zoom`, {
+    method: "POST", body, headers: { "content-type": "application/json", "x-zm-request-timestamp": String(ts), "x-zm-signature": `v0=${createHmac("sha256", HOOK).update(`v0:${ts}:${body}`).digest("hex")}` },
+  });
+}
+
 const videoToken = (world: E2eWorld, id: string, cookie?: string, csrf?: string) =>
   call(world, `/p/${world.slug}/appointments/${id}/session/video`, {
     method: "POST", cookie, headers: { accept: "application/json", ...(csrf ? { "x-csrf-token": csrf } : {}) },
@@ -162,6 +171,20 @@ describe("the video token the session page receives (R19)", () => {
     const ownerId = (await sdk.staff.list()).find((s) => s.roles.includes("owner"))!.id;
     // Ids are `cli_` + 8 characters of creation time + randomness; neither the id nor its time part shows.
     for (const id of [dana.id, ownerId, a.id, b.id]) for (const part of [id, id.slice(4, 12)]) expect(keys.join(" ")).not.toContain(part);
+    // Zoom's webhooks echo the key; the audit row says whom it named, a key from elsewhere names nobody.
+    const stream = await call(w, `/p/${w.slug}/appointments/${a.id}/session/events`, { cookie: danaCookie });
+    const live = events(stream);
+    await live.next((e) => e.state === "waiting"); // the session record webhooks are matched to
+    const { sessionName } = await (await videoToken(w, a.id, danaCookie, (await sessionPage(w, a.id, danaCookie)).csrf)).json();
+    for (const [i, k] of [first, owner, next].entries()) {
+      const user = { id: String(i + 1), name: "Zoom's display name", join_time: new Date().toISOString(), user_key: k };
+      expect((await zoomHook("session.user_joined", { session_name: sessionName, start_time: new Date().toISOString(), user })).status).toBe(200);
+    }
+    const joined = auditRows(storeOf(w), "session.video.user_joined").filter((r) => r.record_id === a.id).map((r) => JSON.parse(r.details!));
+    expect(joined.map((d) => [d.userKey, d.participant])).toEqual([
+      [first, { type: "client", id: dana.id }], [owner, { type: "staff", id: ownerId }], [next, null],
+    ]);
+    await live.cancel();
   });
 
   it("the role comes from who is signed in: a page cannot ask to be host", async () => {
@@ -181,11 +204,7 @@ describe("the video token the session page receives (R19)", () => {
     const ev = events(stream);
     await ev.next((e) => e.state === "waiting");
     const { sessionName } = await (await videoToken(w, appt.id, danaCookie, csrf)).json();
-    const body = JSON.stringify({ event: "session.ended", event_ts: Date.now(), payload: { account_id: "a", object: { id: "z", session_id: "s==", session_name: sessionName, start_time: new Date().toISOString(), end_time: new Date().toISOString() } } });
-    const ts = Math.floor(Date.now() / 1000);
-    const hook = await fetch(`${w.server.url}/webhooks/zoom`, {
-      method: "POST", body, headers: { "content-type": "application/json", "x-zm-request-timestamp": String(ts), "x-zm-signature": `v0=${createHmac("sha256", HOOK).update(`v0:${ts}:${body}`).digest("hex")}` },
-    });
+    const hook = await zoomHook("session.ended", { session_name: sessionName, start_time: new Date().toISOString(), end_time: new Date().toISOString() });
     expect(hook.status).toBe(200);
     await ev.next((e) => e.state === "completed");
     const [listed] = (await sdk.appointments.list({ client: dana.id })).filter((a) => a.id === appt.id);

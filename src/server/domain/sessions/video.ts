@@ -38,6 +38,19 @@ export function participantKey(secret: string, appointmentId: string, participan
   return createHmac("sha256", secret).update(`tele/video-participant/v1\0${appointmentId}\0${participantId}`).digest("hex").slice(0, 36);
 }
 
+/**
+ * Whom a user key from the provider's webhook names in an appointment's session, for its audit row:
+ * the key itself says nothing, so it is matched against the appointment's client and the practice's staff.
+ */
+export async function keyedParticipant(deps: Deps, practiceId: string, appointmentId: string, userKey: string) {
+  const key = deps.video?.participantKey;
+  const appointment = key ? await deps.store.appointments.byId(practiceId, appointmentId) : undefined;
+  if (!key || !appointment) return null;
+  if (key(appointmentId, appointment.clientId) === userKey) return { type: "client", id: appointment.clientId };
+  const staff = (await deps.store.staff.list(practiceId)).find((s) => key(appointmentId, s.id) === userKey);
+  return staff ? { type: "staff", id: staff.id } : null;
+}
+
 export const VIDEO_NOT_CONFIGURED =
   "Video is not set up on this server yet. The practice's administrator sets ZOOM_SDK_KEY and ZOOM_SDK_SECRET and restarts it.";
 
