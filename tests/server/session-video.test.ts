@@ -11,6 +11,9 @@ import { ZOOM_SESSION_PAGE_HEADERS } from "../../src/server/video/zoom.js";
 import { startSmtp, startWorld, type E2eWorld } from "../helpers/e2e.js";
 import { events } from "../helpers/sse.js";
 import { auditRows } from "../helpers/server.js";
+import {
+  addPortalClient, bookTelehealth, call, clientCookie, providerCookie, sessionPage, signedZoomHook, statuses, storeOf, verify, videoToken,
+} from "../helpers/video-session.js";
 
 const KEY = "sdk_key_video_test";
 const SECRET = "sdk_secret_video_test_0123456789";
@@ -21,77 +24,10 @@ let w: E2eWorld;
 let bare: E2eWorld;
 let smtp: Smtp;
 let sdk: Tele;
-const statuses: number[] = [];
 
-async function call(world: E2eWorld, path: string, o: { cookie?: string; method?: string; form?: Record<string, string>; headers?: Record<string, string>; body?: string } = {}) {
-  const res = await fetch(world.server.url + path, {
-    method: o.method ?? (o.form ? "POST" : "GET"), redirect: "manual",
-    headers: { ...(o.cookie ? { cookie: o.cookie } : {}), ...(o.form ? { "content-type": "application/x-www-form-urlencoded" } : {}), ...o.headers },
-    body: o.form ? new URLSearchParams(o.form).toString() : o.body,
-  });
-  statuses.push(res.status);
-  return res;
-}
-const cookieOf = (res: Response, name: string) =>
-  res.headers.getSetCookie().find((s) => s.startsWith(`${name}=`) && !s.startsWith(`${name}=;`))?.split(";")[0];
-const csrfIn = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)![1]!;
-
-/** Decodes and checks an HS256 JWT the way Zoom does: the signature over header.payload with the secret. */
-function verify(jwt: string, secret: string) {
-  const [head, body, sig] = jwt.split(".");
-  expect(sig).toBe(createHmac("sha256", secret).update(`${head}.${body}`).digest("base64url"));
-  return { header: JSON.parse(Buffer.from(head!, "base64url").toString()), claims: JSON.parse(Buffer.from(body!, "base64url").toString()) };
-}
-
-async function book(client: string, startInMinutes = 5, o: { telehealth?: boolean; therapist?: string } = {}) {
-  const start = new Date(Date.now() + startInMinutes * 60_000).toISOString();
-  return sdk.appointments.create({ therapist: o.therapist ?? "tess@maple.test", client, start, durationMinutes: 50, telehealth: o.telehealth ?? true });
-}
-
-async function providerCookie(world: E2eWorld, token: string, appointmentId: string) {
-  const link = new URL((await new Tele({ url: world.server.url, token }).appointments.signInLink(appointmentId)).url);
-  const res = await call(world, link.pathname + link.search);
-  expect(res.status).toBe(303);
-  return cookieOf(res, "tele_session")!;
-}
-
-async function clientCookie(world: E2eWorld, email: string) {
-  const page = await call(world, `/p/${world.slug}`);
-  const res = await call(world, `/p/${world.slug}/sign-in`, {
-    cookie: cookieOf(page, "tele_csrf"), form: { _csrf: csrfIn(await page.text()), email, password: "client password 1" },
-  });
-  expect(res.status).toBe(303);
-  return cookieOf(res, "tele_session")!;
-}
-
-/** The session page as this cookie sees it, and the CSRF token its video panel carries. */
-async function sessionPage(world: E2eWorld, id: string, cookie: string) {
-  const res = await call(world, `/p/${world.slug}/appointments/${id}/session`, { cookie });
-  const body = await res.text();
-  return { res, body, csrf: /data-csrf="([^"]+)"/.exec(body)?.[1] };
-}
-
-/** A Zoom webhook delivery signed with the webhook secret, as Zoom sends it. */
-function zoomHook(event: string, object: Record<string, unknown>) {
-  const body = JSON.stringify({ event, event_ts: Date.now(), payload: { account_id: "a", object: { id: "z", session_id: "s==", ...object } } });
-  const ts = Math.floor(Date.now() / 1000);
-  return fetch(`${w.server.url}/webhooks/zoom`, {
-    method: "POST", body, headers: { "content-type": "application/json", "x-zm-request-timestamp": String(ts), "x-zm-signature": `v0=${createHmac("sha256", HOOK).update(`v0:${ts}:${body}`).digest("hex")}` },
-  });
-}
-
-const videoToken = (world: E2eWorld, id: string, cookie?: string, csrf?: string) =>
-  call(world, `/p/${world.slug}/appointments/${id}/session/video`, {
-    method: "POST", cookie, headers: { accept: "application/json", ...(csrf ? { "x-csrf-token": csrf } : {}) },
-  });
-
-async function addClient(world: E2eWorld, api: Tele, name: string, email: string) {
-  const c = await api.clients.add({ name, email, state: "NJ" });
-  await api.clients.invite(email);
-  const invite = /\/invite\/([A-Za-z0-9_-]+)/.exec((await smtp.waitFor((m) => m.to === email)).text)![1]!;
-  await api.portal.signup({ token: invite, password: "client password 1" });
-  return c;
-}
+const book = (client: string, startInMinutes = 5, o: { telehealth?: boolean; therapist?: string } = {}) => bookTelehealth(sdk, client, startInMinutes, o);
+const addClient = (world: E2eWorld, api: Tele, name: string, email: string) => addPortalClient(world, api, smtp, name, email);
+const zoomHook = (event: string, object: Record<string, unknown>) => signedZoomHook(w, HOOK, event, object);
 
 let dana: { id: string };
 let danaCookie: string;
@@ -151,40 +87,6 @@ describe("the video token the session page receives (R19)", () => {
     const issued = auditRows(storeOf(w), "session.video_token").filter((r) => r.record_id === appt.id);
     expect(issued.map((r) => [r.actor_type, JSON.parse(r.details!).role])).toEqual([["client", "participant"], ["staff", "host"]]);
     expect(issued.map((r) => r.details).join()).not.toContain(forClient.token.split(".")[2]);
-  });
-
-  it("user_key is opaque per session and participant: the same on rejoining, unrelated across appointments and sides, no id or time in it", async () => {
-    const [a, b] = [await book(dana.id), await book(dana.id, 7)];
-    const keyOf = async (id: string, cookie: string) => {
-      const { csrf } = await sessionPage(w, id, cookie);
-      return verify((await (await videoToken(w, id, cookie, csrf)).json()).token, SECRET).claims.user_key as string;
-    };
-    const first = await keyOf(a.id, danaCookie);
-    expect(await keyOf(a.id, danaCookie)).toBe(first); // rejoining: Zoom sees the same participant
-    const next = await keyOf(b.id, danaCookie);
-    const owner = await keyOf(a.id, await providerCookie(w, w.ownerToken, a.id));
-    const keys = [first, next, owner];
-    for (const k of keys) expect(k).toMatch(/^[0-9a-f]{36}$/);
-    expect(new Set(keys).size).toBe(3);
-    // Unrelated, not a shared prefix with a counter: the keys of one client's two appointments differ from the start.
-    expect(first.slice(0, 8)).not.toBe(next.slice(0, 8));
-    const ownerId = (await sdk.staff.list()).find((s) => s.roles.includes("owner"))!.id;
-    // Ids are `cli_` + 8 characters of creation time + randomness; neither the id nor its time part shows.
-    for (const id of [dana.id, ownerId, a.id, b.id]) for (const part of [id, id.slice(4, 12)]) expect(keys.join(" ")).not.toContain(part);
-    // Zoom's webhooks echo the key; the audit row says whom it named, a key from elsewhere names nobody.
-    const stream = await call(w, `/p/${w.slug}/appointments/${a.id}/session/events`, { cookie: danaCookie });
-    const live = events(stream);
-    await live.next((e) => e.state === "waiting"); // the session record webhooks are matched to
-    const { sessionName } = await (await videoToken(w, a.id, danaCookie, (await sessionPage(w, a.id, danaCookie)).csrf)).json();
-    for (const [i, k] of [first, owner, next].entries()) {
-      const user = { id: String(i + 1), name: "Zoom's display name", join_time: new Date().toISOString(), user_key: k };
-      expect((await zoomHook("session.user_joined", { session_name: sessionName, start_time: new Date().toISOString(), user })).status).toBe(200);
-    }
-    const joined = auditRows(storeOf(w), "session.video.user_joined").filter((r) => r.record_id === a.id).map((r) => JSON.parse(r.details!));
-    expect(joined.map((d) => [d.userKey, d.participant])).toEqual([
-      [first, { type: "client", id: dana.id }], [owner, { type: "staff", id: ownerId }], [next, null],
-    ]);
-    await live.cancel();
   });
 
   it("the role comes from who is signed in: a page cannot ask to be host", async () => {
@@ -345,7 +247,3 @@ describe("the session page's headers", () => {
     expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
   });
 });
-
-function storeOf(world: E2eWorld) {
-  return world.server.store as Parameters<typeof auditRows>[0];
-}
