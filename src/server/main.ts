@@ -8,6 +8,7 @@ import { fileTransport, smtpTransport } from "./domain/mail/transports.js";
 import { MailWorker } from "./domain/mail/worker.js";
 import { buildApp, logSerializers } from "./http/app.js";
 import { SessionHub } from "./domain/sessions/hub.js";
+import { participantKey } from "./domain/sessions/video.js";
 import { registerZoomWebhook } from "./video/webhook.js";
 import { zoomVideoProvider } from "./video/zoom.js";
 
@@ -43,7 +44,8 @@ export async function startServer(config: ServerConfig, opts: { version?: string
   const nameSecret = config.zoomSdkSecret ?? config.zoomWebhookSecret;
   const video = zoomVideoProvider(config);
   const sessionName = nameSecret ? (appointmentId: string) => video.sessionName(appointmentId, nameSecret) : undefined;
-  deps.video = { provider: video, sessionName };
+  const key = nameSecret ? (appointmentId: string, who: string) => participantKey(nameSecret, appointmentId, who) : undefined;
+  deps.video = { provider: video, sessionName, participantKey: key };
   const sessions = (deps.sessions = new SessionHub(deps));
   // Nobody is connected to a process that has just started: mark everyone absent, complete nothing.
   await sessions.recover();

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { redactUrl } from "../../src/server/http/app.js";
 import { createApiToken } from "../../src/server/domain/staff/service.js";
 import { buildAppPerTest } from "../helpers/app.js";
+import { deref } from "../helpers/openapi.js";
 import { count, makeWorld } from "../helpers/server.js";
 import { idOf } from "../helpers/world.js";
 
@@ -235,7 +236,7 @@ describe("public endpoints", () => {
       "/api/v1/clients", "/api/v1/clients/{ref}/invite", "/api/v1/appointments", "/api/v1/appointments/convert",
       "/api/v1/appointments/{id}", "/api/v1/portal/signup", "/api/v1/mail", "/api/v1/audit",
     ]));
-    expect(doc.paths["/api/v1/appointments/{id}"].patch.requestBody.content["application/json"].schema.properties.telehealth).toBeDefined();
+    expect(deref(doc, doc.paths["/api/v1/appointments/{id}"].patch.requestBody.content["application/json"].schema).properties.telehealth).toBeDefined();
   });
 
   it("POST /api/v1/practices needs the setup token", async () => {

@@ -11,6 +11,7 @@ import { SqliteStore } from "../../src/server/db/sqlite/store.js";
 import { createPractice, getPractice, updatePractice } from "../../src/server/domain/practice/service.js";
 import { createApiToken } from "../../src/server/domain/staff/service.js";
 import { buildAppPerTest } from "../helpers/app.js";
+import { deref } from "../helpers/openapi.js";
 import { auditRows, count, makeWorld, refusal, rows, tempDir } from "../helpers/server.js";
 import { idOf, makeDeps } from "../helpers/world.js";
 
@@ -143,12 +144,12 @@ describe("PATCH /api/v1/practice", () => {
     const doc = (await app!.inject({ method: "GET", url: "/api/v1/openapi.json" })).json();
     const op = doc.paths["/api/v1/practice"]?.patch;
     expect(op).toBeDefined();
-    const body = op.requestBody.content["application/json"].schema;
+    const body = deref(doc, op.requestBody.content["application/json"].schema);
     expect(body.required).toEqual(["contact"]);
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.contact.anyOf).toEqual(expect.arrayContaining([expect.objectContaining({ type: "string", maxLength: 200 }), { type: "null" }]));
-    expect(op.responses["200"].content["application/json"].schema.required).toContain("contact");
-    expect(doc.paths["/api/v1/practices"].post.requestBody.content["application/json"].schema.properties.contact).toBeDefined();
+    expect(deref(doc, op.responses["200"].content["application/json"].schema).required).toContain("contact");
+    expect(deref(doc, doc.paths["/api/v1/practices"].post.requestBody.content["application/json"].schema).properties.contact).toBeDefined();
   });
 });
 

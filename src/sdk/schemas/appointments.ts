@@ -13,8 +13,8 @@ export const SESSION_STATES = ["not_open", "open", "waiting", "live", "completed
  */
 export const AppointmentSession = z.object({
   state: z.enum(SESSION_STATES),
-  startedAt: z.string().optional(),
-  endedAt: z.string().optional(),
+  startedAt: z.iso.datetime().optional(),
+  endedAt: z.iso.datetime().optional(),
   providerPresentMs: z.number().int().nonnegative().optional(),
   clientPresentMs: z.number().int().nonnegative().optional(),
 });
@@ -24,13 +24,13 @@ export const Appointment = z.object({
   id: z.string(),
   therapistId: z.string(),
   clientId: z.string(),
-  start: z.string(),
-  end: z.string(),
+  start: z.iso.datetime(),
+  end: z.iso.datetime(),
   telehealth: z.boolean(),
   status: AppointmentStatus,
   /** R6: the client has an email address and an active portal account, so they can join. */
   clientReady: z.boolean(),
-  createdAt: z.string(),
+  createdAt: z.iso.datetime(),
   /** Telehealth appointments only. */
   session: AppointmentSession.optional(),
 });
@@ -127,6 +127,6 @@ export type ImportResult = z.infer<typeof ImportResult>;
  */
 export const SignInLink = z.object({
   url: z.string(),
-  expiresAt: z.string(),
+  expiresAt: z.iso.datetime(),
 });
 export type SignInLink = z.infer<typeof SignInLink>;

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 export const AuditEntry = z.object({
   id: z.number().int(),
-  at: z.string(),
+  at: z.iso.datetime(),
   actorType: z.enum(["staff", "client", "system", "anonymous"]),
   actorId: z.string().nullable(),
   action: z.string(),

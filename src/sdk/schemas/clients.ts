@@ -7,16 +7,16 @@ export type PortalStatus = z.infer<typeof PortalStatus>;
 export const Client = z.object({
   id: z.string(),
   name: z.string(),
-  email: z.string().nullable(),
+  email: z.email().nullable(),
   /** Two-letter U.S. state or territory of residence; null when the client lives outside the U.S. (R4). */
   state: z.string().nullable(),
   phone: z.string().nullable(),
   dateOfBirth: z.string().nullable(),
   portal: z.object({
     status: PortalStatus,
-    inviteExpiresAt: z.string().optional(),
+    inviteExpiresAt: z.iso.datetime().optional(),
   }),
-  createdAt: z.string(),
+  createdAt: z.iso.datetime(),
 });
 export type Client = z.infer<typeof Client>;
 export const ClientList = z.array(Client);
@@ -37,7 +37,7 @@ export const PortalInviteResult = z.object({
   clientId: z.string(),
   kind: z.enum(["invite", "reset"]),
   mailId: z.string(),
-  expiresAt: z.string(),
+  expiresAt: z.iso.datetime(),
 });
 export type PortalInviteResult = z.infer<typeof PortalInviteResult>;
 

@@ -5,13 +5,13 @@ export type MailStatus = z.infer<typeof MailStatus>;
 
 export const Mail = z.object({
   id: z.string(),
-  to: z.string(),
+  to: z.email(),
   subject: z.string(),
   status: MailStatus,
   attempts: z.number().int(),
-  createdAt: z.string(),
-  sentAt: z.string().optional(),
-  nextAttemptAt: z.string().optional(),
+  createdAt: z.iso.datetime(),
+  sentAt: z.iso.datetime().optional(),
+  nextAttemptAt: z.iso.datetime().optional(),
   lastError: z.string().optional(),
 });
 export type Mail = z.infer<typeof Mail>;

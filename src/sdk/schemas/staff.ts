@@ -8,10 +8,10 @@ export type Role = z.infer<typeof Role>;
 export const Staff = z.object({
   id: z.string(),
   name: z.string(),
-  email: z.string(),
+  email: z.email(),
   roles: z.array(Role),
   teletherapy: z.boolean(),
-  createdAt: z.string(),
+  createdAt: z.iso.datetime(),
 });
 export type Staff = z.infer<typeof Staff>;
 
@@ -42,7 +42,7 @@ export const ApiToken = z.object({
   token: z.string(),
   id: z.string(),
   staffId: z.string(),
-  createdAt: z.string(),
+  createdAt: z.iso.datetime(),
 });
 export type ApiToken = z.infer<typeof ApiToken>;
 
@@ -50,6 +50,6 @@ export type ApiToken = z.infer<typeof ApiToken>;
 export const StaffInviteResult = z.object({
   staffId: z.string(),
   mailId: z.string(),
-  expiresAt: z.string(),
+  expiresAt: z.iso.datetime(),
 });
 export type StaffInviteResult = z.infer<typeof StaffInviteResult>;

@@ -25,6 +25,8 @@ export interface VideoSetup {
   provider: VideoProvider;
   /** Undefined while the provider has no secret to derive session names from. */
   sessionName?: (appointmentId: string) => string;
+  /** The provider's key for one participant of one appointment's session: opaque, unrelated across appointments. */
+  participantKey?: (appointmentId: string, participantId: string) => string;
 }
 
 /** Who is asking, and from where (R20). The server decides this from credentials, never the caller. */

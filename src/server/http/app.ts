@@ -66,7 +66,7 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
   adminRoutes(table, deps);
   registerWeb(app, deps, [portalPages, staffPages, sessionEventRoutes, sessionVideoRoutes, joinLinkPages]);
   let doc: unknown;
-  app.get(`${API_PREFIX}/openapi.json`, async () => (doc ??= openApiDocument(table.specs, opts.version ?? "0.0.0")));
+  app.get(`${API_PREFIX}/openapi.json`, async () => (doc ??= openApiDocument(table.specs, opts.version ?? "0.0.0", API_PREFIX)));
   return app;
 }
 

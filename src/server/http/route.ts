@@ -10,6 +10,8 @@ import { checkMediaType } from "./media.js";
 export interface RouteSpec {
   method: "GET" | "POST" | "PATCH";
   url: string;
+  /** The operation's stable camelCase name in the OpenAPI document, what a generated client calls it. */
+  operationId: string;
   summary: string;
   tag: string;
   public?: boolean;
@@ -25,6 +27,11 @@ export interface RouteSpec {
   /** The body is CSV text, not JSON. */
   csv?: boolean;
   bodyLimit?: number;
+  /**
+   * Error statuses its rules can answer beyond those its shape implies (openapi.ts derives 400 to 500
+   * from public, body, query and path parameters), e.g. 404 for an id named in the body.
+   */
+  problems?: number[];
   handler: (ctx: { actor: Actor; params: Record<string, string>; body: unknown; query: unknown; req: FastifyRequest; reply: FastifyReply }) => Promise<unknown>;
 }
 

@@ -12,7 +12,7 @@ export interface ParticipantTokenRequest {
   /** Decided by the server from who is signed in, never by the page. */
   role: VideoRole;
   /**
-   * An opaque key for this participant (a staff or client id, never a name or email), at most
+   * An opaque key for this participant in this session (never an id, a name or an email), at most
    * 36 characters; the provider reports it back in its webhooks.
    */
   userKey: string;

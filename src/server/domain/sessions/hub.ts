@@ -7,6 +7,7 @@ import { forbidden } from "../errors.js";
 import type { Present, SessionAccess, SessionRole } from "./access.js";
 import { arrive, complete, leave, markAllAbsent, type CompletionReason } from "./lifecycle.js";
 import { sessionState, stateEvent, type StateEvent } from "./state.js";
+import { keyedParticipant } from "./video.js";
 
 /** One open event stream of a session page. */
 export interface Connection {
@@ -140,8 +141,9 @@ export class SessionHub {
       await this.finish(system, rec.practiceId, rec.appointmentId, "video_ended");
       return;
     }
+    const participant = ev.userKey ? await keyedParticipant(this.deps, rec.practiceId, rec.appointmentId, ev.userKey) : null;
     await this.deps.store.tx((r) => audit(r, system, this.deps.clock(), rec.practiceId, `session.video.${ev.kind}`,
-      { type: "appointment", id: rec.appointmentId }, { at: new Date(ev.at).toISOString(), userKey: ev.userKey ?? null }));
+      { type: "appointment", id: rec.appointmentId }, { at: new Date(ev.at).toISOString(), userKey: ev.userKey ?? null, participant }));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import type { VideoClientConfig, VideoRole } from "../../video/provider.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps, VideoSetup } from "../deps.js";
@@ -18,10 +19,36 @@ export interface VideoJoin {
   sdk: VideoClientConfig;
 }
 
-/** The server's video setup when it can sign tokens and name sessions, else undefined. */
+/** The server's video setup when it can sign tokens, name sessions and key participants, else undefined. */
 export function videoReady(deps: Pick<Deps, "video">): Required<VideoSetup> | undefined {
   const v = deps.video;
-  return v?.provider.configured && v.sessionName ? { provider: v.provider, sessionName: v.sessionName } : undefined;
+  return v?.provider.configured && v.sessionName && v.participantKey
+    ? { provider: v.provider, sessionName: v.sessionName, participantKey: v.participantKey }
+    : undefined;
+}
+
+/**
+ * The key a video provider knows a participant by (Zoom's `user_key`, echoed in its webhooks): 36 hex
+ * digits of an HMAC of the appointment and participant ids under a server secret. The same person
+ * rejoining the same session gets the same key; across appointments the keys are unrelated, and none
+ * holds an id or the time a record was made.
+ */
+export function participantKey(secret: string, appointmentId: string, participantId: string): string {
+  if (!secret) throw new Error("a secret is required to key a video participant");
+  return createHmac("sha256", secret).update(`tele/video-participant/v1\0${appointmentId}\0${participantId}`).digest("hex").slice(0, 36);
+}
+
+/**
+ * Whom a user key from the provider's webhook names in an appointment's session, for its audit row:
+ * the key itself says nothing, so it is matched against the appointment's client and the practice's staff.
+ */
+export async function keyedParticipant(deps: Deps, practiceId: string, appointmentId: string, userKey: string) {
+  const key = deps.video?.participantKey;
+  const appointment = key ? await deps.store.appointments.byId(practiceId, appointmentId) : undefined;
+  if (!key || !appointment) return null;
+  if (key(appointmentId, appointment.clientId) === userKey) return { type: "client", id: appointment.clientId };
+  const staff = (await deps.store.staff.list(practiceId)).find((s) => key(appointmentId, s.id) === userKey);
+  return staff ? { type: "staff", id: staff.id } : null;
 }
 
 export const VIDEO_NOT_CONFIGURED =
@@ -48,7 +75,7 @@ export async function videoJoin(deps: Deps, actor: Actor, access: SessionAccess)
   const sessionName = rec?.sessionName ?? video.sessionName(appointment.id);
   const role: VideoRole = access.role === "provider" ? "host" : "participant";
   const expiresAt = joinLinkExpiry(appointment, practice);
-  const token = video.provider.participantToken({ sessionName, role, userKey: access.who.id, issuedAt: now, expiresAt });
+  const token = video.provider.participantToken({ sessionName, role, userKey: video.participantKey(appointment.id, access.who.id), issuedAt: now, expiresAt });
   await deps.store.tx((r) => audit(r, actor, now, practice.id, "session.video_token", { type: "appointment", id: appointment.id }, { role }));
   return {
     provider: video.provider.name,

@@ -10,19 +10,19 @@ import type { RouteTable } from "../route.js";
 
 export function staffRoutes(t: RouteTable, deps: Deps): void {
   const tag = "staff";
-  t.add({ method: "GET", url: "/me", tag, summary: "The signed-in staff member and their practice", reply: WhoAmI,
+  t.add({ method: "GET", url: "/me", operationId: "getMe", tag, summary: "The signed-in staff member and their practice", reply: WhoAmI,
     handler: async ({ actor }) => ({ staff: actor.kind === "staff" ? staffView(actor.staff) : null, practice: await getPractice(deps, actor) }) });
-  t.add({ method: "GET", url: "/staff", tag, summary: "List staff", reply: StaffList, handler: ({ actor }) => listStaff(deps, actor) });
-  t.add({ method: "POST", url: "/staff", tag, summary: "Add a staff member", body: CreateStaffInput, reply: Staff, status: 201,
+  t.add({ method: "GET", url: "/staff", operationId: "listStaff", tag, summary: "List staff", reply: StaffList, handler: ({ actor }) => listStaff(deps, actor) });
+  t.add({ method: "POST", url: "/staff", operationId: "addStaff", tag, summary: "Add a staff member", body: CreateStaffInput, reply: Staff, status: 201,
     handler: ({ actor, body }) => addStaff(deps, actor, body) });
-  t.add({ method: "GET", url: "/staff/:ref", tag, summary: "One staff member, by id or email", reply: Staff,
+  t.add({ method: "GET", url: "/staff/:ref", operationId: "getStaff", tag, summary: "One staff member, by id or email", reply: Staff,
     handler: ({ actor, params }) => getStaff(deps, actor, params.ref!) });
-  t.add({ method: "POST", url: "/staff/:ref/teletherapy/enable", tag, summary: "Enable Teletherapy (R2)", reply: TeletherapyChange,
+  t.add({ method: "POST", url: "/staff/:ref/teletherapy/enable", operationId: "enableTeletherapy", tag, summary: "Enable Teletherapy (R2)", reply: TeletherapyChange,
     handler: ({ actor, params }) => enableTeletherapy(deps, actor, params.ref!) });
-  t.add({ method: "POST", url: "/staff/:ref/teletherapy/disable", tag, summary: "Disable Teletherapy (R2, R3)", body: DisableTeletherapyInput,
+  t.add({ method: "POST", url: "/staff/:ref/teletherapy/disable", operationId: "disableTeletherapy", tag, summary: "Disable Teletherapy (R2, R3)", body: DisableTeletherapyInput,
     reply: TeletherapyChange, handler: ({ actor, params, body }) => disableTeletherapy(deps, actor, params.ref!, body) });
-  t.add({ method: "POST", url: "/staff/:ref/tokens", tag, summary: "Mint an API token (shown once)", reply: ApiToken, status: 201, secretReply: true,
+  t.add({ method: "POST", url: "/staff/:ref/tokens", operationId: "createStaffToken", tag, summary: "Mint an API token (shown once)", reply: ApiToken, status: 201, secretReply: true,
     handler: ({ actor, params }) => createApiToken(deps, actor, params.ref!) });
-  t.add({ method: "POST", url: "/staff/:ref/invite", tag, summary: "Email a fresh staff invite to set a browser password (1 hour, single use)",
+  t.add({ method: "POST", url: "/staff/:ref/invite", operationId: "inviteStaff", tag, summary: "Email a fresh staff invite to set a browser password (1 hour, single use)",
     reply: StaffInviteResult, status: 201, handler: ({ actor, params }) => sendStaffInvite(deps, actor, params.ref!) });
 }
