@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const TELE = join(ROOT, "bin", "tele");
+/** The `tele` under test; TELE_BENCH_BIN points at another build's `bin/tele` to measure it beside this one. */
+export const TELE = process.env.TELE_BENCH_BIN ?? join(ROOT, "bin", "tele");
 
 /** A free loopback port. */
 export function freePort(): Promise<number> {
@@ -40,7 +41,8 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startBenchServer(name: string): Promise<BenchServer> {
+/** `nodeArgs` go to the server's node (TELE_BENCH_PROF=dir adds `--cpu-prof` there, for a profile under load). */
+export async function startBenchServer(name: string, nodeArgs: string[] = []): Promise<BenchServer> {
   const dataDir = tempDir(name);
   const configDir = join(dataDir, "config");
   const port = await freePort();
@@ -50,7 +52,7 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
     "init", "--practice", "Bench Practice", "--state", "NY", "--timezone", "America/New_York",
     "--owner-name", "Bench Owner", "--owner-email", "owner@bench.example", "--data-dir", dataDir, "--url", url,
   ], base);
-  const child: ChildProcess = spawn(process.execPath, [TELE, "server", "start", "--data-dir", dataDir, "--port", String(port)], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, TELE, "server", "start", "--data-dir", dataDir, "--port", String(port)], {
     env: { ...process.env, ...base }, stdio: ["ignore", "ignore", "inherit"],
   });
   for (let i = 0; ; i++) {
