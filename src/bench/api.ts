@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { startBenchServer } from "./harness.js";
@@ -8,24 +9,42 @@ import { median } from "./stats.js";
 interface Target {
   name: string;
   url: string;
+  /** The process that answers, whose CPU time is charged to the requests. */
+  pid: number;
   method?: "GET" | "PATCH";
   headers?: Record<string, string>;
   body?: string;
 }
 
-interface Sample { rps: number; p50: number; p99: number }
+/** Requests per second, latency in ms, and the answering process's CPU time per request in µs. */
+interface Sample { rps: number; p50: number; p99: number; cpuUs: number }
 
 const CONNECTIONS = [10, 50];
 const SECONDS = Number(process.env.TELE_BENCH_SECONDS ?? 5);
 const REPEATS = Number(process.env.TELE_BENCH_REPEATS ?? 3);
 
+/**
+ * CPU time (user + system, ms) a process has used, from /proc (Linux; NaN elsewhere). On a shared
+ * machine req/s moves with the neighbours' load; CPU per request much less.
+ */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks of 10 ms
+  } catch {
+    return NaN;
+  }
+}
+
 /** One bounded autocannon run against loopback; any non-2xx answer or socket error voids the figure. */
 async function load(t: Target, connections: number, duration: number): Promise<Sample> {
+  const cpu0 = cpuMs(t.pid);
   const r = await autocannon({ url: t.url, method: t.method ?? "GET", headers: t.headers, body: t.body, connections, duration });
   if (r.non2xx || r.errors || r.timeouts) {
     throw new Error(`${t.name}: ${r.non2xx} non-2xx answers, ${r.errors} errors, ${r.timeouts} timeouts under load`);
   }
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+  const cpuUs = ((cpuMs(t.pid) - cpu0) * 1000) / r.requests.total;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuUs };
 }
 
 /** The bare Fastify route in its own process, answering with `body`. */
@@ -63,10 +82,10 @@ export async function apiFigures(): Promise<{ text: string; ok: boolean }> {
     const read = await call(s.url, s.token, "GET", `/api/v1/clients/${client.json.id}`);
     bare = await startBare(read.text);
     const targets: Target[] = [
-      { name: "bare Fastify route, same bytes", url: `${bare.url}/bare` },
-      { name: "`GET /healthz`", url: `${s.url}/healthz` },
-      { name: "audited read: `GET /api/v1/clients/:id`", url: `${s.url}/api/v1/clients/${client.json.id}`, headers: auth },
-      { name: "write: `PATCH /api/v1/practice`", url: `${s.url}/api/v1/practice`, method: "PATCH",
+      { name: "bare Fastify route, same bytes", url: `${bare.url}/bare`, pid: bare.child.pid! },
+      { name: "`GET /healthz`", url: `${s.url}/healthz`, pid: s.pid },
+      { name: "audited read: `GET /api/v1/clients/:id`", url: `${s.url}/api/v1/clients/${client.json.id}`, pid: s.pid, headers: auth },
+      { name: "write: `PATCH /api/v1/practice`", url: `${s.url}/api/v1/practice`, pid: s.pid, method: "PATCH",
         headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ contact: "(555) 010-0100" }) },
     ];
     for (const t of targets) await load(t, 10, 1); // warm up every path (JIT, statement cache, page cache)
@@ -93,7 +112,8 @@ function table(targets: Target[], samples: Map<string, Sample[]>): { text: strin
   for (const c of CONNECTIONS) {
     const med = (t: Target) => {
       const xs = samples.get(`${t.name}@${c}`)!;
-      return { rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)) };
+      const of = (k: keyof Sample) => median(xs.map((x) => x[k]));
+      return { rps: of("rps"), p50: of("p50"), p99: of("p99"), cpuUs: of("cpuUs") };
     };
     const base = med(targets[0]!);
     for (const [i, t] of targets.entries()) {
@@ -105,9 +125,10 @@ function table(targets: Target[], samples: Map<string, Sample[]>): { text: strin
         target = c < 50 ? "≥ 50 % of bare" : "≥ 50 % of bare, p99 < 50 ms";
         ok &&= pass;
       }
-      rows.push(`| ${t.name} | ${c} | ${Math.round(m.rps)} | ${m.p50} ms | ${m.p99} ms | ${i === 0 ? "baseline" : `${Math.round(ratio * 100)} %`} | ${target} | ${target ? (pass ? "met" : "MISSED") : ""} |`);
+      const cpu = Number.isNaN(m.cpuUs) ? "–" : `${Math.round(m.cpuUs)} µs${i === 0 ? "" : ` (${(m.cpuUs / base.cpuUs).toFixed(1)}×)`}`;
+      rows.push(`| ${t.name} | ${c} | ${Math.round(m.rps)} | ${m.p50} ms | ${m.p99} ms | ${i === 0 ? "baseline" : `${Math.round(ratio * 100)} %`} | ${cpu} | ${target} | ${target ? (pass ? "met" : "MISSED") : ""} |`);
     }
   }
-  const head = `| endpoint (median of ${REPEATS} × ${SECONDS} s) | connections | req/s | p50 | p99 | of bare req/s | target | |\n|---|---|---|---|---|---|---|---|`;
+  const head = `| endpoint (median of ${REPEATS} × ${SECONDS} s) | connections | req/s | p50 | p99 | of bare req/s | server CPU per request | target | |\n|---|---|---|---|---|---|---|---|---|`;
   return { text: [head, ...rows].join("\n"), ok };
 }

@@ -9,9 +9,8 @@ declare module "autocannon" {
     body?: string;
   }
   interface Result {
-    requests: { average: number };
+    requests: { average: number; total: number };
     latency: { p50: number; p99: number };
-    totalCompletedRequests: number;
     non2xx: number;
     errors: number;
     timeouts: number;

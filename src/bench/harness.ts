@@ -38,6 +38,8 @@ export interface BenchServer {
   token: string;
   dataDir: string;
   env: NodeJS.ProcessEnv;
+  /** The server process, for reading its CPU time. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -64,7 +66,7 @@ export async function startBenchServer(name: string, nodeArgs: string[] = []): P
     }
   }
   return {
-    url, token: init.token, dataDir, env: { ...base, TELE_URL: url, TELE_TOKEN: init.token },
+    url, token: init.token, dataDir, pid: child.pid!, env: { ...base, TELE_URL: url, TELE_TOKEN: init.token },
     stop: async () => {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");

@@ -1,7 +1,9 @@
 import { openSqlite, type SqliteDatabase } from "../open.js";
 import type { Repos, Store } from "../repos.js";
+import type { NewAudit } from "../types.js";
 import { appointmentRepo } from "./appointments.js";
 import { auditRepo, idempotencyRepo } from "./audit.js";
+import { AuditGroup } from "./audit-group.js";
 import { clientRepo } from "./clients.js";
 import { linkRepo } from "./links.js";
 import { mailRepo } from "./mail.js";
@@ -18,6 +20,7 @@ export class SqliteStore implements Store {
   private readonly repos: Repos;
   /** Write transactions run one at a time: SQLite has one writer, and this keeps awaits inside a transaction safe. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly auditGroup = new AuditGroup((fn) => this.tx(fn));
 
   constructor(file: string) {
     this.db = openSqlite(file);
@@ -58,7 +61,12 @@ export class SqliteStore implements Store {
     return next;
   }
 
+  auditAlone(entry: NewAudit): Promise<void> {
+    return this.auditGroup.append(entry);
+  }
+
   async close(): Promise<void> {
+    await this.auditGroup.idle();
     await this.queue;
     if (this.db.open) {
       if (this.db.pragma("journal_mode", { simple: true }) === "wal") this.db.pragma("wal_checkpoint(TRUNCATE)");
