@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const TELE = join(ROOT, "bin", "tele");
+/** The `tele` under test; TELE_BENCH_BIN points at another build's `bin/tele` to measure it beside this one. */
+export const TELE = process.env.TELE_BENCH_BIN ?? join(ROOT, "bin", "tele");
 
 /** A free loopback port. */
 export function freePort(): Promise<number> {
@@ -37,10 +38,13 @@ export interface BenchServer {
   token: string;
   dataDir: string;
   env: NodeJS.ProcessEnv;
+  /** The server process, for reading its CPU time. */
+  pid: number;
   stop(): Promise<void>;
 }
 
-export async function startBenchServer(name: string): Promise<BenchServer> {
+/** `nodeArgs` go to the server's node (TELE_BENCH_PROF=dir adds `--cpu-prof` there, for a profile under load). */
+export async function startBenchServer(name: string, nodeArgs: string[] = []): Promise<BenchServer> {
   const dataDir = tempDir(name);
   const configDir = join(dataDir, "config");
   const port = await freePort();
@@ -50,7 +54,7 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
     "init", "--practice", "Bench Practice", "--state", "NY", "--timezone", "America/New_York",
     "--owner-name", "Bench Owner", "--owner-email", "owner@bench.example", "--data-dir", dataDir, "--url", url,
   ], base);
-  const child: ChildProcess = spawn(process.execPath, [TELE, "server", "start", "--data-dir", dataDir, "--port", String(port)], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, TELE, "server", "start", "--data-dir", dataDir, "--port", String(port)], {
     env: { ...process.env, ...base }, stdio: ["ignore", "ignore", "inherit"],
   });
   for (let i = 0; ; i++) {
@@ -62,7 +66,7 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
     }
   }
   return {
-    url, token: init.token, dataDir, env: { ...base, TELE_URL: url, TELE_TOKEN: init.token },
+    url, token: init.token, dataDir, pid: child.pid!, env: { ...base, TELE_URL: url, TELE_TOKEN: init.token },
     stop: async () => {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");

@@ -1,26 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { errorJson, TELE_BIN, tele, tempDir } from "../helpers/e2e.js";
-
-/** Starts a `tele` command that keeps running, and waits for its first line of stdout. */
-function startTele(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; firstLine: string; stderr: () => string }> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [TELE_BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env } });
-    let out = "";
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    child.stdout.on("data", (d) => {
-      out += d;
-      if (out.includes("\n")) ok({ child, firstLine: out.split("\n")[0]!, stderr: () => err });
-    });
-    child.on("exit", (code) => fail(new Error(`tele ${args[0]} exited ${code}: ${err}`)));
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((ok) => child.once("exit", (code) => ok(code)));
+import { errorJson, exited, startTele, tele, tempDir } from "../helpers/e2e.js";
 
 describe("tele server start and tele demo as processes", () => {
   const dirs: string[] = [];

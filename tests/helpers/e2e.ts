@@ -2,7 +2,7 @@
  * End-to-end harness: the real server on a real loopback port over a real SQLite file, the real
  * `tele` binary spawned as a user would run it, and a real SMTP server on loopback for mail.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -37,6 +37,23 @@ export function tele(args: string[], env: Record<string, string | undefined> = {
     child.stdin.end(input ?? "");
   });
 }
+
+/** Starts a `tele` command that keeps running, and waits for its first line of stdout. */
+export function startTele(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; firstLine: string; stderr: () => string }> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [TELE_BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env } });
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (out.includes("\n")) ok({ child, firstLine: out.split("\n")[0]!, stderr: () => err });
+    });
+    child.on("exit", (code) => fail(new Error(`tele ${args[0]} exited ${code}: ${err}`)));
+  });
+}
+
+export const exited = (child: ChildProcess) => new Promise<number | null>((ok) => child.once("exit", (code) => ok(code)));
 
 export function tempDir(prefix = "tele-e2e-"): string {
   return mkdtempSync(join(tmpdir(), prefix));

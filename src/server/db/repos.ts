@@ -128,5 +128,10 @@ export interface Repos {
 /** Repositories plus transactions: `tx` runs `fn` atomically; a throw rolls everything back (R21). */
 export interface Store extends Repos {
   tx<T>(fn: (r: Repos) => Promise<T>): Promise<T>;
+  /**
+   * Appends one audit row that goes with no other change (a read, R20) and settles once it is
+   * committed. Concurrent rows share one commit (group commit); a failed commit fails its callers.
+   */
+  auditAlone(entry: NewAudit): Promise<void>;
   close(): Promise<void>;
 }

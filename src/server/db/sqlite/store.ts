@@ -1,7 +1,9 @@
 import { openSqlite, type SqliteDatabase } from "../open.js";
 import type { Repos, Store } from "../repos.js";
+import type { NewAudit } from "../types.js";
 import { appointmentRepo } from "./appointments.js";
 import { auditRepo, idempotencyRepo } from "./audit.js";
+import { AuditGroup } from "./audit-group.js";
 import { clientRepo } from "./clients.js";
 import { linkRepo } from "./links.js";
 import { mailRepo } from "./mail.js";
@@ -9,6 +11,7 @@ import { practiceRepo } from "./practices.js";
 import { sessionRepo } from "./sessions.js";
 import { staffRepo } from "./staff.js";
 import { StatementCache } from "./statements.js";
+import { TokenCache } from "./token-cache.js";
 import { tokenRepo } from "./tokens.js";
 import { webSessionRepo } from "./web-sessions.js";
 
@@ -18,13 +21,23 @@ export class SqliteStore implements Store {
   private readonly repos: Repos;
   /** Write transactions run one at a time: SQLite has one writer, and this keeps awaits inside a transaction safe. */
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Write transactions begun or ended so far, and whether one is open: the token cache starts over
+   * after each. The audit group's transactions do not count: they change nothing a token lookup reads.
+   */
+  private writes = 0;
+  private writing = false;
+  private readonly auditGroup = new AuditGroup((fn) => this.transaction(fn, false));
 
   constructor(file: string) {
     this.db = openSqlite(file);
     const s = new StatementCache(this.db);
+    const tokens = tokenRepo(s);
+    const cache = new TokenCache(this.db, (hash) => tokens.staffForHash(hash), () => (this.writing ? -1 : this.writes));
     this.repos = {
       practices: practiceRepo(s), staff: staffRepo(s), clients: clientRepo(s), appointments: appointmentRepo(s),
-      links: linkRepo(s), tokens: tokenRepo(s), mail: mailRepo(s), audit: auditRepo(s), idempotency: idempotencyRepo(s),
+      links: linkRepo(s), tokens: { ...tokens, staffForHash: (hash) => cache.staffForHash(hash) }, mail: mailRepo(s),
+      audit: auditRepo(s), idempotency: idempotencyRepo(s),
       webSessions: webSessionRepo(s), sessions: sessionRepo(s),
     };
   }
@@ -42,8 +55,13 @@ export class SqliteStore implements Store {
   get sessions() { return this.repos.sessions; }
 
   tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
+    return this.transaction(fn, true);
+  }
+
+  private transaction<T>(fn: (r: Repos) => Promise<T>, counted: boolean): Promise<T> {
     const run = async (): Promise<T> => {
       this.db.exec("BEGIN IMMEDIATE");
+      if (counted) (this.writing = true), this.writes++;
       try {
         const result = await fn(this.repos);
         this.db.exec("COMMIT");
@@ -51,6 +69,8 @@ export class SqliteStore implements Store {
       } catch (err) {
         if (this.db.inTransaction) this.db.exec("ROLLBACK");
         throw err;
+      } finally {
+        if (counted) (this.writing = false), this.writes++;
       }
     };
     const next = this.queue.then(run, run);
@@ -58,7 +78,12 @@ export class SqliteStore implements Store {
     return next;
   }
 
+  auditAlone(entry: NewAudit): Promise<void> {
+    return this.auditGroup.append(entry);
+  }
+
   async close(): Promise<void> {
+    await this.auditGroup.idle();
     await this.queue;
     if (this.db.open) {
       if (this.db.pragma("journal_mode", { simple: true }) === "wal") this.db.pragma("wal_checkpoint(TRUNCATE)");

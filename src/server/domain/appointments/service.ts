@@ -3,7 +3,7 @@ import {
 } from "../../../sdk/schemas/index.js";
 import type { Repos } from "../../db/repos.js";
 import type { AppointmentFilter, AppointmentRow, ClientRow, StaffRow } from "../../db/types.js";
-import { audit } from "../audit/audit.js";
+import { audit, auditRead } from "../audit/audit.js";
 import type { Actor, Deps, StaffActor } from "../deps.js";
 import { conflict, forbidden, notFound, refused } from "../errors.js";
 import { newId } from "../shared/crypto.js";
@@ -62,7 +62,7 @@ export async function listAppointments(deps: Deps, actor: Actor, query: unknown)
   if (q.status) f.status = q.status;
   if (q.limit) f.limit = q.limit;
   const rows = await deps.store.appointments.list(f);
-  await deps.store.tx((r) => audit(r, a, now, a.practiceId, "appointment.list", { type: "appointment", id: null }, { count: rows.length }));
+  await auditRead(deps, a, now, a.practiceId, "appointment.list", { type: "appointment", id: null }, { count: rows.length });
   const sessions = await sessionSummaries(deps.store, a.practiceId, rows, now);
   return rows.map((row) => appointmentView(row, sessions.get(row.id)));
 }
@@ -78,7 +78,7 @@ export async function getAppointment(deps: Deps, actor: Actor, id: string): Prom
   const a = requireStaff(actor, ...READERS);
   const row = await findVisible(deps.store, a, id);
   const now = deps.clock();
-  await deps.store.tx((r) => audit(r, a, now, a.practiceId, "appointment.read", { type: "appointment", id }));
+  await auditRead(deps, a, now, a.practiceId, "appointment.read", { type: "appointment", id });
   return appointmentView(row, (await sessionSummaries(deps.store, a.practiceId, [row], now)).get(row.id));
 }
 

@@ -1,5 +1,5 @@
 import { CreateClientInput, type Client } from "../../../sdk/schemas/index.js";
-import { audit } from "../audit/audit.js";
+import { audit, auditRead } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { conflict, forbidden } from "../errors.js";
 import { newId } from "../shared/crypto.js";
@@ -12,7 +12,7 @@ export async function listClients(deps: Deps, actor: Actor): Promise<Client[]> {
   const a = requireStaff(actor, ...READERS);
   const now = deps.clock();
   const rows = await deps.store.clients.list(a.practiceId, now, seesAll(a) ? undefined : a.staff.id);
-  await deps.store.tx((r) => audit(r, a, now, a.practiceId, "client.list", { type: "client", id: null }, { ids: rows.map((c) => c.id) }));
+  await auditRead(deps, a, now, a.practiceId, "client.list", { type: "client", id: null }, { ids: rows.map((c) => c.id) });
   return rows.map(clientView);
 }
 
@@ -22,7 +22,7 @@ export async function getClient(deps: Deps, actor: Actor, ref: string): Promise<
   const now = deps.clock();
   const c = await findClient(deps.store, a.practiceId, ref, now);
   if (!seesAll(a) && !(await deps.store.clients.hasAppointmentWith(a.practiceId, c.id, a.staff.id))) throw forbidden();
-  await deps.store.tx((r) => audit(r, a, now, a.practiceId, "client.read", { type: "client", id: c.id }));
+  await auditRead(deps, a, now, a.practiceId, "client.read", { type: "client", id: c.id });
   return clientView(c);
 }
 

@@ -1,7 +1,7 @@
 import type { Mail } from "../../../sdk/schemas/index.js";
 import { MailQuery } from "../../../sdk/schemas/index.js";
 import type { Repos } from "../../db/repos.js";
-import { audit } from "../audit/audit.js";
+import { auditRead } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { newId } from "../shared/crypto.js";
 import { MANAGERS, requireStaff } from "../shared/permissions.js";
@@ -22,6 +22,6 @@ export async function listMail(deps: Deps, actor: Actor, query: unknown): Promis
   const a = requireStaff(actor, ...MANAGERS);
   const q = MailQuery.parse(query ?? {});
   const rows = await deps.store.mail.list(a.practiceId, q);
-  await deps.store.tx((r) => audit(r, a, deps.clock(), a.practiceId, "mail.list", { type: "mail", id: null }, { count: rows.length }));
+  await auditRead(deps, a, deps.clock(), a.practiceId, "mail.list", { type: "mail", id: null }, { count: rows.length });
   return rows.map(mailView);
 }

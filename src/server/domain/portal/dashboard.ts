@@ -1,7 +1,7 @@
 import { formatInZone, localDateInZone, zoneAbbreviation } from "../../../sdk/schemas/time.js";
 import type { PracticeRow } from "../../db/types.js";
 import { joinWindow, sessionPath } from "../appointments/window.js";
-import { audit } from "../audit/audit.js";
+import { auditRead } from "../audit/audit.js";
 import type { Deps } from "../deps.js";
 import type { ClientActor } from "./sign-in.js";
 
@@ -72,9 +72,7 @@ export async function clientDashboard(deps: Deps, actor: ClientActor, practice: 
     }
     return item;
   });
-  await deps.store.tx((r) =>
-    audit(r, actor, now, practice.id, "portal.dashboard.view", { type: "client", id: client.id }, { appointments: appointments.length }),
-  );
+  await auditRead(deps, actor, now, practice.id, "portal.dashboard.view", { type: "client", id: client.id }, { appointments: appointments.length });
   return { clientName: client.name, timeZone: tz, now, appointments };
 }
 

@@ -1,6 +1,6 @@
 import type { AppointmentRow, PracticeRow } from "../../db/types.js";
 import { joinWindow, type JoinWindow } from "../appointments/window.js";
-import { audit } from "../audit/audit.js";
+import { auditRead } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { sessionAccess, type Present } from "./access.js";
 import type { SessionHub } from "./hub.js";
@@ -39,7 +39,7 @@ export async function openSessionPage(deps: Deps, actor: Actor, hub: SessionHub,
   const access = await sessionAccess(deps, actor, appointmentId);
   const { practice, appointment, who } = access;
   const now = deps.clock();
-  await deps.store.tx((r) => audit(r, actor, now, practice.id, "session.page.open", { type: "appointment", id: appointment.id }));
+  await auditRead(deps, actor, now, practice.id, "session.page.open", { type: "appointment", id: appointment.id });
   const rec = await deps.store.sessions.byAppointment(practice.id, appointment.id);
   const others = hub.present(appointment.id).filter((p) => p.kind !== who.kind || p.id !== who.id);
   return {

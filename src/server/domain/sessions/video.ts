@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { VideoClientConfig, VideoRole } from "../../video/provider.js";
-import { audit } from "../audit/audit.js";
+import { auditRead } from "../audit/audit.js";
 import type { Actor, Deps, VideoSetup } from "../deps.js";
 import { conflict, DomainError } from "../errors.js";
 import type { SessionAccess } from "./access.js";
@@ -76,7 +76,7 @@ export async function videoJoin(deps: Deps, actor: Actor, access: SessionAccess)
   const role: VideoRole = access.role === "provider" ? "host" : "participant";
   const expiresAt = joinLinkExpiry(appointment, practice);
   const token = video.provider.participantToken({ sessionName, role, userKey: video.participantKey(appointment.id, access.who.id), issuedAt: now, expiresAt });
-  await deps.store.tx((r) => audit(r, actor, now, practice.id, "session.video_token", { type: "appointment", id: appointment.id }, { role }));
+  await auditRead(deps, actor, now, practice.id, "session.video_token", { type: "appointment", id: appointment.id }, { role });
   return {
     provider: video.provider.name,
     sessionName,

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { hash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 let pool = Buffer.alloc(0);
 let offset = 0;
@@ -33,7 +33,7 @@ export function newSecret(prefix = ""): string {
 
 /** SHA-256 of a secret, hex: what the database keeps instead of the secret. */
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
+  return hash("sha256", secret, "hex");
 }
 
 const SCRYPT: ScryptOptions = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };

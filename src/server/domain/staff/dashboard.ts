@@ -1,7 +1,7 @@
 import { endOfLocalDay, localDateInZone, zonedToUtc } from "../../../sdk/schemas/time.js";
 import type { AppointmentRow, PracticeRow, StaffRow } from "../../db/types.js";
 import { joinWindow, type JoinWindow } from "../appointments/window.js";
-import { audit } from "../audit/audit.js";
+import { auditRead } from "../audit/audit.js";
 import type { Actor, Deps, StaffActor } from "../deps.js";
 import { forbidden, notFound } from "../errors.js";
 import { isManager, READERS, requireStaff, seesAll } from "../shared/permissions.js";
@@ -64,9 +64,9 @@ export async function providerDashboard(deps: Deps, actor: Actor): Promise<Provi
   });
   // Today's cancelled or finished appointments stay listed; past days' do not appear at all.
   const items = await describe(deps, a, rows.filter((r) => r.endAt > from), practice, now);
-  await deps.store.tx((r) => audit(r, a, now, a.practiceId, "dashboard.view", { type: "appointment", id: null }, {
+  await auditRead(deps, a, now, a.practiceId, "dashboard.view", { type: "appointment", id: null }, {
     count: items.length, clients: [...new Set(items.map((i) => i.appointment.clientId))],
-  }));
+  });
   return { practice, viewer: a.staff, seesAll: all, now, endOfToday: endOfLocalDay(today, practice.timeZone), items };
 }
 
@@ -79,6 +79,6 @@ export async function staffAppointment(deps: Deps, actor: Actor, id: string): Pr
   if (!seesAll(a) && row.therapistId !== a.staff.id) throw forbidden("therapists open only their own appointments");
   const practice = (await deps.store.practices.byId(a.practiceId))!;
   const [item] = await describe(deps, a, [row], practice, now);
-  await deps.store.tx((r) => audit(r, a, now, a.practiceId, "appointment.read", { type: "appointment", id: row.id }, { via: "staff_page" }));
+  await auditRead(deps, a, now, a.practiceId, "appointment.read", { type: "appointment", id: row.id }, { via: "staff_page" });
   return { practice, item: item!, now };
 }
