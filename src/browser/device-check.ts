@@ -62,7 +62,7 @@ export function deviceCheck(panel: HTMLElement): DeviceCheck {
   const cameraSelect = must<HTMLSelectElement>("[data-camera-select]", panel);
   const micSelect = must<HTMLSelectElement>("[data-mic-select]", panel);
   const browser = browserOf(navigator.userAgent, navigator.maxTouchPoints || 0);
-  panel.setAttribute("data-browser", browser);
+  panel.setAttribute("data-user-browser", browser);
 
   let stream: MediaStream | null = null;
   let audio: AudioContext | null = null;
