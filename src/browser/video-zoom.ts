@@ -166,11 +166,16 @@ function start(root: HTMLElement): void {
       }
     });
     // Zoom rates each direction 0–5 (0–1 bad, 2 normal, 3–5 good); this person's worse one is shown.
+    // When it turns bad (0–1) the status line says once what helps, until it is good again (3+).
     const links: Partial<Record<"uplink" | "downlink", number>> = {};
+    let weak = false;
     client.on("network-quality-change", (p) => {
       if (p.userId !== me()) return;
       links[p.type] = p.level;
-      hooks.quality(Math.min(...Object.values(links)));
+      const worst = Math.min(...Object.values(links));
+      hooks.quality(worst);
+      if (worst <= 1 && !weak && !hooks.isAudioOnly()) status.textContent = "Your connection is weak. If the picture freezes, press Switch to audio only.";
+      weak = worst <= 1 ? true : worst >= 3 ? false : weak;
     });
     // The browser would not play the call's sound without a gesture; the SDK plays it on the next
     // interaction with the page, which the tap is.

@@ -248,6 +248,7 @@ describe("video.js on the session page", () => {
     await emit("network-quality-change", { userId: 2, type: "uplink", level: 0 });
     expect(await quality.textContent()).toBe("Connection: 1 of 5");
     expect(await quality.getAttribute("data-level")).toBe("1");
+    expect(await page.locator("[data-video-status]").textContent()).toBe("Your connection is weak. If the picture freezes, press Switch to audio only.");
     expect(await quality.isVisible()).toBe(true);
 
     // auto-play-audio-failed: Tap to hear, which goes once tapped.
