@@ -5,13 +5,13 @@
  *     completed → "This session has ended", after which it closes the stream so it stops reconnecting;
  *   - announces each change in the aria-live region, marks who is here (data-side) from each event's
  *     `present`, and fills in the ended view's start and end times (in the practice's zone);
- *   - tells the video script of each state with a `tele:session-state` event on document, and stops
- *     the camera preview when the video script asks for the camera (`tele:camera-release`);
+ *   - tells the video script of each state with a `tele:session-state` event on document;
  *   - sends the provider's End session form with fetch (x-csrf-token) and stays on the page; if
  *     that fails it falls back to the ordinary form post;
- *   - runs the camera and microphone check from the button's click (getUserMedia needs a gesture
- *     on some browsers) and shows the local preview, or plain help when access is refused.
+ *   - starts the device check (device-check.ts: preview, microphone meter, device choice, help when
+ *     refused), which lets go of the camera when the call asks (`tele:camera-release`) or the session ends.
  */
+import { startDeviceCheck } from "./device-check.js";
 import { all, find } from "./dom.js";
 
 /** A `state` event from the page's stream, or the End session reply. */
@@ -32,6 +32,8 @@ function waitingRoom(root: HTMLElement): void {
   let current = root.getAttribute("data-state") ?? "not_open";
   let es: EventSource | null = null;
   const zone = root.getAttribute("data-zone") || undefined;
+  const devices = startDeviceCheck();
+  const stopCamera = () => devices?.stop();
 
   const viewOf = (state: string): View => (state === "live" ? "live" : state === "completed" ? "ended" : "waiting");
 
@@ -114,42 +116,6 @@ function waitingRoom(root: HTMLElement): void {
         })
         .then((body) => show(body.state || "completed", body))
         .catch(() => endForm.submit());
-    });
-  }
-
-  const check = find<HTMLButtonElement>("[data-camera-check]");
-  const video = find<HTMLVideoElement>("video[data-preview]");
-  const help = find("[data-camera-help]");
-  const result = find("[data-camera-result]");
-  let stream: MediaStream | null = null;
-
-  function stopCamera(): void {
-    stream?.getTracks().forEach((t) => t.stop());
-    stream = null;
-    if (video) video.hidden = true;
-  }
-  document.addEventListener("tele:camera-release", stopCamera);
-
-  function failed(): void {
-    if (video) video.hidden = true;
-    if (result) result.textContent = "We could not use your camera or microphone.";
-    if (help) help.hidden = false;
-  }
-
-  if (check && video) {
-    check.addEventListener("click", () => {
-      if (help) help.hidden = true;
-      if (result) result.textContent = "Asking for your camera and microphone…";
-      const md = navigator.mediaDevices;
-      if (!md?.getUserMedia) return failed();
-      md.getUserMedia({ video: true, audio: true }).then((s) => {
-        stopCamera();
-        stream = s;
-        video.srcObject = s;
-        video.hidden = false;
-        video.play().catch(() => { /* autoplay refused: the picture shows on the next gesture */ });
-        if (result) result.textContent = "Your camera and microphone work. You can see yourself above.";
-      }, failed);
     });
   }
 }

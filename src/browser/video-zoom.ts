@@ -11,13 +11,16 @@
  * Nothing here waits forever: each step has a time limit, and a failure shows what happened, what to
  * try and whom to contact, with Try again. The waiting room and presence (session.ts) carry on regardless.
  * The `data-video-state` attribute (idle, connecting, joined, not-configured, failed, left) says where it is.
+ *
+ * On a weak connection (stage-hooks.ts): Zoom's `connection-change` Reconnecting shows Reconnecting…
+ * until Connected; `network-quality-change` (0–5) is the connection indicator; `auto-play-audio-failed`
+ * shows Tap to hear; `device-change` carries on with a device still there; audio only stops the
+ * video both ways and keeps the sound (video-zoom-media.ts).
  */
-import type * as ZoomSdk from "@zoom/videosdk";
 import { find, must } from "./dom.js";
+import { stageHooks } from "./stage-hooks.js";
+import { zoomMedia, type Client, type Media, type Sdk } from "./video-zoom-media.js";
 
-type Sdk = typeof ZoomSdk;
-type Client = ReturnType<Sdk["default"]["createClient"]>;
-type Media = ReturnType<Client["getMediaStream"]>;
 
 /** The server's answer to the token request (`POST …/session/video`). */
 interface VideoGrant {
@@ -46,13 +49,13 @@ function start(root: HTMLElement): void {
   const provider = root.getAttribute("data-role") === "provider";
   const practice = root.getAttribute("data-practice") || "your practice";
   const STEP_MS = 20_000;
+  const hooks = stageHooks(stage);
 
   let sdk: Sdk | null = null;
   let client: Client | null = null;
   let media: Media | null = null;
-  let cameraOn = false;
-  let micStarted = false;
-  let micMuted = true;
+  /** Who else has their camera on (attached unless audio only). */
+  const peersWithVideo = new Set<number>();
   let sessionState = (find("[data-session-events]") ?? root).getAttribute("data-state");
 
   const MESSAGES: Record<Problem, [string, string]> = {
@@ -144,30 +147,64 @@ function start(root: HTMLElement): void {
     }
     if (!wanted()) return leave();
     media = client.getMediaStream();
-    client.on("peer-video-state-change", (p) => void (p.action === "Start" ? attach(p.userId) : detach(p.userId)));
-    client.on("user-removed", (users) => (users || []).forEach((u) => void detach(u.userId)));
+    client.on("peer-video-state-change", (p) => {
+      if (p.action === "Start") peersWithVideo.add(p.userId);
+      else peersWithVideo.delete(p.userId);
+      void (p.action === "Start" ? attach(p.userId) : detach(p.userId));
+    });
+    client.on("user-removed", (users) => (users || []).forEach((u) => {
+      peersWithVideo.delete(u.userId);
+      void detach(u.userId);
+    }));
     client.on("connection-change", (p) => {
+      // Reconnecting: Zoom is failing over and the call usually comes back by itself; say so and wait.
+      if (p.state === "Reconnecting") return hooks.reconnecting(true);
+      if (p.state === "Connected") return hooks.reconnecting(false);
       if (p.state === "Closed" || p.state === "Fail") {
         drop();
         if (wanted()) problem("lost", p.reason);
       }
     });
+    // Zoom rates each direction 0–5 (0–1 bad, 2 normal, 3–5 good); this person's worse one is shown.
+    // When it turns bad (0–1) the status line says once what helps, until it is good again (3+).
+    const links: Partial<Record<"uplink" | "downlink", number>> = {};
+    let weak = false;
+    client.on("network-quality-change", (p) => {
+      if (p.userId !== me()) return;
+      links[p.type] = p.level;
+      const worst = Math.min(...Object.values(links));
+      hooks.quality(worst);
+      if (worst <= 1 && !weak && !hooks.isAudioOnly()) status.textContent = "Your connection is weak. If the picture freezes, press Switch to audio only.";
+      weak = worst <= 1 ? true : worst >= 3 ? false : weak;
+    });
+    // The browser would not play the call's sound without a gesture; the SDK plays it on the next
+    // interaction with the page, which the tap is.
+    client.on("auto-play-audio-failed", () => hooks.tapToHear(() => void (status.textContent = "You can hear the call now.")));
+    client.on("device-change", () => void controls.devicesChanged());
     const self = me();
     client.getAllUser().forEach((u) => {
-      if (u.userId !== self && u.bVideoOn) void attach(u.userId);
+      if (u.userId !== self && u.bVideoOn) {
+        peersWithVideo.add(u.userId);
+        void attach(u.userId);
+      }
     });
     stage.hidden = false;
     cameraButton.hidden = false;
     micButton.hidden = false;
+    hooks.audioOnly(controls.audioOnly);
+    peerShown();
     setState("joined", "Video connected. Turn on your camera and microphone when you are ready.");
   }
 
+  const peerShown = () => hooks.peerPicture(!!peerTile.querySelector("video-player"));
+
   async function attach(userId: number): Promise<void> {
-    if (!media || !sdk || userId === me()) return;
+    if (!media || !sdk || userId === me() || hooks.isAudioOnly()) return;
     try {
       const el = await media.attachVideo(userId, sdk.VideoQuality.Video_360P);
       if (el instanceof Element) peerTile.appendChild(el);
     } catch { /* their video shows when it next starts */ }
+    peerShown();
   }
 
   async function detach(userId: number): Promise<void> {
@@ -176,64 +213,24 @@ function start(root: HTMLElement): void {
       const els = await media.detachVideo(userId);
       for (const el of Array.isArray(els) ? els : [els]) if (el instanceof Element) el.remove();
     } catch { /* nothing attached */ }
+    peerShown();
   }
 
-  // A media button: disabled while its step runs; a refusal becomes guidance in the status line.
-  function onPress(button: HTMLButtonElement, step: (m: Media) => Promise<void>, refused: string): void {
-    button.addEventListener("click", async () => {
-      if (!media) return;
-      button.disabled = true;
-      try {
-        await step(media);
-      } catch {
-        status.textContent = refused;
-      } finally {
-        button.disabled = false;
-      }
-    });
-  }
-
-  onPress(cameraButton, async (m) => {
-    if (!cameraOn) {
-      document.dispatchEvent(new CustomEvent("tele:camera-release"));
-      await m.startVideo();
-      const el = await m.attachVideo(me(), sdk!.VideoQuality.Video_360P);
-      if (el instanceof Element) selfTile.appendChild(el);
-      cameraOn = true;
-    } else {
-      await m.stopVideo();
-      await detach(me());
-      cameraOn = false;
-    }
-    cameraButton.textContent = cameraOn ? "Turn camera off" : "Turn camera on";
-    status.textContent = cameraOn ? "Your camera is on." : "Your camera is off.";
-  }, "Your camera could not start. Allow the camera for this page (see Camera and microphone below), then try again.");
-
-  onPress(micButton, async (m) => {
-    if (!micStarted) {
-      await m.startAudio();
-      micStarted = true;
-      micMuted = false;
-    } else if (micMuted) {
-      await m.unmuteAudio();
-      micMuted = false;
-    } else {
-      await m.muteAudio();
-      micMuted = true;
-    }
-    micButton.textContent = micMuted ? "Turn microphone on" : "Turn microphone off";
-    status.textContent = micMuted ? "Your microphone is off." : "Your microphone is on.";
-  }, "Your microphone could not start. Allow the microphone for this page (see Camera and microphone below), then try again.");
+  const controls = zoomMedia({
+    media: () => media, sdk: () => sdk, me, status, cameraButton, micButton, selfTile,
+    peers: {
+      attachAll: async () => { for (const id of peersWithVideo) await attach(id); },
+      detachAll: async () => { for (const id of peersWithVideo) await detach(id); },
+    },
+  });
 
   retry.addEventListener("click", () => void join());
 
   function drop(): void {
     media = null;
-    cameraOn = false;
-    micStarted = false;
-    micMuted = true;
-    cameraButton.textContent = "Turn camera on";
-    micButton.textContent = "Turn microphone on";
+    controls.reset();
+    peersWithVideo.clear();
+    hooks.reset();
     if (sdk && client) {
       try {
         void sdk.default.destroyClient();

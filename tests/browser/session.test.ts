@@ -3,7 +3,8 @@
  * server on loopback, mail through a real SMTP server on loopback: the client waits first, the
  * provider signs in through `tele sessions open --print` (the real binary), both pages move into
  * the session by themselves, the provider-joined email's /j/ link works once, End session ends
- * both pages, and the used links are refused afterwards. Also the camera check with fake devices.
+ * both pages, and the used links are refused afterwards. Also the device check with fake devices
+ * (preview, meter, device lists, the chosen-device event) and when the camera is refused, busy or missing.
  *
  * The server has Zoom credentials, so each page asks for its video token, loads the Zoom SDK from
  * this server and runs `init`; `join` cannot reach Zoom from here, and the page says so plainly.
@@ -14,6 +15,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
+import { expectAccessible } from "../helpers/axe.js";
 import { launchBrowser, screenshotDir, type TestBrowser } from "../helpers/browser.js";
 import { startSmtp, startWorld, tele, type E2eWorld } from "../helpers/e2e.js";
 
@@ -84,37 +86,112 @@ describe("session page (waiting room) in Chromium", () => {
     await smtp?.close();
   });
 
-  it("the camera check shows the local preview (fake devices), and the page fits 360 px (before the session starts)", async () => {
+  it("the device check: preview, microphone meter, device lists, a chosen device is announced, and the call takes the devices (360 px, axe)", async () => {
     const ctx = await media.context({ phone: true });
     await ctx.grantPermissions(["camera", "microphone"], { origin: base });
     const page = await signInDana(ctx);
     await page.goto(sessionUrl());
+    await expectAccessible(page, "device check before it runs", "[data-device-check]");
     await page.getByRole("button", { name: "Check camera and microphone" }).click();
-    await page.waitForFunction(() => {
-      const v = document.querySelector("video[data-preview]") as HTMLVideoElement | null;
-      const s = v?.srcObject as MediaStream | null;
-      return !!s && s.getVideoTracks().some((t) => t.readyState === "live");
-    }, undefined, { timeout: 10_000 });
-    expect(await page.locator("video[data-preview]").isVisible()).toBe(true);
-    expect(await page.locator("video[data-preview]").evaluate((v: HTMLVideoElement) => v.muted && v.playsInline)).toBe(true);
-    expect(await page.locator("[data-camera-result]").textContent()).toContain("Your camera and microphone work");
+    // The fake camera plays in the preview; the fake microphone's beep moves the meter.
+    await page.waitForFunction(() => (document.querySelector("video[data-preview]") as HTMLVideoElement | null)?.videoWidth ?? 0 > 0, undefined, { timeout: 10_000 });
+    expect(await page.locator("video[data-preview]").evaluate((v: HTMLVideoElement) => v.muted && v.playsInline && !v.paused)).toBe(true);
+    const meter = page.getByRole("meter", { name: "Microphone level" });
+    await page.waitForFunction(() => Number((document.querySelector("[data-mic-meter]") as HTMLMeterElement).value) > 0, undefined, { timeout: 10_000 });
+    await page.getByRole("status").filter({ hasText: "Your camera and microphone work." }).waitFor({ timeout: 10_000 });
+    expect(await meter.getAttribute("aria-valuetext")).toMatch(/Sound heard|Quiet/);
+    // The browser names the devices once allowed: both lists are filled and labelled.
+    const cameras = page.getByLabel("Camera", { exact: true });
+    const mics = page.getByLabel("Microphone", { exact: true });
+    expect(await cameras.locator("option").count()).toBeGreaterThan(0);
+    expect(await mics.locator("option").count()).toBeGreaterThan(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await ctx.close();
+    await expectAccessible(page, "device check working", "[data-device-check]");
+    await page.locator("[data-device-check]").screenshot({ path: join(SHOTS, "session-device-check-phone.png") });
 
-    // Refused access: the page explains plainly where to allow it.
-    const denied = await tb.context();
-    await denied.addInitScript(() => {
-      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+    // Choosing a microphone tells the video script (tele:devices-chosen), and the preview follows it.
+    await page.evaluate(() => document.addEventListener("tele:devices-chosen", (e) => ((window as unknown as { chosen: unknown }).chosen = (e as CustomEvent).detail)));
+    const values = await mics.locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const pick = values[values.length - 1]!;
+    await mics.selectOption(pick);
+    expect(await page.evaluate(() => (window as unknown as { chosen: unknown }).chosen)).toEqual({ cameraId: await cameras.inputValue(), micId: pick });
+    await page.waitForFunction((id) => {
+      const s = (document.querySelector("video[data-preview]") as HTMLVideoElement).srcObject as MediaStream | null;
+      return s?.getAudioTracks()[0]?.getSettings().deviceId === id && s.getAudioTracks()[0]!.readyState === "live";
+    }, pick, { timeout: 10_000 });
+
+    // The call asks for the camera: every preview track is stopped and the preview goes.
+    const tracks = await page.evaluate(() => {
+      const s = (document.querySelector("video[data-preview]") as HTMLVideoElement).srcObject as MediaStream;
+      (window as unknown as { held: MediaStreamTrack[] }).held = s.getTracks();
+      document.dispatchEvent(new CustomEvent("tele:camera-release"));
+      return s.getTracks().length;
     });
-    const refused = await signInDana(denied);
-    await refused.goto(sessionUrl());
-    await refused.getByRole("button", { name: "Check camera and microphone" }).click();
-    const help = refused.locator("[data-camera-help]");
-    await help.waitFor();
-    expect(await help.textContent()).toContain("Settings › Safari › Camera and Microphone → Allow");
-    expect(await help.textContent()).toContain("the lock icon in the address bar › Permissions");
-    expect(await refused.locator("video[data-preview]").isVisible()).toBe(false);
-    await denied.close();
+    expect(tracks).toBe(2);
+    expect(await page.evaluate(() => (window as unknown as { held: MediaStreamTrack[] }).held.map((t) => t.readyState))).toEqual(["ended", "ended"]);
+    expect(await page.locator("video[data-preview]").isVisible()).toBe(false);
+    expect(await page.locator("[data-camera-result]").textContent()).toBe("The video call is using your camera and microphone now.");
+    await ctx.close();
+  });
+
+  it("the device check when the camera is refused: plain words and the steps for the browser in use (axe)", async () => {
+    // A real refusal: this Chromium asks, and the context allows only the microphone.
+    const asking = await launchBrowser({ media: true, ask: true });
+    try {
+      const ctx = await asking.context();
+      await ctx.grantPermissions(["microphone"], { origin: base });
+      const page = await signInDana(ctx);
+      await page.goto(sessionUrl());
+      await page.getByRole("button", { name: "Check camera and microphone" }).click();
+      const help = page.locator("[data-camera-help]");
+      await help.waitFor();
+      expect(await page.locator("[data-device-check]").getAttribute("data-device-problem")).toBe("refused");
+      expect(await page.locator("[data-camera-result]").textContent()).toContain("Your browser did not allow the camera and microphone");
+      expect(await help.getByRole("heading").textContent()).toBe("Your browser is not letting this page use the camera or microphone");
+      // Headless Chromium on Linux: the desktop Chrome/Edge steps, and no one else's.
+      expect(await help.locator('[data-browser="chrome"]').isVisible()).toBe(true);
+      expect(await help.locator('[data-browser="chrome"]').textContent()).toContain("Site settings");
+      expect(await help.locator("[data-browser]:visible").count()).toBe(1);
+      expect(await page.locator("video[data-preview]").isVisible()).toBe(false);
+      await expectAccessible(page, "device check refused", "[data-device-check]");
+      await ctx.close();
+
+      // The same refusal on an iPhone gets Safari's steps.
+      const phone = await asking.browser.newContext({
+        viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true,
+        userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+      });
+      const iphone = await signInDana(phone);
+      await iphone.goto(sessionUrl());
+      await iphone.getByRole("button", { name: "Check camera and microphone" }).click();
+      await iphone.locator('[data-camera-help] [data-browser="ios-safari"]').waitFor();
+      expect(await iphone.locator('[data-camera-help] [data-browser="ios-safari"]').textContent()).toContain("Website Settings");
+      expect(await iphone.locator('[data-problem="refused"]').isVisible()).toBe(true);
+      expect(await iphone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      await phone.close();
+    } finally {
+      await asking.close();
+    }
+  }, 90_000);
+
+  it("the device check when there is no camera, or another app holds it: plain words for each (axe)", async () => {
+    // No camera at all (this browser has no fake devices): the plain words for that.
+    const bare = await tb.context();
+    const none = await signInDana(bare);
+    await none.goto(sessionUrl());
+    await none.getByRole("button", { name: "Check camera and microphone" }).click();
+    await none.getByRole("heading", { name: "We could not find a camera or microphone" }).waitFor();
+    expect(await none.locator("[data-device-check]").getAttribute("data-device-problem")).toBe("missing");
+    // Another app holds the camera (Chrome's NotReadableError): that is said, and the other help goes.
+    await none.evaluate(() => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Could not start video source", "NotReadableError"));
+    });
+    await none.getByRole("button", { name: "Check camera and microphone" }).click();
+    await none.getByRole("heading", { name: "Another app is using your camera or microphone" }).waitFor();
+    expect(await none.locator('[data-problem="missing"]').isVisible()).toBe(false);
+    expect(await none.locator("[data-camera-result]").textContent()).toContain("Another app may be using it");
+    await expectAccessible(none, "device check busy", "[data-device-check]");
+    await bare.close();
   });
 
   it("client waits → provider joins → both move into the session without a reload → join link once → End session ends both", async () => {

@@ -5,55 +5,21 @@
  * checked is our side of the contract: init with this server's lib folder as an absolute URL, join
  * with the token the server signed, camera and microphone only from clicks, the other person's video
  * attached when it starts, Try again after a failed join, leave(true) from the provider's End session
- * and leave() on the client's page. Without Zoom credentials the page says video is not set up.
+ * and leave() on the client's page; on a weak connection each of the SDK's events (connection-change,
+ * network-quality-change, auto-play-audio-failed, device-change) shows on the page, and audio only
+ * stops the video both ways. Without Zoom credentials the page says video is not set up.
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
+import { expectAccessible } from "../helpers/axe.js";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
 import { startSmtp, startWorld, type E2eWorld } from "../helpers/e2e.js";
+import { calls, FAKE_SDK, names } from "../helpers/zoom-stand-in.js";
 
 const MIN = 60_000;
 const ZOOM = { ZOOM_SDK_KEY: "fake_sdk_key", ZOOM_SDK_SECRET: "fake_sdk_secret_0123456789" };
 
-/** The stand-in for @zoom/videosdk's ES module: records every call in window.zoomCalls. */
-const FAKE_SDK = `
-const calls = (window.zoomCalls = []);
-const handlers = {};
-window.zoomEmit = (event, payload) => (handlers[event] || []).forEach((h) => h(payload));
-const rec = (name, ...args) => calls.push([name, ...args]);
-const player = (userId) => { const el = document.createElement("video-player"); el.setAttribute("data-user", String(userId)); return el; };
-const stream = {
-  startVideo: async () => {
-    rec("startVideo");
-    if (window.zoomCameraRefused) throw { type: "VIDEO_USER_FORBIDDEN_CAPTURE", reason: "Permission denied" };
-  },
-  stopVideo: async () => rec("stopVideo"),
-  startAudio: async () => rec("startAudio"),
-  muteAudio: async () => rec("muteAudio"),
-  unmuteAudio: async () => rec("unmuteAudio"),
-  attachVideo: async (userId, quality) => { rec("attachVideo", userId, quality); return player(userId); },
-  detachVideo: async (userId) => { rec("detachVideo", userId); return [...document.querySelectorAll('video-player[data-user="' + userId + '"]')]; },
-};
-const client = {
-  init: async (language, lib, options) => rec("init", language, lib, options),
-  join: async (topic, token, userName) => {
-    rec("join", topic, token, userName);
-    if ((window.zoomJoinFailures || 0) > 0) { window.zoomJoinFailures--; throw { type: "JOIN_MEETING_FAILED", reason: "connection error" }; }
-  },
-  leave: async (end) => rec("leave", end === true),
-  on: (event, h) => (handlers[event] = handlers[event] || []).push(h),
-  getMediaStream: () => stream,
-  getCurrentUserInfo: () => ({ userId: 1 }),
-  getAllUser: () => [{ userId: 1, bVideoOn: false }, { userId: 2, bVideoOn: true }],
-};
-export const VideoQuality = { Video_90P: 0, Video_180P: 1, Video_360P: 2, Video_720P: 3 };
-export default { createClient: () => { rec("createClient"); return client; }, destroyClient: () => rec("destroyClient") };
-`;
-
-type Call = [string, ...unknown[]];
-const calls = (page: Page) => page.evaluate(() => (window as unknown as { zoomCalls?: Call[] }).zoomCalls ?? []) as Promise<Call[]>;
-const names = async (page: Page) => (await calls(page)).map((c) => c[0]);
 const videoState = (page: Page, state: string) => page.locator(`[data-video-state="${state}"]`).waitFor({ state: "attached", timeout: 10_000 });
 
 describe("video.js on the session page", () => {
@@ -192,6 +158,102 @@ describe("video.js on the session page", () => {
     expect(await page.getByRole("heading", { name: "Waiting for Tina Therapist" }).isVisible()).toBe(true);
     await page.getByRole("button", { name: "Try again" }).click();
     await videoState(page, "joined");
+    await ctx.close();
+  });
+
+  it("on a weak connection: Reconnecting…, the quality indicator, Tap to hear, the chosen and unplugged camera, audio only, the camera-off placeholder", async () => {
+    const id = await telehealthNow(sdk, "tina@maple.test", "dana@client.test");
+    const ctx = await fakeZoomContext();
+    const page = await signIn(ctx, w, "dana@client.test");
+    await page.goto(`${w.server.url}/p/${w.slug}/appointments/${id}/session`);
+    await videoState(page, "joined");
+    const emit = (event: string, payload?: unknown) =>
+      page.evaluate(([e, p]) => (window as unknown as { zoomEmit: (e: string, p: unknown) => void }).zoomEmit(e as string, p), [event, payload] as const);
+    const placeholder = page.locator("[data-peer-placeholder]");
+    const peerVideo = page.locator('[data-tile="peer"] video-player[data-user="2"]');
+
+    // The other camera is on (attached): no placeholder; when it stops, the placeholder says so.
+    await peerVideo.waitFor({ state: "attached" });
+    expect(await placeholder.isVisible()).toBe(false);
+    await emit("peer-video-state-change", { action: "Stop", userId: 2 });
+    await placeholder.waitFor({ state: "visible" });
+    expect(await placeholder.textContent()).toBe("Tina Therapist's camera is off");
+    await emit("peer-video-state-change", { action: "Start", userId: 2 });
+    await placeholder.waitFor({ state: "hidden" });
+
+    // connection-change: Reconnecting shows Reconnecting… (a status), Connected hides it; the call stays joined.
+    const reconnecting = page.getByRole("status").filter({ hasText: "Reconnecting…" });
+    await emit("connection-change", { state: "Reconnecting", reason: "failover" });
+    await reconnecting.waitFor();
+    expect(await page.locator("[data-video]").getAttribute("data-video-state")).toBe("joined");
+    await emit("connection-change", { state: "Connected" });
+    await page.locator("[data-reconnecting]").waitFor({ state: "hidden" });
+
+    // network-quality-change: this person's worse direction, 0–5; other people's are not shown.
+    const quality = page.locator("[data-quality]");
+    expect(await quality.isVisible()).toBe(false);
+    await emit("network-quality-change", { userId: 1, type: "uplink", level: 4 });
+    expect(await quality.textContent()).toBe("Connection: 4 of 5");
+    await emit("network-quality-change", { userId: 1, type: "downlink", level: 1 });
+    await emit("network-quality-change", { userId: 2, type: "uplink", level: 0 });
+    expect(await quality.textContent()).toBe("Connection: 1 of 5");
+    expect(await quality.getAttribute("data-level")).toBe("1");
+    expect(await page.locator("[data-video-status]").textContent()).toBe("Your connection is weak. If the picture freezes, press Switch to audio only.");
+    expect(await quality.isVisible()).toBe(true);
+
+    // auto-play-audio-failed: Tap to hear, which goes once tapped.
+    const tap = page.getByRole("button", { name: "Tap to hear" });
+    expect(await tap.isVisible()).toBe(false);
+    await emit("auto-play-audio-failed");
+    await tap.click();
+    await tap.waitFor({ state: "hidden" });
+    expect(await page.locator("[data-video-status]").textContent()).toBe("You can hear the call now.");
+
+    // The device check's choice is used when the camera starts; unplugged, the call moves to the camera left.
+    await page.evaluate(() => document.dispatchEvent(new CustomEvent("tele:devices-chosen", { detail: { cameraId: "cam-2", micId: "mic-1" } })));
+    await page.getByRole("button", { name: "Turn camera on" }).click();
+    await page.getByRole("button", { name: "Turn camera off" }).waitFor();
+    expect(await calls(page)).toContainEqual(["startVideo", { cameraId: "cam-2" }]);
+    await page.getByRole("button", { name: "Turn microphone on" }).click();
+    await page.getByRole("button", { name: "Turn microphone off" }).waitFor();
+    expect(await calls(page)).toContainEqual(["startAudio", { microphoneId: "mic-1" }]);
+    await page.evaluate(() => {
+      const win = window as unknown as { zoomActiveCamera: string; zoomCameras: unknown[] };
+      win.zoomActiveCamera = "cam-2";
+      win.zoomCameras = [{ deviceId: "cam-1", label: "Front camera" }];
+    });
+    await emit("device-change");
+    await page.waitForFunction(() => document.querySelector("[data-video-status]")?.textContent === "Your camera was unplugged, so the call uses Front camera now.");
+    expect(await calls(page)).toContainEqual(["switchCamera", "cam-1"]);
+
+    // Audio only: the camera stops, the other video is no longer received, the sound stays; and back.
+    await expectAccessible(page, "video stage with its weak-network parts", "[data-video]");
+    const before = (await calls(page)).length;
+    await page.getByRole("button", { name: "Switch to audio only" }).click();
+    await page.getByRole("button", { name: "Turn video back on" }).waitFor();
+    const during = (await calls(page)).slice(before);
+    expect(during.map((c) => c[0])).toEqual(["stopVideo", "detachVideo", "detachVideo"]);
+    expect(during.filter((c) => c[0] === "detachVideo").map((c) => c[1])).toEqual([1, 2]);
+    await peerVideo.waitFor({ state: "detached" });
+    expect(await placeholder.textContent()).toBe("Audio only: video is off to save your connection.");
+    expect(await page.getByRole("button", { name: "Turn camera on" }).count()).toBe(0); // hidden while audio only
+    expect(await page.getByRole("button", { name: "Turn microphone off" }).isVisible()).toBe(true);
+    // Their camera stopping and starting meanwhile attaches nothing.
+    await emit("peer-video-state-change", { action: "Start", userId: 2 });
+    expect(await peerVideo.count()).toBe(0);
+    await page.getByRole("button", { name: "Turn video back on" }).click();
+    await page.getByRole("button", { name: "Switch to audio only" }).waitFor();
+    await peerVideo.waitFor({ state: "attached" });
+    await page.getByRole("button", { name: "Turn camera off" }).waitFor(); // it was on before, so it is on again
+    expect(await names(page)).not.toContain("stopAudio");
+    expect(await placeholder.isVisible()).toBe(false);
+
+    // The connection closes: the weak-network parts go with the stage.
+    await emit("connection-change", { state: "Reconnecting" });
+    await emit("connection-change", { state: "Closed", reason: "network" });
+    await videoState(page, "failed");
+    expect(await page.locator("[data-reconnecting]").isVisible()).toBe(false);
+    expect(await quality.isVisible()).toBe(false);
     await ctx.close();
   });
 

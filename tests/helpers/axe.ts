@@ -16,19 +16,22 @@ export interface AxeFinding {
   targets: string[];
 }
 
-/** Every WCAG 2.2 A/AA violation axe finds on the page as it is now. */
-export async function axeFindings(page: Page): Promise<AxeFinding[]> {
+/** Every WCAG 2.2 A/AA violation axe finds on the page as it is now (or only inside `within`, a selector). */
+export async function axeFindings(page: Page, within?: string): Promise<AxeFinding[]> {
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axe.source);
-  const violations = await page.evaluate(async (tags) => {
+  const violations = await page.evaluate(async ([tags, scope]) => {
     const run = (window as unknown as { axe: typeof axe }).axe.run;
-    const result = await run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    const result = await run(scope ? { include: [scope] } : document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")) }));
-  }, WCAG_TAGS);
+  }, [WCAG_TAGS, within ?? ""] as const);
   return violations;
 }
 
-/** Fails the test when axe finds a critical or serious WCAG 2.2 AA violation; `what` names the page and state. */
-export async function expectAccessible(page: Page, what: string): Promise<void> {
-  const bad = (await axeFindings(page)).filter((f) => f.impact === "critical" || f.impact === "serious");
+/**
+ * Fails the test when axe finds a critical or serious WCAG 2.2 AA violation; `what` names the page
+ * and state; `within` (a selector) checks only that part, for a slice that owns only part of a page.
+ */
+export async function expectAccessible(page: Page, what: string, within?: string): Promise<void> {
+  const bad = (await axeFindings(page, within)).filter((f) => f.impact === "critical" || f.impact === "serious");
   expect(bad, `${what}: ${bad.map((f) => `${f.id} (${f.impact}) ${f.help} at ${f.targets.slice(0, 3).join(", ")}`).join("; ")}`).toEqual([]);
 }

@@ -22,9 +22,13 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-/** Launches Chromium (Playwright gives each launch a fresh --user-data-dir); `media` adds the fake camera and microphone. */
-export async function launchBrowser(opts: { media?: boolean } = {}): Promise<TestBrowser> {
-  const args = [...FLAGS, ...(opts.media ? ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"] : [])];
+/**
+ * Launches Chromium (Playwright gives each launch a fresh --user-data-dir); `media` adds the fake
+ * camera and microphone, allowed without asking unless `ask` (then only what a context grants is allowed).
+ */
+export async function launchBrowser(opts: { media?: boolean; ask?: boolean } = {}): Promise<TestBrowser> {
+  const fake = opts.media ? ["--use-fake-device-for-media-stream", ...(opts.ask ? [] : ["--use-fake-ui-for-media-stream"])] : [];
+  const args = [...FLAGS, ...fake];
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   return {
     browser,

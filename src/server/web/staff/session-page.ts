@@ -8,6 +8,7 @@ import type { SessionHub } from "../../domain/sessions/hub.js";
 import { useSignInLink } from "../../domain/sessions/sign-in-link.js";
 import { html, notice, page, type SafeHtml } from "../html.js";
 import { errorPage, pageHandler } from "../index.js";
+import { deviceCheckPanel } from "./device-check-panel.js";
 import { pageHeaders } from "../security.js";
 import { ZOOM_SESSION_PAGE_HEADERS } from "../../video/zoom.js";
 import { actorOf, currentSession, replaceWebSession } from "../session.js";
@@ -86,13 +87,17 @@ function videoPanel(v: SessionPageView, csrf: string): SafeHtml {
   <h2 id="video-heading">Video</h2>
   <p data-video-status role="status">${v.videoConfigured ? "Video starts when you are in the session." : "Video is not set up yet."}</p>
   <div class="video-stage" data-video-stage hidden>
+    <p class="quality" data-quality hidden></p>
+    <p class="reconnecting" data-reconnecting role="status" hidden></p>
     <video-player-container>
-      <div class="tile" data-tile="peer"><span class="label">${other}</span></div>
+      <div class="tile" data-tile="peer"><p class="placeholder" data-peer-placeholder>${other}'s camera is off</p><span class="label">${other}</span></div>
       <div class="tile self" data-tile="self"><span class="label">You</span></div>
     </video-player-container>
     <div class="controls">
       <button type="button" data-video-camera hidden>Turn camera on</button>
       <button type="button" class="secondary" data-video-mic hidden>Turn microphone on</button>
+      <button type="button" class="secondary" data-audio-only hidden>Switch to audio only</button>
+      <button type="button" data-tap-to-hear hidden>Tap to hear</button>
     </div>
   </div>
   <div class="notice error video-problem" data-video-problem-box role="alert" hidden>
@@ -131,25 +136,6 @@ function whoIsHere(v: SessionPageView): SafeHtml {
 </ul>`;
 }
 
-/** The camera and microphone check: the browser asks from the button's click; help when refused. */
-function cameraCheck(): SafeHtml {
-  return html`<section class="panel camera">
-  <h2>Camera and microphone</h2>
-  <video data-preview muted playsinline autoplay hidden aria-label="Your camera preview"></video>
-  <p data-camera-result role="status"></p>
-  <button type="button" class="secondary" data-camera-check>Check camera and microphone</button>
-  <div data-camera-help hidden>
-    <p><strong>Allow the camera and microphone for this page in your browser,</strong> then press the button again.</p>
-    <ul>
-      <li>On a computer: click the camera or lock icon in the address bar and choose Allow.</li>
-      <li>On iPhone or iPad: Settings › Safari › Camera and Microphone → Allow, or the “aA” menu in the address bar › Website Settings.</li>
-      <li>On Android Chrome: the lock icon in the address bar › Permissions → Camera and Microphone.</li>
-    </ul>
-    <p class="hint">If another app (Zoom, FaceTime, Teams) is using the camera, close it first.</p>
-  </div>
-</section>`;
-}
-
 function sessionBody(v: SessionPageView, csrf: string): SafeHtml {
   const tz = v.practice.timeZone;
   const a = v.appointment;
@@ -166,7 +152,7 @@ function sessionBody(v: SessionPageView, csrf: string): SafeHtml {
 </div>
 ${room ? waitingRoom(v, csrf) : html``}
 ${room && v.state !== "completed" ? videoPanel(v, csrf) : html``}
-${room && v.state !== "completed" ? cameraCheck() : html``}
+${room && v.state !== "completed" ? deviceCheckPanel() : html``}
 ${whoIsHere(v)}
 <p><a href="${back}">Back to ${v.viewer.kind === "staff" ? "appointments" : "your dashboard"}</a></p>`;
 }
