@@ -144,13 +144,20 @@ describe("accessibility of every page (WCAG 2.2 AA) in Chromium", () => {
     await tina.getByRole("heading", { name: "Waiting for your client, Erin" }).waitFor();
     await checkPage(tina, "session, provider waiting");
 
-    // The call starts (the provider arrives): the client's page moves focus to its new heading.
+    // The call starts (the provider arrives): the client's page moves focus to its new heading, but
+    // a second tab of hers, where she is on a link outside the room, keeps its focus there.
+    const busy = await dana.context().newPage();
+    await busy.goto(sessionUrl("live"));
+    await busy.getByRole("link", { name: "Back to your dashboard" }).focus();
     await tina.goto(sessionUrl("live"));
     await tina.getByRole("heading", { name: "You're in the session with Dana" }).waitFor();
     await dana.getByRole("heading", { name: "You're in the session with Tina Therapist" }).waitFor({ timeout: 10_000 });
     await dana.waitForFunction(() => document.activeElement?.matches('[data-view="live"] h2'));
     expect(await focused(dana)).toEqual({ tag: "h2", text: "You're in the session with Tina Therapist" });
     expect(await dana.locator("#session-status").textContent()).toBe("You're in the session with Tina Therapist");
+    await busy.waitForFunction(() => document.getElementById("session-status")?.textContent === "You're in the session with Tina Therapist");
+    expect(await focused(busy)).toEqual({ tag: "a", text: "Back to your dashboard" });
+    await busy.close();
     await checkPage(dana, "session, client live");
     await checkPage(tina, "session, provider live");
 
