@@ -4,8 +4,8 @@
  *     `state` event: waiting → "Waiting for …", live → "You're in the session with …" (no reload),
  *     completed → "This session has ended", after which it closes the stream so it stops reconnecting;
  *   - announces each change in the aria-live region and moves focus to the new view's heading
- *     (unless the person is using a control elsewhere on the page), marks who is here (data-side) from each event's
- *     `present`, and fills in the ended view's start and end times (in the practice's zone);
+ *     (unless the person is using a control elsewhere on the page), marks who is here (data-side)
+ *     from each event's `present`, and fills in the ended view's start and end times (in the practice's zone);
  *   - tells the video script of each state with a `tele:session-state` event on document, and stops
  *     the camera preview when the video script asks for the camera (`tele:camera-release`);
  *   - sends the provider's End session form with fetch (x-csrf-token) and stays on the page; if
