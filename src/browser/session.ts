@@ -3,8 +3,9 @@
  *   - listens to the page's event stream (data-session-events) and shows the view for each
  *     `state` event: waiting → "Waiting for …", live → "You're in the session with …" (no reload),
  *     completed → "This session has ended", after which it closes the stream so it stops reconnecting;
- *   - announces each change in the aria-live region, marks who is here (data-side) from each event's
- *     `present`, and fills in the ended view's start and end times (in the practice's zone);
+ *   - announces each change in the aria-live region and moves focus to the new view's heading
+ *     (unless the person is using a control elsewhere on the page), marks who is here (data-side)
+ *     from each event's `present`, and fills in the ended view's start and end times (in the practice's zone);
  *   - tells the video script of each state with a `tele:session-state` event on document;
  *   - sends the provider's End session form with fetch (x-csrf-token) and stays on the page; if
  *     that fails it falls back to the ordinary form post;
@@ -76,7 +77,8 @@ function waitingRoom(root: HTMLElement): void {
     current = state;
     root.setAttribute("data-state", state);
     for (const el of all("[data-view]")) el.hidden = el.getAttribute("data-view") !== view;
-    if (changed && live) live.textContent = find(`[data-view="${view}"] [data-say]`)?.textContent ?? "";
+    const heading = find(`[data-view="${view}"] [data-say]`);
+    if (changed && live) live.textContent = heading?.textContent ?? "";
     if (view === "ended") {
       stopCamera();
       // Nothing is left to do here but read the times: the window notice and camera check go.
@@ -85,7 +87,19 @@ function waitingRoom(root: HTMLElement): void {
       es?.close();
       es = null;
     }
+    if (changed && heading) focusUnlessBusy(heading);
     document.dispatchEvent(new CustomEvent("tele:session-state", { detail: { state } }));
+  }
+
+  /**
+   * Moves focus to the new view's heading (tabindex=-1), so keyboard and screen-reader users start
+   * from what changed, unless they are working elsewhere on the page: focus on a control that is
+   * still shown and outside the room (the video buttons, say) stays where it is.
+   */
+  function focusUnlessBusy(heading: HTMLElement): void {
+    const active = document.activeElement;
+    const elsewhere = active instanceof HTMLElement && active !== document.body && !root.contains(active) && active.getClientRects().length > 0;
+    if (!elsewhere) heading.focus();
   }
 
   const events = root.getAttribute("data-session-events");

@@ -44,11 +44,11 @@ function waitingRoom(v: SessionPageView, csrf: string): SafeHtml {
   const shown = viewOf(v);
   return html`<section class="panel room" data-session-events="${sessionUrl(v, "events")}" data-state="${v.state}" data-zone="${v.practice.timeZone}">
   <div data-view="waiting"${hiddenUnless(shown === "waiting")}>
-    <h2 data-say>${waitingFor}</h2>
+    <h2 data-say tabindex="-1">${waitingFor}</h2>
     <p class="hint">${provider ? "This page changes by itself when your client joins." : "This page changes by itself when your therapist joins. Keep it open."}</p>
   </div>
   <div data-view="live"${hiddenUnless(shown === "live")}>
-    <h2 data-say>${inWith}</h2>
+    <h2 data-say tabindex="-1">${inWith}</h2>
     ${provider
       ? html`<form method="post" action="${sessionUrl(v, "end")}" data-end-session>
       <input type="hidden" name="_csrf" value="${csrf}">
@@ -57,7 +57,7 @@ function waitingRoom(v: SessionPageView, csrf: string): SafeHtml {
       : html``}
   </div>
   <div data-view="ended"${hiddenUnless(shown === "ended")}>
-    <h2 data-say>This session has ended</h2>
+    <h2 data-say tabindex="-1">This session has ended</h2>
     <p data-ended-times${hiddenUnless(v.endedAt !== null)}>${endedTimes(v)}</p>
   </div>
   <p id="session-status" class="sr-only" aria-live="polite"></p>
