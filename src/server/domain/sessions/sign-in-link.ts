@@ -4,7 +4,7 @@ import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { DomainError, forbidden, notFound } from "../errors.js";
 import { hashSecret, newId, newSecret } from "../shared/crypto.js";
-import { isManager, requireStaff } from "../shared/permissions.js";
+import { mayChangeFor, requireStaff } from "../shared/permissions.js";
 import { looksLikeToken } from "../staff/web.js";
 
 /** `tele sessions open`: a single-use browser sign-in link that lands on an appointment's session page. */
@@ -26,7 +26,7 @@ export async function mintSignInLink(deps: Deps, actor: Actor, appointmentId: st
   return deps.store.tx(async (r) => {
     const appointment = await r.appointments.byId(a.practiceId, appointmentId);
     if (!appointment) throw notFound("appointment", appointmentId);
-    if (appointment.therapistId !== a.staff.id && !isManager(a)) {
+    if (!mayChangeFor(a, appointment.therapistId)) {
       throw forbidden("only the appointment's therapist, an owner or a manager may open its session");
     }
     const token = newSecret();
