@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { Actor, Deps } from "../domain/deps.js";
 import { DomainError } from "../domain/errors.js";
+import { ACCESS, requireStaff, type RouteAccess } from "../domain/shared/permissions.js";
 import { resolveActor } from "./auth.js";
 
 /** One endpoint: its schemas (for validation and for OpenAPI) and a thin handler that calls a service. */
@@ -11,6 +12,8 @@ export interface RouteSpec {
   url: string;
   summary: string;
   tag: string;
+  /** Who may call it (permissions.ts ACCESS): required, so no endpoint goes unchecked; "public" needs `public: true`. */
+  access: RouteAccess;
   public?: boolean;
   body?: z.ZodType;
   query?: z.ZodType;
@@ -36,6 +39,7 @@ export class RouteTable {
 
   add(spec: RouteSpec): void {
     const path = this.prefix + spec.url;
+    if ((spec.access === "public") !== !!spec.public) throw new Error(`${spec.method} ${path}: access "public" and public: true go together`);
     this.specs.push({ ...spec, path });
     this.app.route({
       method: spec.method,
@@ -43,6 +47,7 @@ export class RouteTable {
       bodyLimit: spec.bodyLimit,
       handler: async (req, reply) => {
         const actor = await resolveActor(this.deps, req, !!spec.public);
+        if (spec.access !== "public") requireStaff(actor, ...ACCESS[spec.access]);
         const run = async () => {
           const out = await spec.handler({ actor, params: req.params as Record<string, string>, body: req.body, query: req.query, req, reply });
           return { status: spec.status ?? 200, out };

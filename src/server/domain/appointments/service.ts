@@ -12,6 +12,7 @@ import { findClient, findStaff } from "../shared/resolve.js";
 import { readRangeEnd, readTime } from "../shared/time.js";
 import { appointmentView } from "../shared/views.js";
 import { sessionSummaries } from "../sessions/state.js";
+import { refuseDeactivated } from "../staff/deactivate.js";
 
 /** R4, R5 as a code: why a therapist (with or without Teletherapy) cannot see a client living in `state` by telehealth. */
 export function telehealthBlock(teletherapy: boolean, state: string | null): "teletherapy_not_enabled" | "not_us_resident" | null {
@@ -96,6 +97,7 @@ export async function createAppointment(deps: Deps, actor: Actor, input: unknown
   return deps.store.tx(async (r) => {
     const therapist = await findStaff(r, a.practiceId, v.therapist);
     if (!mayChangeFor(a, therapist.id)) throw forbidden("therapists schedule only their own appointments");
+    refuseDeactivated(therapist);
     if (!therapist.roles.includes("therapist")) throw refused("not_a_therapist", `staff member ${therapist.id} does not have the therapist role`);
     const client = await findClient(r, a.practiceId, v.client, now);
     if (v.telehealth) {

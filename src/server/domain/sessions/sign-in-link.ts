@@ -72,7 +72,7 @@ export async function useSignInLink(
     if (!(await r.links.consume(link.id, now))) return { status: 410, linkId: link.id, practiceId: link.practiceId };
     const practice = await r.practices.byId(link.practiceId);
     const staff = await r.staff.byId(link.practiceId, link.subjectId);
-    if (!practice || !staff) return { status: 410, linkId: link.id, practiceId: link.practiceId };
+    if (!practice || !staff || staff.deactivatedAt !== null) return { status: 410, linkId: link.id, practiceId: link.practiceId };
     const who: Actor = { kind: "staff", practiceId: practice.id, staff, ip: actor.ip, requestId: actor.requestId };
     await audit(r, who, now, practice.id, "staff.sign_in", { type: "staff", id: staff.id }, { via: "sign_in_link", linkId: link.id, appointmentId });
     return { status: 200, ok: { practice, staff, appointmentId } };

@@ -34,3 +34,22 @@ export const reachesAll = (a: StaffActor, purpose: Purpose): boolean => (purpose
 /** Whether the actor may change something of `therapistId`'s: a manager, or that therapist (with the therapist role). */
 export const mayChangeFor = (a: StaffActor, therapistId: string): boolean =>
   changesAll(a) || (therapistId === a.staff.id && a.staff.roles.includes("therapist"));
+
+/**
+ * What each endpoint declares it lets a role do (README "Access"; tests/server/access-matrix.test.ts
+ * holds the written table of outcomes). The route table checks the role part before the handler; the
+ * service still decides what the actor may touch (their own, or everything).
+ */
+export const ACCESS = {
+  /** Anyone; the request carries its own proof (a setup token, a link), or there is nothing to protect. */
+  public: [],
+  /** Any active staff member, about themselves and their practice. */
+  self: READERS,
+  /** See: owners, managers, billers everything; a therapist their own. */
+  see: READERS,
+  /** Change: owners and managers everything; a therapist their own; a biller nothing. */
+  change: CHANGERS,
+  /** Manage the practice and its staff: owners and managers. */
+  manage: MANAGERS,
+} as const satisfies Record<string, readonly Role[]>;
+export type RouteAccess = keyof typeof ACCESS;
