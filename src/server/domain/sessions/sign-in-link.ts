@@ -2,7 +2,7 @@ import type { SignInLink } from "../../../sdk/schemas/index.js";
 import type { PracticeRow, StaffRow } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
-import { DomainError, forbidden, notFound } from "../errors.js";
+import { conflict, DomainError, forbidden, notFound } from "../errors.js";
 import { hashSecret, newId, newSecret } from "../shared/crypto.js";
 import { mayChangeFor, requireStaff } from "../shared/permissions.js";
 import { looksLikeToken } from "../staff/web.js";
@@ -28,6 +28,14 @@ export async function mintSignInLink(deps: Deps, actor: Actor, appointmentId: st
     if (!appointment) throw notFound("appointment", appointmentId);
     if (!mayChangeFor(a, appointment.therapistId)) {
       throw forbidden("only the appointment's therapist, an owner or a manager may open its session");
+    }
+    // A link into a session that is over (or never was) would sign someone in for nothing: refused, and no link is minted.
+    const rec = await r.sessions.byAppointment(a.practiceId, appointmentId);
+    if (appointment.status === "completed" || rec?.state === "completed") {
+      throw conflict("session_completed", `the session of appointment ${appointmentId} has completed; its links no longer work`);
+    }
+    if (!appointment.telehealth || appointment.status !== "scheduled") {
+      throw conflict("session_not_active", `appointment ${appointmentId} is ${appointment.telehealth ? appointment.status.replace("_", "-") : "in person"}; it has no session to open`);
     }
     const token = newSecret();
     const linkId = newId("lnk");
