@@ -45,6 +45,7 @@ export class RouteTable {
       method: spec.method,
       url: path,
       bodyLimit: spec.bodyLimit,
+      config: { access: spec.access },
       handler: async (req, reply) => {
         const actor = await resolveActor(this.deps, req, !!spec.public);
         if (spec.access !== "public") requireStaff(actor, ...ACCESS[spec.access]);
