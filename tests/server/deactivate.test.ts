@@ -12,6 +12,9 @@ import { sendStaffInvite, staffSignIn } from "../../src/server/domain/staff/web.
 import { auditRows, book, makeWorld, refusal, rows, type World } from "../helpers/server.js";
 import { givePassword } from "../helpers/pages.js";
 import { asStaff, idOf, makePractice } from "../helpers/world.js";
+import { buildAppPerTest } from "../helpers/app.js";
+
+const buildApp = buildAppPerTest();
 
 const visitor = { kind: "anonymous" as const, ip: "198.51.100.7", requestId: "req_deact" };
 
@@ -85,6 +88,24 @@ describe("tele staff deactivate", () => {
     expect((await deactivateStaff(w.deps, second, idOf(w.p.owner))).changed).toBe(true);
     await refusal(deactivateStaff(w.deps, second, idOf(second)), "last_owner", 409);
     expect(auditRows(w.store, "staff.deactivate")).toHaveLength(1);
+  });
+});
+
+describe("a deactivated staff member's open session page", () => {
+  it("its live stream ends at once, and reconnecting is refused (401)", async () => {
+    const w = await makeWorld();
+    const app = buildApp(w.deps);
+    const url = await app.listen({ port: 0, host: "127.0.0.1" });
+    const r = await cutOffReady(w);
+    const events = `${url}/p/maple-therapy/appointments/${r.apt.id}/session/events`;
+    const res = await fetch(events, { headers: { cookie: "tele_session=cookie-tina" } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = "";
+    while (!text.includes("event: state")) text += new TextDecoder().decode((await reader.read()).value);
+    await deactivateStaff(w.deps, w.p.owner, r.tina);
+    for (;;) if ((await reader.read()).done) break;
+    expect((await fetch(events, { headers: { cookie: "tele_session=cookie-tina" } })).status).toBe(401);
   });
 });
 

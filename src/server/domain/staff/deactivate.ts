@@ -29,7 +29,7 @@ export function refuseDeactivated(s: StaffRow): void {
 export async function deactivateStaff(deps: Deps, actor: Actor, ref: string): Promise<Deactivation> {
   const a = requireStaff(actor, ...MANAGERS);
   const now = deps.clock();
-  return deps.store.tx(async (r) => {
+  const out = await deps.store.tx(async (r): Promise<Deactivation> => {
     const s = await findStaff(r, a.practiceId, ref);
     mayManage(a, s);
     if (s.deactivatedAt !== null) return { staff: staffView(s), changed: false, revokedTokens: [], endedWebSessions: 0, revokedLinks: 0 };
@@ -43,6 +43,9 @@ export async function deactivateStaff(deps: Deps, actor: Actor, ref: string): Pr
     await audit(r, a, now, a.practiceId, "staff.deactivate", { type: "staff", id: s.id }, { revokedTokens, endedWebSessions, revokedLinks });
     return { staff: staffView({ ...s, deactivatedAt: now }), changed: true, revokedTokens, endedWebSessions, revokedLinks };
   });
+  // Pages they have open stop hearing their sessions now, not at their next request.
+  if (out.changed) deps.sessions?.endStreamsOf("staff", out.staff.id);
+  return out;
 }
 
 /** `tele staff tokens list STAFF`: ids and times of a staff member's API tokens, never the tokens (owner or manager). */
