@@ -4,12 +4,13 @@
  * service level, and through the real app (API and the End session form).
  */
 import { describe, expect, it } from "vitest";
-import { complete } from "../../src/server/domain/sessions/lifecycle.js";
-import { mintSignInLink } from "../../src/server/domain/sessions/sign-in-link.js";
+import { arrive, complete } from "../../src/server/domain/sessions/lifecycle.js";
+import { useJoinLink } from "../../src/server/domain/sessions/join-link.js";
+import { mintSignInLink, useSignInLink } from "../../src/server/domain/sessions/sign-in-link.js";
 import { createApiToken } from "../../src/server/domain/staff/service.js";
 import { buildAppPerTest } from "../helpers/app.js";
 import { hashSecret } from "../../src/server/domain/shared/crypto.js";
-import { book, count, makeWorld, refusal, rows, setStatus, type World } from "../helpers/server.js";
+import { book, count, lastMailTo, makeWorld, refusal, rows, setStatus, type World } from "../helpers/server.js";
 import { idOf } from "../helpers/world.js";
 
 const buildApp = buildAppPerTest();
@@ -53,6 +54,27 @@ describe("sign-in links only into a session that can still happen", () => {
     const res = await app.inject({ method: "POST", url: `/api/v1/appointments/${now.id}/sign-in-link`, headers: { authorization: `Bearer ${token}` } });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: "session_completed" });
+  });
+});
+
+describe("links die with the appointment, however it stopped", () => {
+  const visitor = { kind: "anonymous" as const, ip: "198.51.100.9", requestId: "req_state" };
+
+  it("a sign-in link minted before the appointment was completed answers 410", async () => {
+    const { w, now } = await setup();
+    const url = new URL((await mintSignInLink(w.deps, w.p.tina, now.id)).url);
+    setStatus(w.store, now.id, "completed");
+    await refusal(useSignInLink(w.deps, visitor, url.pathname.slice(3), now.id), "link_invalid", 410);
+  });
+
+  it("a join link for an appointment since cancelled answers 410 and is not used up", async () => {
+    const { w, now } = await setup();
+    await arrive(w.deps, w.p.tina, w.p.practiceId, now.id, "provider", null);
+    const token = /\/j\/([A-Za-z0-9_-]{43})/.exec(lastMailTo(w.store, "alice@client.test")!.text_body)![1]!;
+    setStatus(w.store, now.id, "cancelled");
+    const alice = { kind: "client" as const, practiceId: w.p.practiceId, clientId: w.p.alice.id, ip: null, requestId: null };
+    await refusal(useJoinLink(w.deps, visitor, alice, token), "link_invalid", 410);
+    expect(rows(w.store, "links").filter((l) => l.kind === "join").map((l) => l.used_at)).toEqual([null]);
   });
 });
 

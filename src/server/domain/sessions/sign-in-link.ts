@@ -77,6 +77,9 @@ export async function useSignInLink(
       await audit(r, viewer, now, link.practiceId, "staff.sign_in_link.refused", { type: "link", id: link.id }, { reason: "wrong_person", consumed });
       return { status: 403 };
     }
+    // A link into a session that is over is dead, whether or not completing it revoked the link.
+    const appointment = await r.appointments.byId(link.practiceId, appointmentId);
+    if (!appointment || appointment.status === "completed") return { status: 410, linkId: link.id, practiceId: link.practiceId };
     if (!(await r.links.consume(link.id, now))) return { status: 410, linkId: link.id, practiceId: link.practiceId };
     const practice = await r.practices.byId(link.practiceId);
     const staff = await r.staff.byId(link.practiceId, link.subjectId);
