@@ -73,6 +73,11 @@ const RULE_HINTS: Record<string, string> = {
   upcoming_telehealth: `"tele staff disable STAFF --convert-to-in-person" converts them to in-person and disables Teletherapy (R3)`,
   no_email: `portal accounts need an email address (R6); "tele clients show CLIENT" shows what is on file`,
   link_invalid: `send a new link with "tele clients invite CLIENT" (R11)`,
+  last_owner: `make someone else an owner first; "tele staff list" shows who is active`,
+  staff_deactivated: `that staff member is deactivated; "tele staff show STAFF" shows it`,
+  session_completed: `the session has ended; "tele appointments show ID" shows when`,
+  session_not_active: `only a scheduled telehealth appointment has a session; "tele appointments show ID" shows its status`,
+  session_not_started: `nobody has joined and the join window is not open; there is nothing to end yet`,
   idempotency_key_reused: "run the command again; each run sends a new idempotency key",
 };
 

@@ -5,6 +5,7 @@ export const staffAna = {
   email: "ana@example.com",
   roles: ["therapist"],
   teletherapy: true,
+  active: true,
   createdAt: "2026-01-05T10:00:00.000Z",
 };
 

@@ -6,9 +6,9 @@ import { ImportResult } from "../schemas/index.js";
 export const API = "/api/v1";
 
 /** A staff member, client or appointment named in a path: trimmed, non-empty, URL-encoded. */
-export function segment(kind: "staff" | "client" | "appointment", ref: string): string {
+export function segment(kind: "staff" | "client" | "appointment" | "token", ref: string): string {
   const value = typeof ref === "string" ? ref.trim() : "";
-  if (!value) throw new TeleError(`a ${kind} ${kind === "appointment" ? "id" : "id or email"} is required`);
+  if (!value) throw new TeleError(`a ${kind} ${kind === "appointment" || kind === "token" ? "id" : "id or email"} is required`);
   return encodeURIComponent(value);
 }
 

@@ -1,18 +1,50 @@
 import type { HttpClient, RequestOptions } from "../http.js";
 import {
   ApiToken,
+  ApiTokenList,
+  Deactivation,
   Staff,
   StaffInviteResult,
   StaffList,
   TeletherapyChange,
+  TokenRevocation,
+  type ApiTokenInfo,
   type CreateStaffInput,
   type DisableTeletherapyInput,
 } from "../schemas/index.js";
 import { API, segment } from "./common.js";
 
+/** A staff member's API tokens, by id: listed without the tokens, revoked one at a time (owner or manager). */
+export class StaffTokens {
+  constructor(private readonly http: HttpClient) {}
+
+  /** Ids and times (created, last used, revoked) of a staff member's tokens, newest first; never the tokens. */
+  list(ref: string, options?: RequestOptions): Promise<ApiTokenInfo[]> {
+    return this.http.send({ method: "GET", path: `${API}/staff/${segment("staff", ref)}/tokens` }, ApiTokenList, options);
+  }
+
+  /** Revokes one token at once; `changed` is false when it was already revoked. */
+  revoke(tokenId: string, options?: RequestOptions): Promise<TokenRevocation> {
+    return this.http.send({ method: "POST", path: `${API}/tokens/${segment("token", tokenId)}/revoke` }, TokenRevocation, options);
+  }
+}
+
 /** Staff members of the practice and their Teletherapy permission (R1–R3). */
 export class StaffResource {
-  constructor(private readonly http: HttpClient) {}
+  /** `tele.staff.tokens.list(ref)`, `tele.staff.tokens.revoke(tokenId)`. */
+  readonly tokens: StaffTokens;
+  constructor(private readonly http: HttpClient) {
+    this.tokens = new StaffTokens(http);
+  }
+
+  /**
+   * Cuts a staff member off (owner or manager; an owner only by an owner): every API token revoked,
+   * every browser session ended, every invite and sign-in link dead; history kept. The last active
+   * owner cannot be deactivated (409 `last_owner`). Idempotent.
+   */
+  deactivate(ref: string, options?: RequestOptions): Promise<Deactivation> {
+    return this.http.send({ method: "POST", path: `${API}/staff/${segment("staff", ref)}/deactivate` }, Deactivation, options);
+  }
 
   /** Everyone on staff (therapists see only themselves). */
   list(options?: RequestOptions): Promise<Staff[]> {

@@ -11,7 +11,10 @@ export const Staff = z.object({
   email: z.email(),
   roles: z.array(Role),
   teletherapy: z.boolean(),
+  /** False once deactivated (`tele staff deactivate`): no sign-in, no tokens; history kept. */
+  active: z.boolean(),
   createdAt: z.iso.datetime(),
+  deactivatedAt: z.iso.datetime().optional(),
 });
 export type Staff = z.infer<typeof Staff>;
 
@@ -45,6 +48,33 @@ export const ApiToken = z.object({
   createdAt: z.iso.datetime(),
 });
 export type ApiToken = z.infer<typeof ApiToken>;
+
+/** An API token as listed: its id and times, never the token (ids are random, not derived from it). */
+export const ApiTokenInfo = z.object({
+  id: z.string(),
+  staffId: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  active: z.boolean(),
+});
+export type ApiTokenInfo = z.infer<typeof ApiTokenInfo>;
+export const ApiTokenList = z.array(ApiTokenInfo);
+
+/** `POST /tokens/:id/revoke`: the token afterwards; `changed` is false when it was already revoked. */
+export const TokenRevocation = z.object({ token: ApiTokenInfo, changed: z.boolean() });
+export type TokenRevocation = z.infer<typeof TokenRevocation>;
+
+/** `POST /staff/:ref/deactivate`: what was cut off. `changed` is false when already deactivated. */
+export const Deactivation = z.object({
+  staff: Staff,
+  changed: z.boolean(),
+  revokedTokens: z.array(z.string()),
+  endedWebSessions: z.number().int(),
+  revokedLinks: z.number().int(),
+});
+export type Deactivation = z.infer<typeof Deactivation>;
 
 /** A staff invite sent by email: a link to set a browser password, single use, valid 1 hour. */
 export const StaffInviteResult = z.object({

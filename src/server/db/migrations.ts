@@ -174,4 +174,8 @@ export const MIGRATIONS: readonly string[] = [
   /* 4: how clients reach the practice (a phone number or email), shown when video cannot start; NULL until set */ `
   ALTER TABLE practices ADD COLUMN contact TEXT;
   `,
+  /* 5 (access slice): deactivated staff keep their history but cannot sign in; tokens listed per staff member */ `
+  ALTER TABLE staff ADD COLUMN deactivated_at INTEGER;
+  CREATE INDEX api_tokens_staff ON api_tokens (practice_id, staff_id);
+  `,
 ];

@@ -1,6 +1,6 @@
 import type {
   AppointmentFilter, AppointmentRow, AuditRow, ClientRow, ConversionCandidate, LinkKind, LinkRow,
-  MailRow, NewAppointment, NewAudit, PracticeRow, SessionRow, StaffRow, WebSessionRow,
+  MailRow, NewAppointment, NewAudit, PracticeRow, SessionRow, StaffRow, TokenRow, WebSessionRow,
 } from "./types.js";
 
 /**
@@ -24,6 +24,10 @@ export interface StaffRepo {
   setTeletherapy(practiceId: string, id: string, on: boolean): Promise<void>;
   setPassword(practiceId: string, id: string, passwordHash: string): Promise<void>;
   passwordHash(practiceId: string, id: string): Promise<string | null>;
+  /** Marks the staff member deactivated (their rows and history stay). */
+  deactivate(practiceId: string, id: string, now: number): Promise<void>;
+  /** How many owners of the practice are still active. */
+  activeOwners(practiceId: string): Promise<number>;
 }
 
 export interface ClientRepo {
@@ -80,8 +84,17 @@ export interface LinkRepo {
 
 export interface TokenRepo {
   insert(t: { id: string; practiceId: string; staffId: string; tokenHash: string; createdBy: string | null; createdAt: number }): Promise<void>;
-  /** The staff member behind a live token, or undefined. */
-  staffForHash(tokenHash: string): Promise<{ tokenId: string; staff: StaffRow } | undefined>;
+  /** The active staff member behind a live token, or undefined (revoked token, deactivated staff). */
+  staffForHash(tokenHash: string): Promise<{ tokenId: string; lastUsedAt: number | null; staff: StaffRow } | undefined>;
+  byId(practiceId: string, id: string): Promise<TokenRow | undefined>;
+  /** Every token of one staff member, newest first, revoked ones included. */
+  listFor(practiceId: string, staffId: string): Promise<TokenRow[]>;
+  /** Revokes one token; false when it was already revoked. */
+  revoke(practiceId: string, id: string, now: number): Promise<boolean>;
+  /** Revokes every live token of a staff member; returns their ids. */
+  revokeAllFor(practiceId: string, staffId: string, now: number): Promise<string[]>;
+  /** Records that a token was used. */
+  touch(id: string, now: number): Promise<void>;
 }
 
 export interface MailRepo {
@@ -107,8 +120,8 @@ export interface WebSessionRepo {
   /** The live session behind a cookie's hash, or undefined. */
   live(tokenHash: string, now: number): Promise<WebSessionRow | undefined>;
   revoke(id: string, now: number): Promise<void>;
-  /** Ends every session of one person (after a password change). */
-  revokeAllFor(practiceId: string, subjectType: WebSessionRow["subjectType"], subjectId: string, now: number): Promise<void>;
+  /** Ends every session of one person (after a password change, or deactivation); returns how many. */
+  revokeAllFor(practiceId: string, subjectType: WebSessionRow["subjectType"], subjectId: string, now: number): Promise<number>;
 }
 
 export interface Repos {

@@ -22,6 +22,19 @@ export interface StaffRow {
   roles: Role[];
   teletherapy: boolean;
   createdAt: number;
+  /** When the staff member was cut off (tokens, browser sessions and links revoked); null while active. */
+  deactivatedAt: number | null;
+}
+
+/** An API token as listed: never the token, never its hash. */
+export interface TokenRow {
+  id: string;
+  practiceId: string;
+  staffId: string;
+  createdBy: string | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
 }
 
 export interface ClientRow {

@@ -34,6 +34,8 @@ export function redactUrl(url: string): string {
 export interface AppOptions {
   logger?: FastifyServerOptions["logger"];
   version?: string;
+  /** Told of every route as it is registered, with the access an API route declares (the access matrix test lists them). */
+  onRoute?: (route: { method: string; url: string; access?: string }) => void;
 }
 
 /** The HTTP app over the given services; it never listens (main.ts does). */
@@ -47,6 +49,12 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
     // Bad URLs never reach the routes; answer them in the same vocabulary, without echoing the URL.
     frameworkErrors: (_err, req, reply) => sendProblem(reply, req, 400, "invalid_request", "the URL is malformed or too long"),
   });
+  if (opts.onRoute) {
+    const tell = opts.onRoute;
+    app.addHook("onRoute", (r) => {
+      for (const method of [r.method].flat()) tell({ method, url: r.url, access: (r.config as { access?: string } | undefined)?.access });
+    });
+  }
   registerBodyParsers(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 404, "not_found", `no such endpoint: ${req.method} ${redactUrl(req.url)}`));

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { Actor, Deps } from "../domain/deps.js";
 import { DomainError } from "../domain/errors.js";
+import { ACCESS, requireStaff, type RouteAccess } from "../domain/shared/permissions.js";
 import { resolveActor } from "./auth.js";
 import { checkMediaType } from "./media.js";
 
@@ -14,6 +15,8 @@ export interface RouteSpec {
   operationId: string;
   summary: string;
   tag: string;
+  /** Who may call it (permissions.ts ACCESS): required, so no endpoint goes unchecked; "public" needs `public: true`. */
+  access: RouteAccess;
   public?: boolean;
   body?: z.ZodType;
   query?: z.ZodType;
@@ -44,13 +47,16 @@ export class RouteTable {
 
   add(spec: RouteSpec): void {
     const path = this.prefix + spec.url;
+    if ((spec.access === "public") !== !!spec.public) throw new Error(`${spec.method} ${path}: access "public" and public: true go together`);
     this.specs.push({ ...spec, path });
     this.app.route({
       method: spec.method,
       url: path,
       bodyLimit: spec.bodyLimit,
+      config: { access: spec.access },
       handler: async (req, reply) => {
         const actor = await resolveActor(this.deps, req, !!spec.public);
+        if (spec.access !== "public") requireStaff(actor, ...ACCESS[spec.access]);
         checkMediaType(spec, req);
         const run = async () => {
           const out = await spec.handler({ actor, params: req.params as Record<string, string>, body: req.body, query: req.query, req, reply });

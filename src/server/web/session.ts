@@ -87,7 +87,9 @@ export async function actorOf(deps: Deps, req: FastifyRequest, s: SignedIn): Pro
     return { kind: "client", practiceId: s.practice.id, clientId: s.session.subjectId, ip: req.ip, requestId: req.id };
   }
   const staff = await deps.store.staff.byId(s.practice.id, s.session.subjectId);
-  return staff && { kind: "staff", practiceId: s.practice.id, staff, ip: req.ip, requestId: req.id };
+  // Deactivation ends their sessions; a deactivated staff member's cookie never acts, whatever its row says.
+  if (!staff || staff.deactivatedAt !== null) return undefined;
+  return { kind: "staff", practiceId: s.practice.id, staff, ip: req.ip, requestId: req.id };
 }
 
 /**

@@ -39,6 +39,28 @@ export function defineStaffCommands(program: Command, act: Act): void {
     .action(act(() => import("./token.js")));
 
   staff
+    .command("deactivate")
+    .description("cut a staff member off: tokens revoked, browser sessions ended, links dead; history kept (owner or manager)")
+    .argument("[staff]", "staff id or email")
+    .usage("<staff> [options]")
+    .addHelpText("after", `\nThe practice's last active owner cannot be deactivated (exit 6, last_owner); a manager cannot deactivate an owner.\n`)
+    .action(act(() => import("./deactivate.js")));
+
+  const tokens = group(staff, "tokens", "a staff member's API tokens, by id (owner or manager)");
+  tokens
+    .command("list")
+    .description("list a staff member's API tokens: id, created, last used, status; never the token")
+    .argument("[staff]", "staff id or email")
+    .usage("<staff> [options]")
+    .action(act(() => import("./tokens-list.js")));
+  tokens
+    .command("revoke")
+    .description("revoke one API token by its id; it stops working at once")
+    .argument("[token-id]", "token id, from \"tele staff tokens list\"")
+    .usage("<token-id> [options]")
+    .action(act(() => import("./tokens-revoke.js")));
+
+  staff
     .command("enable")
     .description("turn Teletherapy on for a therapist (owner or manager)")
     .argument("[staff]", "staff id or email")

@@ -14,7 +14,7 @@ export async function run(ctx: CommandContext, _args: RawArgs): Promise<number> 
     note(ctx.io, `No staff members yet; add one with "tele staff add".`);
     return 0;
   }
-  const rows = staff.map((s) => [s.id, s.name, s.email, s.roles.join(","), s.teletherapy ? "on" : "off"]);
-  ctx.io.out(table(ctx.paint, ["ID", "NAME", "EMAIL", "ROLES", "TELETHERAPY"], rows));
+  const rows = staff.map((s) => [s.id, s.name, s.email, s.roles.join(","), s.teletherapy ? "on" : "off", s.active ? "active" : "deactivated"]);
+  ctx.io.out(table(ctx.paint, ["ID", "NAME", "EMAIL", "ROLES", "TELETHERAPY", "STATUS"], rows));
   return 0;
 }

@@ -3,12 +3,12 @@ import type { StaffRepo } from "../repos.js";
 import type { StaffRow } from "../types.js";
 import { bool, type StatementCache } from "./statements.js";
 
-const COLS = `id, practice_id AS practiceId, name, email, roles, teletherapy, created_at AS createdAt`;
+const COLS = `id, practice_id AS practiceId, name, email, roles, teletherapy, created_at AS createdAt, deactivated_at AS deactivatedAt`;
 
-type Raw = Omit<StaffRow, "roles" | "teletherapy"> & { roles: string; teletherapy: number };
+type Raw = Omit<StaffRow, "roles" | "teletherapy" | "deactivatedAt"> & { roles: string; teletherapy: number; deactivatedAt?: number | null };
 
 export function toStaff(r: Raw): StaffRow {
-  return { ...r, roles: r.roles.split(",") as Role[], teletherapy: bool(r.teletherapy) };
+  return { ...r, roles: r.roles.split(",") as Role[], teletherapy: bool(r.teletherapy), deactivatedAt: r.deactivatedAt ?? null };
 }
 
 export function staffRepo(s: StatementCache): StaffRepo {
@@ -35,6 +35,13 @@ export function staffRepo(s: StatementCache): StaffRepo {
     },
     async passwordHash(practiceId, id) {
       return (s.get(`SELECT password_hash FROM staff WHERE practice_id = ? AND id = ?`).pluck().get(practiceId, id) as string | null) ?? null;
+    },
+    async deactivate(practiceId, id, now) {
+      s.get(`UPDATE staff SET deactivated_at = ? WHERE practice_id = ? AND id = ? AND deactivated_at IS NULL`).run(now, practiceId, id);
+    },
+    async activeOwners(practiceId) {
+      return s.get(`SELECT count(*) FROM staff WHERE practice_id = ? AND deactivated_at IS NULL AND (',' || roles || ',') LIKE '%,owner,%'`)
+        .pluck().get(practiceId) as number;
     },
   };
 }

@@ -36,7 +36,11 @@ export class SqliteStore implements Store {
     const cache = new TokenCache(this.db, (hash) => tokens.staffForHash(hash), () => (this.writing ? -1 : this.writes));
     this.repos = {
       practices: practiceRepo(s), staff: staffRepo(s), clients: clientRepo(s), appointments: appointmentRepo(s),
-      links: linkRepo(s), tokens: { ...tokens, staffForHash: (hash) => cache.staffForHash(hash) }, mail: mailRepo(s),
+      links: linkRepo(s), tokens: {
+        ...tokens,
+        staffForHash: (hash) => cache.staffForHash(hash),
+        touch: async (id, at) => { await tokens.touch(id, at); cache.touched(id, at); },
+      }, mail: mailRepo(s),
       audit: auditRepo(s), idempotency: idempotencyRepo(s),
       webSessions: webSessionRepo(s), sessions: sessionRepo(s),
     };

@@ -2,7 +2,7 @@ import type { Statement } from "better-sqlite3";
 import type { StaffRow } from "../types.js";
 import type { SqliteDatabase } from "../open.js";
 
-type Found = { tokenId: string; staff: StaffRow };
+type Found = { tokenId: string; lastUsedAt: number | null; staff: StaffRow };
 
 /** Enough for every token of a large practice; past it, the memory starts over rather than grow. */
 const MAX_ENTRIES = 10_000;
@@ -29,6 +29,11 @@ export class TokenCache {
     this.dataVersion = db.prepare("PRAGMA data_version").pluck();
   }
 
+  /** A token's use was recorded (outside a transaction): remember it, or every request would record it again. */
+  touched(tokenId: string, at: number): void {
+    for (const found of this.known.values()) if (found.tokenId === tokenId) found.lastUsedAt = at;
+  }
+
   async staffForHash(tokenHash: string): Promise<Found | undefined> {
     const writes = this.writeCount();
     if (writes < 0) return this.lookup(tokenHash);
@@ -46,6 +51,6 @@ export class TokenCache {
       this.known.set(tokenHash, hit);
     }
     // A copy: the actor's staff row belongs to its request.
-    return { tokenId: hit.tokenId, staff: { ...hit.staff, roles: [...hit.staff.roles] } };
+    return { tokenId: hit.tokenId, lastUsedAt: hit.lastUsedAt, staff: { ...hit.staff, roles: [...hit.staff.roles] } };
   }
 }

@@ -19,8 +19,8 @@ export function webSessionRepo(s: StatementCache): WebSessionRepo {
       s.get(`UPDATE web_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`).run(now, id);
     },
     async revokeAllFor(practiceId, subjectType, subjectId, now) {
-      s.get(`UPDATE web_sessions SET revoked_at = ? WHERE practice_id = ? AND subject_type = ? AND subject_id = ? AND revoked_at IS NULL`)
-        .run(now, practiceId, subjectType, subjectId);
+      return s.get(`UPDATE web_sessions SET revoked_at = ? WHERE practice_id = ? AND subject_type = ? AND subject_id = ? AND revoked_at IS NULL`)
+        .run(now, practiceId, subjectType, subjectId).changes;
     },
   };
 }

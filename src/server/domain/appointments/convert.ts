@@ -4,7 +4,7 @@ import { audit } from "../audit/audit.js";
 import { issuePortalLink } from "../clients/portal.js";
 import type { Actor, Deps } from "../deps.js";
 import { DomainError, forbidden } from "../errors.js";
-import { requireStaff, seesAll } from "../shared/permissions.js";
+import { CHANGERS, changesAll, requireStaff } from "../shared/permissions.js";
 import { practiceZone, scopedFilter, telehealthBlock } from "./service.js";
 
 type Skip = ConversionResult["skipped"][number];
@@ -22,16 +22,16 @@ export function skipReason(c: ConversionCandidate, telehealth: boolean, now: num
  * and idempotent, since converted appointments are skipped as already converted the next time.
  */
 export async function convertAppointments(deps: Deps, actor: Actor, input: unknown): Promise<ConversionResult> {
-  const a = requireStaff(actor, "owner", "manager", "therapist");
+  const a = requireStaff(actor, ...CHANGERS);
   const v = ConvertInput.parse(input);
   const now = deps.clock();
   const result = await deps.store.tx(async (r) => {
-    const filter = await scopedFilter(r, a, await practiceZone(r, a.practiceId), v, now);
+    const filter = await scopedFilter(r, a, await practiceZone(r, a.practiceId), v, now, "change");
     if (v.ids?.length) {
       filter.ids = v.ids;
       const missing = await r.appointments.missing(a.practiceId, v.ids);
       if (missing.length) throw new DomainError("not_found", 404, `${missing.length} appointment id(s) were not found`, { missing });
-      if (!seesAll(a)) {
+      if (!changesAll(a)) {
         const theirs = await r.appointments.list({ practiceId: a.practiceId, ids: v.ids });
         if (theirs.some((x) => x.therapistId !== a.staff.id)) throw forbidden("therapists convert only their own appointments");
       }

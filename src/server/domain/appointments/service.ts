@@ -7,11 +7,12 @@ import { audit, auditRead } from "../audit/audit.js";
 import type { Actor, Deps, StaffActor } from "../deps.js";
 import { conflict, forbidden, notFound, refused } from "../errors.js";
 import { newId } from "../shared/crypto.js";
-import { isManager, READERS, requireStaff, seesAll } from "../shared/permissions.js";
+import { CHANGERS, mayChangeFor, reachesAll, READERS, requireStaff, type Purpose } from "../shared/permissions.js";
 import { findClient, findStaff } from "../shared/resolve.js";
 import { readRangeEnd, readTime } from "../shared/time.js";
 import { appointmentView } from "../shared/views.js";
 import { sessionSummaries } from "../sessions/state.js";
+import { refuseDeactivated } from "../staff/deactivate.js";
 
 /** R4, R5 as a code: why a therapist (with or without Teletherapy) cannot see a client living in `state` by telehealth. */
 export function telehealthBlock(teletherapy: boolean, state: string | null): "teletherapy_not_enabled" | "not_us_resident" | null {
@@ -32,17 +33,20 @@ export function telehealthRefusal(therapist: Pick<StaffRow, "id" | "teletherapy"
   }
 }
 
-/** The selection a staff member may see: a therapist who is nothing else sees only their own (R1). */
+/**
+ * The selection a staff member may see (`purpose` "see") or change ("change"): a therapist who is
+ * nothing else sees only their own; only owners and managers change others' (R1).
+ */
 export async function scopedFilter(r: Repos, a: StaffActor, tz: string, q: {
   therapist?: string; client?: string; from?: string; to?: string;
-}, now: number): Promise<AppointmentFilter> {
+}, now: number, purpose: Purpose): Promise<AppointmentFilter> {
   const f: AppointmentFilter = { practiceId: a.practiceId };
   if (q.therapist) f.therapistId = (await findStaff(r, a.practiceId, q.therapist)).id;
   if (q.client) f.clientId = (await findClient(r, a.practiceId, q.client, now)).id;
   if (q.from) f.from = readTime("from", q.from, tz);
   if (q.to) f.to = readRangeEnd("to", q.to, tz);
-  if (!seesAll(a)) {
-    if (f.therapistId && f.therapistId !== a.staff.id) throw forbidden("therapists see only their own appointments");
+  if (!reachesAll(a, purpose)) {
+    if (f.therapistId && f.therapistId !== a.staff.id) throw forbidden(`therapists ${purpose} only their own appointments`);
     f.therapistId = a.staff.id;
   }
   return f;
@@ -57,7 +61,7 @@ export async function listAppointments(deps: Deps, actor: Actor, query: unknown)
   const a = requireStaff(actor, ...READERS);
   const q = AppointmentQuery.parse(query ?? {});
   const now = deps.clock();
-  const f = await scopedFilter(deps.store, a, await practiceZone(deps.store, a.practiceId), q, now);
+  const f = await scopedFilter(deps.store, a, await practiceZone(deps.store, a.practiceId), q, now, "see");
   if (q.telehealth !== undefined) f.telehealth = q.telehealth;
   if (q.status) f.status = q.status;
   if (q.limit) f.limit = q.limit;
@@ -67,16 +71,19 @@ export async function listAppointments(deps: Deps, actor: Actor, query: unknown)
   return rows.map((row) => appointmentView(row, sessions.get(row.id)));
 }
 
-async function findVisible(r: Repos, a: StaffActor, id: string): Promise<AppointmentRow> {
+/** One appointment the actor may see, or (purpose "change") may change: 404 when absent, 403 when out of scope. */
+export async function findInScope(r: Repos, a: StaffActor, id: string, purpose: Purpose): Promise<AppointmentRow> {
   const row = await r.appointments.byId(a.practiceId, id);
   if (!row) throw notFound("appointment", id);
-  if (!seesAll(a) && row.therapistId !== a.staff.id) throw forbidden("therapists see only their own appointments");
+  const mine = row.therapistId === a.staff.id;
+  const allowed = purpose === "see" ? reachesAll(a, "see") || mine : mayChangeFor(a, row.therapistId);
+  if (!allowed) throw forbidden(`therapists ${purpose} only their own appointments`);
   return row;
 }
 
 export async function getAppointment(deps: Deps, actor: Actor, id: string): Promise<Appointment> {
   const a = requireStaff(actor, ...READERS);
-  const row = await findVisible(deps.store, a, id);
+  const row = await findInScope(deps.store, a, id, "see");
   const now = deps.clock();
   await auditRead(deps, a, now, a.practiceId, "appointment.read", { type: "appointment", id });
   return appointmentView(row, (await sessionSummaries(deps.store, a.practiceId, [row], now)).get(row.id));
@@ -84,12 +91,13 @@ export async function getAppointment(deps: Deps, actor: Actor, id: string): Prom
 
 /** Schedules one appointment; telehealth needs R4 and R5. Therapists schedule only their own. */
 export async function createAppointment(deps: Deps, actor: Actor, input: unknown): Promise<Appointment> {
-  const a = requireStaff(actor, "owner", "manager", "therapist");
+  const a = requireStaff(actor, ...CHANGERS);
   const v = CreateAppointmentInput.parse(input);
   const now = deps.clock();
   return deps.store.tx(async (r) => {
     const therapist = await findStaff(r, a.practiceId, v.therapist);
-    if (!isManager(a) && therapist.id !== a.staff.id) throw forbidden("therapists schedule only their own appointments");
+    if (!mayChangeFor(a, therapist.id)) throw forbidden("therapists schedule only their own appointments");
+    refuseDeactivated(therapist);
     if (!therapist.roles.includes("therapist")) throw refused("not_a_therapist", `staff member ${therapist.id} does not have the therapist role`);
     const client = await findClient(r, a.practiceId, v.client, now);
     if (v.telehealth) {
@@ -110,11 +118,11 @@ export async function createAppointment(deps: Deps, actor: Actor, input: unknown
 
 /** R7: one appointment to telehealth or back. Past, cancelled and completed ones are refused (409). */
 export async function setTelehealth(deps: Deps, actor: Actor, id: string, input: unknown): Promise<Appointment> {
-  const a = requireStaff(actor, "owner", "manager", "therapist");
+  const a = requireStaff(actor, ...CHANGERS);
   const { telehealth } = UpdateAppointmentInput.parse(input);
   const now = deps.clock();
   return deps.store.tx(async (r) => {
-    const row = await findVisible(r, a, id);
+    const row = await findInScope(r, a, id, "change");
     if (row.telehealth === telehealth) return appointmentView(row);
     if (row.status !== "scheduled" || row.startAt <= now) {
       throw conflict("not_convertible", `appointment ${id} is ${row.status === "scheduled" ? "in the past" : row.status} and cannot be converted`);

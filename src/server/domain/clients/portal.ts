@@ -6,7 +6,7 @@ import type { Actor, Deps } from "../deps.js";
 import { forbidden, refused } from "../errors.js";
 import { queueMail } from "../mail/outbox.js";
 import { hashPassword, hashSecret, newId, newSecret } from "../shared/crypto.js";
-import { requireStaff, seesAll } from "../shared/permissions.js";
+import { CHANGERS, changesAll, requireStaff } from "../shared/permissions.js";
 import { findClient } from "../shared/resolve.js";
 import { portalUrl } from "../shared/views.js";
 import { passwordProblem } from "../portal/sign-in.js";
@@ -49,12 +49,13 @@ export async function issuePortalLink(
 
 /** `tele clients invite`: owners, managers, and the client's own therapist. */
 export async function sendPortalInvite(deps: Deps, actor: Actor, ref: string): Promise<PortalInviteResult> {
-  const a = requireStaff(actor, "owner", "manager", "therapist");
+  const a = requireStaff(actor, ...CHANGERS);
   const now = deps.clock();
   const result = await deps.store.tx(async (r) => {
     const practice = (await r.practices.byId(a.practiceId))!;
     const client = await findClient(r, a.practiceId, ref, now);
-    if (!seesAll(a) && !(await r.clients.hasAppointmentWith(a.practiceId, client.id, a.staff.id))) throw forbidden();
+    // A change: a biller's read scope does not let a biller who is also a therapist invite others' clients.
+    if (!changesAll(a) && !(await r.clients.hasAppointmentWith(a.practiceId, client.id, a.staff.id))) throw forbidden();
     return issuePortalLink(r, deps, a, now, practice, client);
   });
   deps.mailQueued?.();

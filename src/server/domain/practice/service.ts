@@ -27,7 +27,7 @@ export async function createPractice(deps: Deps, actor: Actor, input: unknown): 
     await r.practices.insert(practice);
     const owner: StaffRow = {
       id: newId("stf"), practiceId: practice.id, name: v.ownerName, email: v.ownerEmail,
-      roles: ["owner"], teletherapy: false, createdAt: now,
+      roles: ["owner"], teletherapy: false, createdAt: now, deactivatedAt: null,
     };
     await r.staff.insert(owner);
     const token = newSecret("tele_");

@@ -1,7 +1,7 @@
 import type { AppointmentRow, PracticeRow } from "../../db/types.js";
 import type { Actor, Deps } from "../deps.js";
 import { forbidden, notFound } from "../errors.js";
-import { isManager } from "../shared/permissions.js";
+import { mayChangeFor } from "../shared/permissions.js";
 
 /** Which side of a session someone is on: the provider (therapist, owner, manager) or the client. */
 export type SessionRole = "provider" | "client";
@@ -41,7 +41,7 @@ export async function sessionAccess(deps: Deps, actor: Actor, appointmentId: str
   if (!appointment) throw notFound("appointment", appointmentId);
   const allowed = actor.kind === "client"
     ? appointment.clientId === actor.clientId
-    : appointment.therapistId === actor.staff.id || isManager(actor);
+    : mayChangeFor(actor, appointment.therapistId);
   if (!allowed) throw forbidden("only this appointment's client and therapist (or an owner or manager) may open its session");
   const practice = (await deps.store.practices.byId(actor.practiceId))!;
   const therapist = await deps.store.staff.byId(practice.id, appointment.therapistId);

@@ -109,6 +109,13 @@ export class SessionHub {
     return this.finish(actor, access.practice.id, access.appointment.id, "ended_by_provider");
   }
 
+  /** Ends every live stream of one person (a deactivated staff member): their open pages stop at once and cannot reconnect. */
+  endStreamsOf(kind: Present["kind"], id: string): number {
+    const theirs = [...this.streams.values()].flatMap((set) => [...set]).filter((c) => c.who.kind === kind && c.who.id === id);
+    for (const c of theirs) c.end();
+    return theirs.length;
+  }
+
   /** Auto-complete (R18): sessions past their deadline with nobody connected. Returns the appointments completed. */
   async sweep(): Promise<string[]> {
     const now = this.deps.clock();

@@ -70,6 +70,9 @@ export async function useJoinLink(deps: Deps, visitor: Actor, viewer: Actor | un
   }
   const outcome = await deps.store.tx(async (r) => {
     const rec = await r.sessions.byAppointment(link.practiceId, link.appointmentId!);
+    const appointment = await r.appointments.byId(link.practiceId, link.appointmentId!);
+    // However the appointment stopped being a live telehealth one (completed, cancelled, switched to in person), its link is dead.
+    if (!appointment?.telehealth || appointment.status !== "scheduled") return false;
     if (rec?.state === "completed" || !(await r.links.consume(link.id, now))) return false;
     await audit(r, viewer, now, link.practiceId, "session.join_link.use", { type: "appointment", id: link.appointmentId! }, { linkId: link.id });
     return true;

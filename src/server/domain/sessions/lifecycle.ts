@@ -85,10 +85,14 @@ export async function complete(
 ): Promise<{ completed: boolean; rec: SessionRow }> {
   const now = deps.clock();
   return deps.store.tx(async (r) => {
-    const { appointment, rec: found } = await load(r, practiceId, appointmentId);
+    const { appointment, practice, rec: found } = await load(r, practiceId, appointmentId);
     if (found?.state === "completed") return { completed: false, rec: found };
     if (!appointment.telehealth || appointment.status !== "scheduled") {
       throw conflict("session_not_active", `appointment ${appointmentId} is ${appointment.telehealth ? appointment.status : "in person"}; there is no session to end`);
+    }
+    // A session nobody joined, outside its window, has not begun: ending it would complete an appointment that never happened.
+    if (!found && reason === "ended_by_provider" && !joinWindow(appointment, practice, now).open) {
+      throw conflict("session_not_started", `nobody has joined the session of appointment ${appointmentId} and its join window is not open; there is nothing to end`);
     }
     const rec = found ?? newSessionRow(appointment, null, now);
     closePresence(rec, now, "both");

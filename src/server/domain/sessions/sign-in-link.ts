@@ -2,9 +2,9 @@ import type { SignInLink } from "../../../sdk/schemas/index.js";
 import type { PracticeRow, StaffRow } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
-import { DomainError, forbidden, notFound } from "../errors.js";
+import { conflict, DomainError, forbidden, notFound } from "../errors.js";
 import { hashSecret, newId, newSecret } from "../shared/crypto.js";
-import { isManager, requireStaff } from "../shared/permissions.js";
+import { mayChangeFor, requireStaff } from "../shared/permissions.js";
 import { looksLikeToken } from "../staff/web.js";
 
 /** `tele sessions open`: a single-use browser sign-in link that lands on an appointment's session page. */
@@ -26,8 +26,16 @@ export async function mintSignInLink(deps: Deps, actor: Actor, appointmentId: st
   return deps.store.tx(async (r) => {
     const appointment = await r.appointments.byId(a.practiceId, appointmentId);
     if (!appointment) throw notFound("appointment", appointmentId);
-    if (appointment.therapistId !== a.staff.id && !isManager(a)) {
+    if (!mayChangeFor(a, appointment.therapistId)) {
       throw forbidden("only the appointment's therapist, an owner or a manager may open its session");
+    }
+    // A link into a session that is over (or never was) would sign someone in for nothing: refused, and no link is minted.
+    const rec = await r.sessions.byAppointment(a.practiceId, appointmentId);
+    if (appointment.status === "completed" || rec?.state === "completed") {
+      throw conflict("session_completed", `the session of appointment ${appointmentId} has completed; its links no longer work`);
+    }
+    if (!appointment.telehealth || appointment.status !== "scheduled") {
+      throw conflict("session_not_active", `appointment ${appointmentId} is ${appointment.telehealth ? appointment.status.replace("_", "-") : "in person"}; it has no session to open`);
     }
     const token = newSecret();
     const linkId = newId("lnk");
@@ -69,10 +77,13 @@ export async function useSignInLink(
       await audit(r, viewer, now, link.practiceId, "staff.sign_in_link.refused", { type: "link", id: link.id }, { reason: "wrong_person", consumed });
       return { status: 403 };
     }
+    // A link into a session that is over is dead, whether or not completing it revoked the link.
+    const appointment = await r.appointments.byId(link.practiceId, appointmentId);
+    if (!appointment || appointment.status === "completed") return { status: 410, linkId: link.id, practiceId: link.practiceId };
     if (!(await r.links.consume(link.id, now))) return { status: 410, linkId: link.id, practiceId: link.practiceId };
     const practice = await r.practices.byId(link.practiceId);
     const staff = await r.staff.byId(link.practiceId, link.subjectId);
-    if (!practice || !staff) return { status: 410, linkId: link.id, practiceId: link.practiceId };
+    if (!practice || !staff || staff.deactivatedAt !== null) return { status: 410, linkId: link.id, practiceId: link.practiceId };
     const who: Actor = { kind: "staff", practiceId: practice.id, staff, ip: actor.ip, requestId: actor.requestId };
     await audit(r, who, now, practice.id, "staff.sign_in", { type: "staff", id: staff.id }, { via: "sign_in_link", linkId: link.id, appointmentId });
     return { status: 200, ok: { practice, staff, appointmentId } };

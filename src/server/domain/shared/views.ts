@@ -1,5 +1,5 @@
-import type { Appointment, AuditEntry, Client, Mail, Practice, Staff } from "../../../sdk/schemas/index.js";
-import type { AppointmentRow, AuditRow, ClientRow, MailRow, PracticeRow, StaffRow } from "../../db/types.js";
+import type { ApiTokenInfo, Appointment, AuditEntry, Client, Mail, Practice, Staff } from "../../../sdk/schemas/index.js";
+import type { AppointmentRow, AuditRow, ClientRow, MailRow, PracticeRow, StaffRow, TokenRow } from "../../db/types.js";
 
 /** Rows to the API's shapes (cli-contract.md): the one place where times become ISO 8601 UTC. */
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -14,7 +14,11 @@ export function practiceView(p: PracticeRow, publicUrl: string): Practice {
 }
 
 export function staffView(s: StaffRow): Staff {
-  return { id: s.id, name: s.name, email: s.email, roles: s.roles, teletherapy: s.teletherapy, createdAt: iso(s.createdAt) };
+  const v: Staff = {
+    id: s.id, name: s.name, email: s.email, roles: s.roles, teletherapy: s.teletherapy, active: s.deactivatedAt === null, createdAt: iso(s.createdAt),
+  };
+  if (s.deactivatedAt !== null) v.deactivatedAt = iso(s.deactivatedAt);
+  return v;
 }
 
 export function clientView(c: ClientRow): Client {
@@ -51,5 +55,13 @@ export function auditView(a: AuditRow): AuditEntry {
   return {
     id: a.id, at: iso(a.at), actorType: a.actorType, actorId: a.actorId, action: a.action, recordType: a.recordType,
     recordId: a.recordId, ip: a.ip, requestId: a.requestId, details: a.details,
+  };
+}
+
+/** An API token as listed: never the token or its hash. */
+export function tokenView(t: TokenRow): ApiTokenInfo {
+  return {
+    id: t.id, staffId: t.staffId, createdAt: iso(t.createdAt), createdBy: t.createdBy,
+    lastUsedAt: t.lastUsedAt === null ? null : iso(t.lastUsedAt), revokedAt: t.revokedAt === null ? null : iso(t.revokedAt), active: t.revokedAt === null,
   };
 }

@@ -4,7 +4,7 @@ import { joinWindow, type JoinWindow } from "../appointments/window.js";
 import { auditRead } from "../audit/audit.js";
 import type { Actor, Deps, StaffActor } from "../deps.js";
 import { forbidden, notFound } from "../errors.js";
-import { isManager, READERS, requireStaff, seesAll } from "../shared/permissions.js";
+import { mayChangeFor, READERS, requireStaff, seesAll } from "../shared/permissions.js";
 
 /** How far ahead the provider dashboard looks, and how many appointments it lists at most. */
 export const DASHBOARD_DAYS = 14;
@@ -32,7 +32,7 @@ export interface ProviderDashboard {
 }
 
 const mayBegin = (a: StaffActor, row: AppointmentRow) =>
-  row.telehealth && row.status === "scheduled" && (row.therapistId === a.staff.id || isManager(a));
+  row.telehealth && row.status === "scheduled" && mayChangeFor(a, row.therapistId);
 
 /** The rows with their names: two queries however many rows (up to DASHBOARD_LIMIT). */
 async function describe(deps: Deps, a: StaffActor, rows: AppointmentRow[], practice: PracticeRow, now: number): Promise<StaffAppointment[]> {

@@ -7,6 +7,7 @@ import { hashSecret, newId, newSecret } from "../shared/crypto.js";
 import { MANAGERS, READERS, requireStaff, seesAll } from "../shared/permissions.js";
 import { findStaff } from "../shared/resolve.js";
 import { staffView } from "../shared/views.js";
+import { refuseDeactivated } from "./deactivate.js";
 import { issueStaffInvite } from "./web.js";
 
 /** Everyone on staff; a therapist who is nothing else sees only themselves. */
@@ -31,7 +32,7 @@ export async function addStaff(deps: Deps, actor: Actor, input: unknown): Promis
   const now = deps.clock();
   const added = await deps.store.tx(async (r) => {
     if (await r.staff.byEmail(a.practiceId, email)) throw conflict("already_exists", "a staff member with this email already exists");
-    const row: StaffRow = { id: newId("stf"), practiceId: a.practiceId, name, email, roles: [...new Set(roles)], teletherapy: false, createdAt: now };
+    const row: StaffRow = { id: newId("stf"), practiceId: a.practiceId, name, email, roles: [...new Set(roles)], teletherapy: false, createdAt: now, deactivatedAt: null };
     await r.staff.insert(row);
     // The invite to set a browser password is part of adding: both exist, or neither (R21), in one audit row.
     const invite = await issueStaffInvite(r, deps, now, (await r.practices.byId(a.practiceId))!, row);
@@ -48,6 +49,7 @@ export async function enableTeletherapy(deps: Deps, actor: Actor, ref: string): 
   const now = deps.clock();
   return deps.store.tx(async (r) => {
     const s = await findStaff(r, a.practiceId, ref);
+    refuseDeactivated(s);
     if (!s.roles.includes("therapist")) {
       throw refused("not_a_therapist", `staff member ${s.id} does not have the therapist role; Teletherapy is a permission under it`);
     }
@@ -91,6 +93,7 @@ export async function createApiToken(deps: Deps, actor: Actor, ref: string) {
   const now = deps.clock();
   return deps.store.tx(async (r) => {
     const s = await findStaff(r, a.practiceId, ref);
+    refuseDeactivated(s);
     // As with adding staff: a manager cannot become an owner, here by holding an owner's token.
     if (s.roles.includes("owner") && !a.staff.roles.includes("owner")) throw forbidden("only an owner may mint a token for an owner");
     const token = newSecret("tele_");
@@ -101,8 +104,14 @@ export async function createApiToken(deps: Deps, actor: Actor, ref: string) {
   });
 }
 
-/** The staff member behind a Bearer token, or undefined for an unknown or revoked one. */
+/** How stale a token's "last used" may get before a request records it again (one write a minute, not one per request). */
+export const TOKEN_TOUCH_MS = 60_000;
+
+/** The staff member behind a Bearer token, or undefined for an unknown or revoked one, or a deactivated staff member's. */
 export async function authenticateToken(deps: Deps, token: string): Promise<StaffRow | undefined> {
   const found = await deps.store.tokens.staffForHash(hashSecret(token));
-  return found?.staff;
+  if (!found) return undefined;
+  const now = deps.clock();
+  if (found.lastUsedAt === null || now - found.lastUsedAt >= TOKEN_TOUCH_MS) await deps.store.tokens.touch(found.tokenId, now);
+  return found.staff;
 }

@@ -10,6 +10,7 @@ import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { findStaff } from "../shared/resolve.js";
 import { portalUrl } from "../shared/views.js";
 import { passwordProblem } from "../portal/sign-in.js";
+import { refuseDeactivated } from "./deactivate.js";
 
 /** Staff in the browser: the emailed invite that sets a password, and signing in with it. */
 export const STAFF_INVITE_TTL_MS = 3600_000;
@@ -53,6 +54,7 @@ export async function sendStaffInvite(deps: Deps, actor: Actor, ref: string): Pr
   const now = deps.clock();
   const result = await deps.store.tx(async (r) => {
     const staff = await findStaff(r, a.practiceId, ref);
+    refuseDeactivated(staff);
     const invite = await issueStaffInvite(r, deps, now, (await r.practices.byId(a.practiceId))!, staff);
     await audit(r, a, now, a.practiceId, "staff.invite", { type: "staff", id: staff.id }, invite);
     return { staffId: staff.id, mailId: invite.mailId, expiresAt: new Date(now + STAFF_INVITE_TTL_MS).toISOString() };
@@ -72,7 +74,8 @@ async function liveInvite(r: Repos, slug: string, token: string, now: number): P
   if (!link || link.kind !== "staff_invite") return undefined;
   const practice = await r.practices.byId(link.practiceId);
   const staff = practice?.slug === slug ? await r.staff.byId(link.practiceId, link.subjectId) : undefined;
-  return staff && { link, practice: practice!, staff };
+  // Deactivation revokes the links too; a deactivated staff member's link never works, whatever its row says.
+  return staff && staff.deactivatedAt === null ? { link, practice: practice!, staff } : undefined;
 }
 
 /** The staff member an invite link is for, while it still works (the page asks before using it). */
@@ -127,8 +130,9 @@ export async function staffSignIn(deps: Deps, actor: Actor, practice: PracticeRo
   dummyHash ??= hashPassword(newSecret());
   const ok = (await verifyPassword(password, stored ?? (await dummyHash))) && stored !== null && password !== "";
   const now = deps.clock();
-  if (!ok || !staff) {
-    const reason = !staff ? "unknown_account" : stored === null ? "no_password" : "wrong_password";
+  // A deactivated staff member is told nothing more than a wrong password would tell them.
+  if (!ok || !staff || staff.deactivatedAt !== null) {
+    const reason = !staff ? "unknown_account" : stored === null ? "no_password" : !ok ? "wrong_password" : "deactivated";
     await deps.store.tx((r) => audit(r, actor, now, practice.id, "staff.sign_in_failed", { type: "staff", id: staff?.id ?? null }, { reason }));
     return undefined;
   }

@@ -12,20 +12,20 @@ import { IMPORT_BODY_LIMIT, ImportQuery } from "./clients.js";
 
 export function appointmentRoutes(t: RouteTable, deps: Deps): void {
   const tag = "appointments";
-  t.add({ method: "GET", url: "/appointments", operationId: "listAppointments", problems: [404], tag, summary: "List appointments", query: AppointmentQuery, reply: AppointmentList,
+  t.add({ method: "GET", access: "see", url: "/appointments", operationId: "listAppointments", problems: [404], tag, summary: "List appointments", query: AppointmentQuery, reply: AppointmentList,
     handler: ({ actor, query }) => listAppointments(deps, actor, query) });
-  t.add({ method: "POST", url: "/appointments", operationId: "createAppointment", problems: [404], tag, summary: "Schedule an appointment (R4, R5)", body: CreateAppointmentInput, reply: Appointment,
+  t.add({ method: "POST", access: "change", url: "/appointments", operationId: "createAppointment", problems: [404], tag, summary: "Schedule an appointment (R4, R5)", body: CreateAppointmentInput, reply: Appointment,
     status: 201, handler: ({ actor, body }) => createAppointment(deps, actor, body) });
-  t.add({ method: "POST", url: "/appointments/convert", operationId: "convertAppointments", problems: [404], tag, summary: "Bulk conversion to telehealth or back (R8)", body: ConvertInput,
+  t.add({ method: "POST", access: "change", url: "/appointments/convert", operationId: "convertAppointments", problems: [404], tag, summary: "Bulk conversion to telehealth or back (R8)", body: ConvertInput,
     reply: ConversionResult, bodyLimit: 16 * 1024 * 1024, handler: ({ actor, body }) => convertAppointments(deps, actor, body) });
-  t.add({ method: "POST", url: "/appointments/import", operationId: "importAppointments", tag, summary: "Import appointments from CSV, all or nothing", csv: true,
+  t.add({ method: "POST", access: "manage", url: "/appointments/import", operationId: "importAppointments", tag, summary: "Import appointments from CSV, all or nothing", csv: true,
     query: ImportQuery, reply: ImportResult, bodyLimit: IMPORT_BODY_LIMIT,
     handler: ({ actor, body, query }) => importAppointments(deps, actor, String(body ?? ""), ImportQuery.parse(query).dryRun === "true") });
-  t.add({ method: "GET", url: "/appointments/:id", operationId: "getAppointment", tag, summary: "One appointment", reply: Appointment,
+  t.add({ method: "GET", access: "see", url: "/appointments/:id", operationId: "getAppointment", tag, summary: "One appointment", reply: Appointment,
     handler: ({ actor, params }) => getAppointment(deps, actor, params.id!) });
-  t.add({ method: "PATCH", url: "/appointments/:id", operationId: "updateAppointment", problems: [409, 422], tag, summary: "Convert one appointment to telehealth or back (R7)", body: UpdateAppointmentInput,
+  t.add({ method: "PATCH", access: "change", url: "/appointments/:id", operationId: "updateAppointment", problems: [409, 422], tag, summary: "Convert one appointment to telehealth or back (R7)", body: UpdateAppointmentInput,
     reply: Appointment, handler: ({ actor, params, body }) => setTelehealth(deps, actor, params.id!, body) });
-  t.add({ method: "POST", url: "/appointments/:id/sign-in-link", operationId: "createSignInLink", tag,
+  t.add({ method: "POST", access: "change", url: "/appointments/:id/sign-in-link", operationId: "createSignInLink", tag,
     summary: "A single-use browser sign-in link (2 minutes) to the appointment's session page: its therapist, an owner or a manager",
     reply: SignInLink, status: 201, handler: ({ actor, params }) => mintSignInLink(deps, actor, params.id!) });
 }

@@ -11,18 +11,18 @@ export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
 
 export function clientRoutes(t: RouteTable, deps: Deps): void {
   const tag = "clients";
-  t.add({ method: "GET", url: "/clients", operationId: "listClients", tag, summary: "List clients (audited read)", reply: ClientList, handler: ({ actor }) => listClients(deps, actor) });
-  t.add({ method: "POST", url: "/clients", operationId: "addClient", tag, summary: "Add a client", body: CreateClientInput, reply: Client, status: 201,
+  t.add({ method: "GET", access: "see", url: "/clients", operationId: "listClients", tag, summary: "List clients (audited read)", reply: ClientList, handler: ({ actor }) => listClients(deps, actor) });
+  t.add({ method: "POST", access: "manage", url: "/clients", operationId: "addClient", tag, summary: "Add a client", body: CreateClientInput, reply: Client, status: 201,
     handler: ({ actor, body }) => addClient(deps, actor, body) });
-  t.add({ method: "POST", url: "/clients/import", operationId: "importClients", tag, summary: "Import clients from CSV, all or nothing", csv: true, query: ImportQuery,
+  t.add({ method: "POST", access: "manage", url: "/clients/import", operationId: "importClients", tag, summary: "Import clients from CSV, all or nothing", csv: true, query: ImportQuery,
     reply: ImportResult, bodyLimit: IMPORT_BODY_LIMIT,
     handler: ({ actor, body, query }) => importClients(deps, actor, String(body ?? ""), ImportQuery.parse(query).dryRun === "true") });
-  t.add({ method: "GET", url: "/clients/:ref", operationId: "getClient", tag, summary: "One client, by id or email (audited read)", reply: Client,
+  t.add({ method: "GET", access: "see", url: "/clients/:ref", operationId: "getClient", tag, summary: "One client, by id or email (audited read)", reply: Client,
     handler: ({ actor, params }) => getClient(deps, actor, params.ref!) });
-  t.add({ method: "POST", url: "/clients/:ref/invite", operationId: "inviteClient", tag, summary: "Send a portal invite, or a reset link for an existing account (R10, R11)",
+  t.add({ method: "POST", access: "change", url: "/clients/:ref/invite", operationId: "inviteClient", tag, summary: "Send a portal invite, or a reset link for an existing account (R10, R11)",
     reply: PortalInviteResult, status: 201, handler: ({ actor, params }) => sendPortalInvite(deps, actor, params.ref!) });
-  t.add({ method: "POST", url: "/portal/signup", operationId: "portalSignup", problems: [422], tag: "portal", public: true, summary: "Create a portal account with an invite link (R10)",
+  t.add({ method: "POST", access: "public", url: "/portal/signup", operationId: "portalSignup", problems: [422], tag: "portal", public: true, summary: "Create a portal account with an invite link (R10)",
     body: PortalPasswordInput, reply: PortalAccount, handler: ({ actor, body }) => portalSignup(deps, actor, body) });
-  t.add({ method: "POST", url: "/portal/reset", operationId: "portalReset", problems: [422], tag: "portal", public: true, summary: "Set a new password with a reset link (R11)",
+  t.add({ method: "POST", access: "public", url: "/portal/reset", operationId: "portalReset", problems: [422], tag: "portal", public: true, summary: "Set a new password with a reset link (R11)",
     body: PortalPasswordInput, reply: PortalAccount, handler: ({ actor, body }) => portalReset(deps, actor, body) });
 }

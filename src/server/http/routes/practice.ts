@@ -7,12 +7,12 @@ import type { RouteTable } from "../route.js";
 /** The practice itself: creating one (setup token) and changing its settings. `GET /me` shows it. */
 export function practiceRoutes(t: RouteTable, deps: Deps): void {
   const tag = "practice";
-  t.add({ method: "POST", url: "/practices", operationId: "createPractice", problems: [403], tag, public: true, summary: "Create a practice and its owner (needs the server's setup token)",
+  t.add({ method: "POST", access: "public", url: "/practices", operationId: "createPractice", problems: [403], tag, public: true, summary: "Create a practice and its owner (needs the server's setup token)",
     body: CreatePracticeInput, reply: InitResult, status: 201,
     handler: ({ actor, body, req }) => {
       checkSetupToken(deps, bearer(req));
       return createPractice(deps, actor, body);
     } });
-  t.add({ method: "PATCH", url: "/practice", operationId: "updatePractice", tag, summary: "Change the practice's contact, shown to clients when video cannot start (owner or manager)",
+  t.add({ method: "PATCH", access: "manage", url: "/practice", operationId: "updatePractice", tag, summary: "Change the practice's contact, shown to clients when video cannot start (owner or manager)",
     body: UpdatePracticeInput, reply: Practice, handler: ({ actor, body }) => updatePractice(deps, actor, body) });
 }
