@@ -10,6 +10,7 @@
  * P4 Portal pages are the client's: any signed-in client of the practice, else `out`.
  * P5 Public forms and links answer the same whoever asks (A6).
  */
+import { assetUrl } from "../../src/server/web/assets.js";
 import { GRANTS, STAFF_ACTORS, type ActorName, type FixtureIds, type StaffActorName, type Touches } from "./access-rules.js";
 
 export type PageActor = ActorName | "clientOther";
@@ -36,7 +37,7 @@ const newPassword = { password: "a long new password 1", confirm: "a long new pa
 export const PAGE_CASES: Record<string, PageCase> = {
   "GET /healthz": { rule: "public", touches: "practice", ok: 200, call: () => ({ method: "GET", url: "/healthz" }) },
   "GET /api/v1/openapi.json": { rule: "public", touches: "practice", ok: 200, call: () => ({ method: "GET", url: "/api/v1/openapi.json" }) },
-  "GET /assets/:name": { rule: "public", touches: "practice", ok: 200, call: () => ({ method: "GET", url: "/assets/staff.js" }) },
+  "GET /assets/:name": { rule: "public", touches: "practice", ok: 200, call: () => ({ method: "GET", url: assetUrl("staff.js") }) },
   "GET /vendor/zoom/*": { rule: "public", touches: "practice", ok: 404, call: () => ({ method: "GET", url: "/vendor/zoom/0.0.0/none.js" }) },
   "GET /p/:slug": { rule: "portal", touches: "practice", ok: 303, out: 200, call: () => ({ method: "GET", url: M }) },
   "POST /p/:slug/sign-in": { rule: "public", touches: "practice", ok: 401, csrf: "anonymous", call: () => ({ method: "POST", url: `${M}/sign-in`, form: wrongPassword }) },
