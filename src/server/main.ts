@@ -8,7 +8,7 @@ import { fileTransport, smtpTransport } from "./domain/mail/transports.js";
 import { MailWorker } from "./domain/mail/worker.js";
 import { buildApp, logSerializers } from "./http/app.js";
 import { SessionHub } from "./domain/sessions/hub.js";
-import { registerZoomWebhook } from "./video/webhook.js";
+import { registerZoomWebhook } from "./http/routes/zoom-webhook.js";
 import { zoomVideoProvider } from "./video/zoom.js";
 
 export interface RunningServer {

@@ -1,12 +1,11 @@
 import type { SessionRow } from "../../db/types.js";
-import type { VideoEvent } from "../../video/zoom-events.js";
-import type { WebhookRefusal } from "../../video/webhook.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { forbidden } from "../errors.js";
 import type { Present, SessionAccess, SessionRole } from "./access.js";
 import { arrive, complete, leave, markAllAbsent, type CompletionReason } from "./lifecycle.js";
 import { sessionState, stateEvent, type StateEvent } from "./state.js";
+import type { VideoEvent, WebhookRefusal } from "./video-events.js";
 
 /** One open event stream of a session page. */
 export interface Connection {

@@ -8,11 +8,12 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Deps } from "../domain/deps.js";
-import { errorHandler, sendProblem } from "../http/errors.js";
-import { parseZoomPayload, type VideoEvent } from "./zoom-events.js";
+import type { Deps } from "../../domain/deps.js";
+import type { VideoEvent, WebhookRefusal } from "../../domain/sessions/video-events.js";
+import { errorHandler, sendProblem } from "../errors.js";
+import { parseZoomPayload } from "./zoom-webhook-payload.js";
 
-export type { VideoEvent } from "./zoom-events.js";
+export type { VideoEvent, WebhookRefusal } from "../../domain/sessions/video-events.js";
 
 export const ZOOM_WEBHOOK_PATH = "/webhooks/zoom";
 /** Deliveries signed further than this from the server's clock, either way, are refused. */
@@ -69,19 +70,6 @@ export interface ZoomWebhookOptions {
   dedupeSize?: number;
   /** Told of every refusal and every repeated delivery, for the audit log; its failure is logged, never the reply's. */
   onRefused?: (r: WebhookRefusal) => void | Promise<void>;
-}
-
-/** A refused or repeated delivery, as the audit log needs it. */
-export interface WebhookRefusal {
-  /** e.g. webhook_signature_invalid, webhook_timestamp_stale, invalid_request, webhook_duplicate. */
-  code: string;
-  status: number;
-  /** The session name the body claims (unverified unless `signed`); the audit row goes to its practice. */
-  claimedSessionName?: string;
-  /** True for a correctly signed delivery (a repeat, or a malformed event). */
-  signed: boolean;
-  ip: string;
-  requestId: string;
 }
 
 /** The session name a body claims, read best-effort from untrusted bytes: only to route the audit row. */

@@ -6,7 +6,7 @@ import { createHmac } from "node:crypto";
 import { Writable } from "node:stream";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { RecentKeys, registerZoomWebhook, type VideoEvent } from "../../src/server/video/webhook.js";
+import { RecentKeys, registerZoomWebhook, type VideoEvent } from "../../src/server/http/routes/zoom-webhook.js";
 
 const SECRET = "whsec_test_0123456789abcdef";
 const NOW = Date.UTC(2026, 2, 2, 15, 0, 0);
