@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { Deps } from "../domain/deps.js";
 import { newId } from "../domain/shared/crypto.js";
+import { missingPageHeaders } from "../web/security.js";
 import { errorHandler, sendProblem } from "./errors.js";
+import { DEFAULT_LIMITS, Limits, type LimitSettings } from "./limits.js";
 import { openApiDocument } from "./openapi.js";
 import { RouteTable } from "./route.js";
 import { adminRoutes } from "./routes/admin.js";
@@ -33,6 +35,8 @@ export function redactUrl(url: string): string {
 export interface AppOptions {
   logger?: FastifyServerOptions["logger"];
   version?: string;
+  /** Limits on unauthenticated work; DEFAULT_LIMITS when not given. */
+  limits?: LimitSettings;
 }
 
 /** The HTTP app over the given services; it never listens (main.ts does). */
@@ -49,10 +53,14 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
   app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) => done(null, body));
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 404, "not_found", `no such endpoint: ${req.method} ${redactUrl(req.url)}`));
+  const limits = new Limits(opts.limits ?? DEFAULT_LIMITS, deps.store, deps.clock);
+  app.decorate("limits", limits);
+  app.addHook("onClose", () => limits.stop().catch(() => undefined));
   app.addHook("onSend", async (req, reply, payload) => {
     reply.header("x-request-id", req.id);
-    reply.header("x-content-type-options", "nosniff");
-    if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
+    // Every response, redirects and errors included, carries the page headers (a page's own are kept).
+    missingPageHeaders(reply, { https: deps.config.publicUrl.startsWith("https:") });
+    if (reply.statusCode === 429 && !reply.hasHeader("retry-after")) reply.header("retry-after", String(Math.ceil(limits.settings.windowMs / 1000)));
     return payload;
   });
 

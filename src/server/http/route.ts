@@ -17,8 +17,9 @@ export interface RouteSpec {
   reply?: z.ZodType;
   status?: number;
   /**
-   * The reply holds a secret shown once (an API token): it is never stored for Idempotency-Key
-   * replays; a repeated key gets 409 instead of a second secret.
+   * The reply holds a secret shown once or a live link (an API token, a sign-in link): it is never
+   * stored for Idempotency-Key replays; a repeated key gets 409 instead of a second secret. A test
+   * holds every route whose reply schema has a `token` or `url` field to this.
    */
   secretReply?: boolean;
   /** The body is CSV text, not JSON. */

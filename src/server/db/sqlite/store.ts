@@ -6,6 +6,7 @@ import { clientRepo } from "./clients.js";
 import { linkRepo } from "./links.js";
 import { mailRepo } from "./mail.js";
 import { practiceRepo } from "./practices.js";
+import { refusalRepo, webhookDeliveryRepo } from "./refusals.js";
 import { sessionRepo } from "./sessions.js";
 import { staffRepo } from "./staff.js";
 import { StatementCache } from "./statements.js";
@@ -25,7 +26,7 @@ export class SqliteStore implements Store {
     this.repos = {
       practices: practiceRepo(s), staff: staffRepo(s), clients: clientRepo(s), appointments: appointmentRepo(s),
       links: linkRepo(s), tokens: tokenRepo(s), mail: mailRepo(s), audit: auditRepo(s), idempotency: idempotencyRepo(s),
-      webSessions: webSessionRepo(s), sessions: sessionRepo(s),
+      webSessions: webSessionRepo(s), sessions: sessionRepo(s), refusals: refusalRepo(s), webhookDeliveries: webhookDeliveryRepo(s),
     };
   }
 
@@ -40,6 +41,8 @@ export class SqliteStore implements Store {
   get idempotency() { return this.repos.idempotency; }
   get webSessions() { return this.repos.webSessions; }
   get sessions() { return this.repos.sessions; }
+  get refusals() { return this.repos.refusals; }
+  get webhookDeliveries() { return this.repos.webhookDeliveries; }
 
   tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
@@ -52,6 +55,21 @@ export class SqliteStore implements Store {
         if (this.db.inTransaction) this.db.exec("ROLLBACK");
         throw err;
       }
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Each WAL frame is a whole page as it was at a commit, so a mail body blanked after delivery is
+   * still in the frame written when the mail was queued, until the WAL is truncated (a plain
+   * checkpoint rewinds it but leaves the old bytes on disk). Runs in the write queue: no
+   * transaction is open, and this connection is the only reader, so the checkpoint is complete.
+   */
+  scrub(): Promise<void> {
+    const run = async () => {
+      if (this.db.open && this.db.pragma("journal_mode", { simple: true }) === "wal") this.db.pragma("wal_checkpoint(TRUNCATE)");
     };
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);

@@ -144,9 +144,9 @@ export class SessionHub {
   }
 
   /**
-   * A refused or repeated webhook delivery, audited (R20): in the practice of the session it names
-   * (our session names are unguessable HMACs, so a stranger cannot aim rows at a practice), or, naming
-   * none of ours, under the practice id `server`, which no practice's audit listing shows.
+   * A signed delivery that was refused (malformed) or repeated, audited (R20): in the practice of the
+   * session it names, or, naming none of ours, under the practice id `server`, which no practice's
+   * audit listing shows. Unsigned deliveries never get here: they are counted, not audited.
    */
   async videoRefused(r: WebhookRefusal): Promise<void> {
     const rec = r.claimedSessionName ? await this.deps.store.sessions.bySessionName(r.claimedSessionName) : undefined;
