@@ -184,7 +184,7 @@ describe("migration 4: the practice's contact", () => {
 
       const store = new SqliteStore(file);
       try {
-        expect(store.db.pragma("user_version", { simple: true })).toBe(4);
+        expect(store.db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
         const column = (store.db.pragma("table_info(practices)") as { name: string; notnull: number; dflt_value: unknown }[]).find((c) => c.name === "contact");
         expect(column).toMatchObject({ notnull: 0, dflt_value: null });
         expect(rows(store, "practices")).toEqual((before.practices as object[]).map((p) => ({ ...p, contact: null })));
@@ -198,7 +198,7 @@ describe("migration 4: the practice's contact", () => {
       }
       // Opening again finds nothing left to do and keeps the contact.
       const again = new SqliteStore(file);
-      expect(again.db.pragma("user_version", { simple: true })).toBe(4);
+      expect(again.db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
       expect((await again.practices.byId("prc_old"))!.contact).toBe("(555) 010-0142");
       await again.close();
     } finally {

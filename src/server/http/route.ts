@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { Actor, Deps } from "../domain/deps.js";
 import { DomainError } from "../domain/errors.js";
 import { resolveActor } from "./auth.js";
+import type { LimitKind } from "./limits.js";
 
 /** One endpoint: its schemas (for validation and for OpenAPI) and a thin handler that calls a service. */
 export interface RouteSpec {
@@ -22,6 +23,11 @@ export interface RouteSpec {
    * holds every route whose reply schema has a `token` or `url` field to this.
    */
   secretReply?: boolean;
+  /**
+   * A public route that does work: each request counts against this kind's limit per address (and
+   * per `account`, e.g. the link's token), refused with 429 and Retry-After beyond it.
+   */
+  limit?: { kind: LimitKind; account?: (body: unknown) => string | undefined };
   /** The body is CSV text, not JSON. */
   csv?: boolean;
   bodyLimit?: number;
@@ -43,6 +49,7 @@ export class RouteTable {
       url: path,
       bodyLimit: spec.bodyLimit,
       handler: async (req, reply) => {
+        if (spec.limit) req.server.limits.require(spec.limit.kind, req.ip, { account: spec.limit.account?.(req.body) });
         const actor = await resolveActor(this.deps, req, !!spec.public);
         const run = async () => {
           const out = await spec.handler({ actor, params: req.params as Record<string, string>, body: req.body, query: req.query, req, reply });

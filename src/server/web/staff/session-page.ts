@@ -9,6 +9,7 @@ import { useSignInLink } from "../../domain/sessions/sign-in-link.js";
 import { html, notice, page, type SafeHtml } from "../html.js";
 import { ASSETS } from "../assets.js";
 import { errorPage, pageHandler } from "../index.js";
+import { linkFailed, linkPageAllowed } from "../limit-pages.js";
 import { pageHeaders } from "../security.js";
 import { SESSION_JS } from "../session/script.js";
 import { VIDEO_JS } from "../session/video-script.js";
@@ -201,6 +202,7 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
 
   app.get("/s/:token", { errorHandler }, pageHandler(deps, async (req, reply) => {
     const a = (req.query as { a?: unknown }).a;
+    if (!linkPageAllowed(deps, req, reply)) return reply;
     try {
       const s = await currentSession(deps, req);
       const viewer = s ? await actorOf(deps, req, s) : undefined;
@@ -208,7 +210,10 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
       await replaceWebSession(deps, req, reply, done.practice.id, "staff", done.staff.id);
       return redirect(reply, deps, sessionPath(done.practice.slug, done.appointmentId));
     } catch (err) {
-      if (err instanceof DomainError && err.code === "link_invalid") return errorPage(reply, deps, err.status, "This sign-in link does not work", err.message);
+      if (err instanceof DomainError && err.code === "link_invalid") {
+        linkFailed(req);
+        return errorPage(reply, deps, err.status, "This sign-in link does not work", err.message);
+      }
       throw err;
     }
   }));
