@@ -7,7 +7,16 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import Fastify from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { RouteTable } from "../../src/server/http/route.js";
+import { adminRoutes } from "../../src/server/http/routes/admin.js";
+import { appointmentRoutes } from "../../src/server/http/routes/appointments.js";
+import { clientRoutes } from "../../src/server/http/routes/clients.js";
+import { practiceRoutes } from "../../src/server/http/routes/practice.js";
+import { staffRoutes } from "../../src/server/http/routes/staff.js";
+import { makeDeps } from "../helpers/world.js";
 import { Tele } from "../../src/sdk/index.js";
 import { readServerConfig } from "../../src/server/config.js";
 import { hashSecret } from "../../src/server/domain/shared/crypto.js";
@@ -181,4 +190,20 @@ describe("a copy of the data directory", () => {
     await server.close();
     expect(findings(dataDir, { "replaced invite": token, "used invite": secondToken })).toEqual([]);
   }, 60_000);
+
+  it("every API route whose reply has a token or a url is marked secretReply, so its reply is never kept for replays", () => {
+    const { deps } = makeDeps();
+    const table = new RouteTable(Fastify(), deps, "/api/v1");
+    for (const routes of [practiceRoutes, staffRoutes, clientRoutes, appointmentRoutes, adminRoutes]) routes(table, deps);
+    const keys = (schema: unknown): string[] => {
+      if (!schema || typeof schema !== "object") return [];
+      const o = schema as Record<string, unknown>;
+      return [...Object.keys((o.properties as object) ?? {}), ...Object.values(o).flatMap((v) => (Array.isArray(v) ? v.flatMap(keys) : keys(v)))];
+    };
+    const carrying = table.specs.filter((s) => s.reply && keys(z.toJSONSchema(s.reply, { io: "output", unrepresentable: "any" })).some((k) => k === "token" || k === "url"));
+    expect(carrying.map((s) => `${s.method} ${s.path}`).sort()).toEqual([
+      "POST /api/v1/appointments/:id/sign-in-link", "POST /api/v1/practices", "POST /api/v1/staff/:ref/tokens",
+    ]);
+    expect(carrying.filter((s) => !s.secretReply).map((s) => s.path)).toEqual([]);
+  });
 });

@@ -48,7 +48,11 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
     requestIdHeader: false,
     trustProxy: false,
     // Bad URLs never reach the routes; answer them in the same vocabulary, without echoing the URL.
-    frameworkErrors: (_err, req, reply) => sendProblem(reply, req, 400, "invalid_request", "the URL is malformed or too long"),
+    // (The onSend hooks do not run for these, so the headers are set here.)
+    frameworkErrors: (_err, req, reply) => {
+      missingPageHeaders(reply.header("x-request-id", req.id), { https: deps.config.publicUrl.startsWith("https:") });
+      return sendProblem(reply, req, 400, "invalid_request", "the URL is malformed or too long");
+    },
   });
   app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) => done(null, body));
   app.setErrorHandler(errorHandler);
