@@ -18,6 +18,8 @@ export interface ServerConfig {
   mailRetryBaseMs: number;
   /** How often idle sessions past their deadline are completed (R18); TELE_SESSION_SWEEP_MS, default 30 s. */
   sessionSweepMs: number;
+  /** Limits on unauthenticated work (TELE_RATE_LIMIT_ACCOUNT, TELE_RATE_LIMIT_ADDRESS, TELE_RATE_LIMIT_WINDOW_MS). */
+  rateLimits: { accountAttempts: number; addressAttempts: number; windowMs: number };
 }
 
 export interface ServerFlags {
@@ -53,7 +55,21 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     logLevel: env.TELE_LOG_LEVEL || "info",
     mailRetryBaseMs: milliseconds(env, "TELE_MAIL_RETRY_MS", 5_000),
     sessionSweepMs: milliseconds(env, "TELE_SESSION_SWEEP_MS", 30_000),
+    rateLimits: {
+      accountAttempts: attempts(env, "TELE_RATE_LIMIT_ACCOUNT", 10),
+      addressAttempts: attempts(env, "TELE_RATE_LIMIT_ADDRESS", 100),
+      windowMs: milliseconds(env, "TELE_RATE_LIMIT_WINDOW_MS", 15 * 60_000),
+    },
   };
+}
+
+/** A whole number of attempts from 1 to 1,000,000, or the default when unset; anything else is refused by name. */
+function attempts(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === "") return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 1_000_000) throw new Error(`${name} must be a whole number of attempts from 1 to 1000000 (got ${text.slice(0, 20)})`);
+  return n;
 }
 
 /** A whole number of milliseconds from 1 to a day, or the default when unset; anything else is refused by name. */

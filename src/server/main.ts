@@ -9,7 +9,7 @@ import { MailWorker } from "./domain/mail/worker.js";
 import { buildApp, logSerializers } from "./http/app.js";
 import { SessionHub } from "./domain/sessions/hub.js";
 import { participantKey } from "./domain/sessions/video.js";
-import { registerZoomWebhook } from "./video/webhook.js";
+import { registerZoomWebhook, storedDeliveryLog } from "./http/routes/zoom-webhook.js";
 import { zoomVideoProvider } from "./video/zoom.js";
 
 export interface RunningServer {
@@ -52,6 +52,7 @@ export async function startServer(config: ServerConfig, opts: { version?: string
   const app = buildApp(deps, {
     version: opts.version,
     logger: opts.logger === false ? false : { level: config.logLevel, serializers: logSerializers },
+    limits: config.rateLimits,
   });
   const transport = config.smtpUrl
     ? await smtpTransport(config.smtpUrl, config.mailFrom)
@@ -64,6 +65,7 @@ export async function startServer(config: ServerConfig, opts: { version?: string
   if (config.zoomWebhookSecret) {
     registerZoomWebhook(app, deps, {
       secret: config.zoomWebhookSecret, onEvent: (event) => sessions.videoEvent(event), onRefused: (r) => sessions.videoRefused(r),
+      deliveries: storedDeliveryLog(deps),
     });
   }
   // While stopping, ask keep-alive clients to hang up after their reply, so close() need not wait them out.
@@ -84,6 +86,7 @@ export async function startServer(config: ServerConfig, opts: { version?: string
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
   if (!config.publicUrl) deps.config.publicUrl = url;
   mail.start();
+  app.limits.start();
   sessions.start(config.sessionSweepMs);
   let closing: Promise<void> | undefined;
   return {

@@ -112,7 +112,7 @@ describe("sign-in page", () => {
     expect(count(w.store, "web_sessions")).toBe(0);
   });
 
-  it("rate limits sign-in attempts per IP: the 11th in 15 minutes is a 429 page", async () => {
+  it("rate limits sign-in attempts per account: the 11th in 15 minutes is a 429 page", async () => {
     const { w, b } = await setup();
     await b.get("/p/maple-therapy");
     for (let i = 0; i < 10; i++) expect((await b.post("POST", "/p/maple-therapy/sign-in", { email: "x@y.test", password: "guess" })).statusCode).toBe(401);

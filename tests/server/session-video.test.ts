@@ -118,7 +118,7 @@ describe("the video token the session page receives (R19)", () => {
   });
 });
 
-describe("Zoom webhooks: refusals and repeats are audited", () => {
+describe("Zoom webhooks: unsigned deliveries are counted, signed repeats audited", () => {
   const deliver = (body: string, secret: string | undefined, ts = Math.floor(Date.now() / 1000)) =>
     call(w, "/webhooks/zoom", {
       method: "POST",
@@ -133,7 +133,10 @@ describe("Zoom webhooks: refusals and repeats are audited", () => {
     payload: { account_id: "a", object: { id: "z", session_id: id, session_name: sessionName, start_time: new Date().toISOString() } },
   });
 
-  it("unsigned, wrongly signed or stale deliveries are 401 and audited in the practice of the session they name; a repeat is audited too", async () => {
+  const counted = (kind: string) =>
+    (storeOf(w).db.prepare("SELECT coalesce(sum(count), 0) AS n FROM refusal_counts WHERE practice_id = 'server' AND kind = ?").get(kind) as { n: number }).n;
+
+  it("unsigned, wrongly signed or stale deliveries are 401 and counted, never audited; a signed repeat is audited in the session's practice", async () => {
     const appt = await book(dana.id);
     const { csrf } = await sessionPage(w, appt.id, danaCookie);
     const ev = events(await call(w, `/p/${w.slug}/appointments/${appt.id}/session/events`, { cookie: danaCookie }));
@@ -149,25 +152,28 @@ describe("Zoom webhooks: refusals and repeats are audited", () => {
     expect((await deliver(signed, HOOK)).status).toBe(200); // a replay within the 5 minutes: ignored
     const rows = auditRows(store).slice(before).filter((r) => r.action.startsWith("session.video.webhook_"));
     expect(rows.map((r) => [r.action, r.record_id, r.actor_type, JSON.parse(r.details!).code])).toEqual([
-      ["session.video.webhook_refused", appt.id, "anonymous", "webhook_signature_missing"],
-      ["session.video.webhook_refused", appt.id, "anonymous", "webhook_signature_invalid"],
-      ["session.video.webhook_refused", appt.id, "anonymous", "webhook_timestamp_stale"],
       ["session.video.webhook_repeated", appt.id, "anonymous", "webhook_duplicate"],
     ]);
+    const earlier = { missing: counted("webhook.webhook_signature_missing"), invalid: counted("webhook.webhook_signature_invalid"), stale: counted("webhook.webhook_timestamp_stale") };
+    await w.server.app.limits.flush();
+    expect({ missing: counted("webhook.webhook_signature_missing"), invalid: counted("webhook.webhook_signature_invalid"), stale: counted("webhook.webhook_timestamp_stale") })
+      .toEqual({ missing: earlier.missing + 1, invalid: earlier.invalid + 1, stale: earlier.stale + 1 });
     expect(rows.every((r) => r.request_id?.startsWith("req_") && r.ip === "127.0.0.1")).toBe(true);
     // The session itself is untouched by the refused ones: still open for Dana.
     expect((await videoToken(w, appt.id, danaCookie, csrf)).status).toBe(200);
   });
 
-  it("a refused delivery naming no session of ours is audited under the server scope, not in any practice", async () => {
-    expect((await deliver(started("tele-" + "0".repeat(64)), undefined)).status).toBe(401);
-    expect((await deliver("not json at all", undefined)).status).toBe(401);
-    const server = storeOf(w).db.prepare("SELECT action, details FROM audit_log WHERE practice_id = 'server' ORDER BY id").all() as { action: string; details: string }[];
-    expect(server.slice(-2).map((r) => [r.action, JSON.parse(r.details).code])).toEqual([
-      ["session.video.webhook_refused", "webhook_signature_missing"],
-      ["session.video.webhook_refused", "webhook_signature_missing"],
-    ]);
-    expect((await sdk.audit.list({})).some((e) => e.action.startsWith("session.video.webhook_") && !e.recordId)).toBe(false);
+  it("a flood of unsigned deliveries adds no audit row at all, in any scope: one counter row per day and kind", async () => {
+    const audit = () => (storeOf(w).db.prepare("SELECT count(*) AS n FROM audit_log").get() as { n: number }).n;
+    await w.server.app.limits.flush();
+    const before = { audit: audit(), counted: counted("webhook.webhook_signature_missing") };
+    for (let i = 0; i < 40; i++) expect((await deliver(i % 2 ? "not json at all" : started("tele-" + "0".repeat(64)), undefined)).status).toBe(401);
+    expect(audit()).toBe(before.audit);
+    await w.server.app.limits.flush();
+    expect(audit()).toBe(before.audit);
+    expect(counted("webhook.webhook_signature_missing")).toBe(before.counted + 40);
+    const rows = storeOf(w).db.prepare("SELECT count(*) AS n FROM refusal_counts WHERE kind = 'webhook.webhook_signature_missing'").get() as { n: number };
+    expect(rows.n).toBe(1);
   });
 });
 

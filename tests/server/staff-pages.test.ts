@@ -75,7 +75,7 @@ describe("staff sign-in page", () => {
     expectPageHeaders(unknown);
   });
 
-  it("limits sign-in attempts per address: the 11th in 15 minutes is 429, even with the right password", async () => {
+  it("limits sign-in attempts per account: the 11th in 15 minutes is 429, even with the right password", async () => {
     const { w, b } = await setup();
     const password = await givePassword(w, "tina@maple.test");
     for (let i = 0; i < 10; i++) expect((await signIn(b, "tina@maple.test", "wrong password")).statusCode).toBe(401);

@@ -178,4 +178,18 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE staff ADD COLUMN deactivated_at INTEGER;
   CREATE INDEX api_tokens_staff ON api_tokens (practice_id, staff_id);
   `,
+  /* 6 (limits slice, issue 8): refusals counted instead of audited one by one, webhook deliveries remembered across
+     restarts, and no secret left at rest (CSRF tokens are derived from the cookie now; replies with links not replayed) */ `
+  CREATE TABLE refusal_counts (
+    practice_id TEXT NOT NULL,
+    day TEXT NOT NULL,          -- UTC, YYYY-MM-DD
+    kind TEXT NOT NULL,         -- e.g. rate_limited.portal_sign_in, webhook.webhook_signature_invalid
+    count INTEGER NOT NULL,
+    PRIMARY KEY (practice_id, day, kind)
+  ) WITHOUT ROWID;
+  CREATE TABLE webhook_deliveries (key TEXT PRIMARY KEY, seen_at INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE INDEX webhook_deliveries_seen ON webhook_deliveries (seen_at);
+  UPDATE web_sessions SET csrf_token = 'derived';
+  UPDATE idempotency_keys SET body = 'null' WHERE body LIKE '%"url":"%' OR body LIKE '%"token":"%';
+  `,
 ];

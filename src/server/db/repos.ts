@@ -115,6 +115,21 @@ export interface IdempotencyRepo {
   put(r: { practiceId: string; staffId: string; key: string; requestHash: string; statusCode: number; body: string; createdAt: number }): Promise<void>;
 }
 
+/** Refusals counted, not audited one by one (rate-limited attempts, unsigned webhooks): one row per practice, day and kind. */
+export interface RefusalRepo {
+  add(rows: { practiceId: string; day: string; kind: string; count: number }[]): Promise<void>;
+  list(practiceId: string): Promise<{ day: string; kind: string; count: number }[]>;
+}
+
+/** Webhook deliveries already handled, kept across restarts so a retry is not applied twice. */
+export interface WebhookDeliveryRepo {
+  /** False when the key was already there. */
+  add(key: string, now: number): Promise<boolean>;
+  remove(key: string): Promise<void>;
+  /** Forgets keys seen before `before`, and all but the newest `keep`. */
+  prune(before: number, keep: number): Promise<void>;
+}
+
 export interface WebSessionRepo {
   insert(s: WebSessionRow & { tokenHash: string }): Promise<void>;
   /** The live session behind a cookie's hash, or undefined. */
@@ -136,6 +151,8 @@ export interface Repos {
   idempotency: IdempotencyRepo;
   webSessions: WebSessionRepo;
   sessions: SessionRepo;
+  refusals: RefusalRepo;
+  webhookDeliveries: WebhookDeliveryRepo;
 }
 
 /** Repositories plus transactions: `tx` runs `fn` atomically; a throw rolls everything back (R21). */
@@ -146,5 +163,7 @@ export interface Store extends Repos {
    * committed. Concurrent rows share one commit (group commit); a failed commit fails its callers.
    */
   auditAlone(entry: NewAudit): Promise<void>;
+  /** After secrets were overwritten: leaves no old copy of them in the journal (SQLite: checkpoint and truncate the WAL). */
+  scrub?(): Promise<void>;
   close(): Promise<void>;
 }

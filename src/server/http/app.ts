@@ -1,8 +1,10 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { Deps } from "../domain/deps.js";
 import { newId } from "../domain/shared/crypto.js";
+import { missingPageHeaders } from "../web/security.js";
 import { errorHandler, sendProblem } from "./errors.js";
 import { registerBodyParsers } from "./media.js";
+import { DEFAULT_LIMITS, Limits, type LimitSettings } from "./limits.js";
 import { openApiDocument } from "./openapi.js";
 import { RouteTable } from "./route.js";
 import { adminRoutes } from "./routes/admin.js";
@@ -36,6 +38,8 @@ export interface AppOptions {
   version?: string;
   /** Told of every route as it is registered, with the access an API route declares (the access matrix test lists them). */
   onRoute?: (route: { method: string; url: string; access?: string }) => void;
+  /** Limits on unauthenticated work; DEFAULT_LIMITS when not given. */
+  limits?: LimitSettings;
 }
 
 /** The HTTP app over the given services; it never listens (main.ts does). */
@@ -47,7 +51,11 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
     requestIdHeader: false,
     trustProxy: false,
     // Bad URLs never reach the routes; answer them in the same vocabulary, without echoing the URL.
-    frameworkErrors: (_err, req, reply) => sendProblem(reply, req, 400, "invalid_request", "the URL is malformed or too long"),
+    // (The onSend hooks do not run for these, so the headers are set here.)
+    frameworkErrors: (_err, req, reply) => {
+      missingPageHeaders(reply.header("x-request-id", req.id), { https: deps.config.publicUrl.startsWith("https:") });
+      return sendProblem(reply, req, 400, "invalid_request", "the URL is malformed or too long");
+    },
   });
   if (opts.onRoute) {
     const tell = opts.onRoute;
@@ -58,10 +66,14 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
   registerBodyParsers(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 404, "not_found", `no such endpoint: ${req.method} ${redactUrl(req.url)}`));
+  const limits = new Limits(opts.limits ?? DEFAULT_LIMITS, deps.store, deps.clock);
+  app.decorate("limits", limits);
+  app.addHook("onClose", () => limits.stop().catch(() => undefined));
   app.addHook("onSend", async (req, reply, payload) => {
     reply.header("x-request-id", req.id);
-    reply.header("x-content-type-options", "nosniff");
-    if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
+    // Every response, redirects and errors included, carries the page headers (a page's own are kept).
+    missingPageHeaders(reply, { https: deps.config.publicUrl.startsWith("https:") });
+    if (reply.statusCode === 429 && !reply.hasHeader("retry-after")) reply.header("retry-after", String(Math.ceil(limits.settings.windowMs / 1000)));
     return payload;
   });
 

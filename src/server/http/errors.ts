@@ -26,6 +26,9 @@ function zodSummary(err: ZodError): string {
 
 /** The one error handler: domain errors and bad input become 4xx; anything else is a logged, generic 500. */
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof DomainError && typeof (err as { retryAfterSeconds?: unknown }).retryAfterSeconds === "number") {
+    reply.header("retry-after", String((err as unknown as { retryAfterSeconds: number }).retryAfterSeconds));
+  }
   if (err instanceof DomainError) return sendProblem(reply, req, err.status, err.code, err.message, err.details);
   if (err instanceof ZodError) return sendProblem(reply, req, 400, "invalid_request", zodSummary(err), zodDetails(err));
   const fe = err as FastifyError;

@@ -6,6 +6,7 @@ import { DomainError } from "../domain/errors.js";
 import { ACCESS, requireStaff, type RouteAccess } from "../domain/shared/permissions.js";
 import { resolveActor } from "./auth.js";
 import { checkMediaType } from "./media.js";
+import type { LimitKind } from "./limits.js";
 
 /** One endpoint: its schemas (for validation and for OpenAPI) and a thin handler that calls a service. */
 export interface RouteSpec {
@@ -23,10 +24,16 @@ export interface RouteSpec {
   reply?: z.ZodType;
   status?: number;
   /**
-   * The reply holds a secret shown once (an API token): it is never stored for Idempotency-Key
-   * replays; a repeated key gets 409 instead of a second secret.
+   * The reply holds a secret shown once or a live link (an API token, a sign-in link): it is never
+   * stored for Idempotency-Key replays; a repeated key gets 409 instead of a second secret. A test
+   * holds every route whose reply schema has a `token` or `url` field to this.
    */
   secretReply?: boolean;
+  /**
+   * A public route that does work: each request counts against this kind's limit per address (and
+   * per `account`, e.g. the link's token), refused with 429 and Retry-After beyond it.
+   */
+  limit?: { kind: LimitKind; account?: (body: unknown) => string | undefined };
   /** The body is CSV text, not JSON. */
   csv?: boolean;
   bodyLimit?: number;
@@ -55,6 +62,7 @@ export class RouteTable {
       bodyLimit: spec.bodyLimit,
       config: { access: spec.access },
       handler: async (req, reply) => {
+        if (spec.limit) req.server.limits.require(spec.limit.kind, req.ip, { account: spec.limit.account?.(req.body) });
         const actor = await resolveActor(this.deps, req, !!spec.public);
         if (spec.access !== "public") requireStaff(actor, ...ACCESS[spec.access]);
         checkMediaType(spec, req);

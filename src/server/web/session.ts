@@ -1,8 +1,7 @@
-import { timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { PracticeRow, WebSessionRow } from "../db/types.js";
 import type { Actor, Deps } from "../domain/deps.js";
-import { hashSecret, newId, newSecret } from "../domain/shared/crypto.js";
+import { hashSecret, newId, newSecret, sameSecret } from "../domain/shared/crypto.js";
 
 export const SESSION_COOKIE = "tele_session";
 export const CSRF_COOKIE = "tele_csrf";
@@ -40,14 +39,20 @@ export interface SignedIn {
   practice: PracticeRow;
 }
 
+/**
+ * A signed-in browser's CSRF token, derived from its session cookie rather than stored: the
+ * database keeps only the cookie's hash, so a copy of it yields neither.
+ */
+const csrfOf = (sessionToken: string) => hashSecret(`csrf\n${sessionToken}`);
+
 /** Starts a browser session for a client or staff member and sets its cookie. */
 export async function startWebSession(
   deps: Deps, reply: FastifyReply, practiceId: string, subjectType: WebSessionRow["subjectType"], subjectId: string,
 ): Promise<WebSessionRow> {
   const token = newSecret();
   const now = deps.clock();
-  const row: WebSessionRow = { id: newId("ses"), practiceId, subjectType, subjectId, csrfToken: newSecret(), createdAt: now, expiresAt: now + SESSION_TTL_MS };
-  await deps.store.tx((r) => r.webSessions.insert({ ...row, tokenHash: hashSecret(token) }));
+  const row: WebSessionRow = { id: newId("ses"), practiceId, subjectType, subjectId, csrfToken: csrfOf(token), createdAt: now, expiresAt: now + SESSION_TTL_MS };
+  await deps.store.tx((r) => r.webSessions.insert({ ...row, csrfToken: "derived", tokenHash: hashSecret(token) }));
   setCookie(reply, deps, SESSION_COOKIE, token, SESSION_TTL_MS / 1000);
   return row;
 }
@@ -58,6 +63,7 @@ export async function currentSession(deps: Deps, req: FastifyRequest): Promise<S
   if (!token || token.length > 200) return undefined;
   const session = await deps.store.webSessions.live(hashSecret(token), deps.clock());
   if (!session) return undefined;
+  session.csrfToken = csrfOf(token);
   const practice = await deps.store.practices.byId(session.practiceId);
   return practice && { session, practice };
 }
@@ -109,6 +115,5 @@ export function csrfFor(deps: Deps, req: FastifyRequest, reply: FastifyReply, si
 export function csrfValid(req: FastifyRequest, form: Record<string, string>, signedIn?: SignedIn): boolean {
   const given = form._csrf ?? "";
   const expected = signedIn ? signedIn.session.csrfToken : cookies(req)[CSRF_COOKIE] ?? "";
-  if (!given || !expected || given.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  return sameSecret(given, expected);
 }

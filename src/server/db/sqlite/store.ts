@@ -8,6 +8,7 @@ import { clientRepo } from "./clients.js";
 import { linkRepo } from "./links.js";
 import { mailRepo } from "./mail.js";
 import { practiceRepo } from "./practices.js";
+import { refusalRepo, webhookDeliveryRepo } from "./refusals.js";
 import { sessionRepo } from "./sessions.js";
 import { staffRepo } from "./staff.js";
 import { StatementCache } from "./statements.js";
@@ -42,7 +43,7 @@ export class SqliteStore implements Store {
         touch: async (id, at) => { await tokens.touch(id, at); cache.touched(id, at); },
       }, mail: mailRepo(s),
       audit: auditRepo(s), idempotency: idempotencyRepo(s),
-      webSessions: webSessionRepo(s), sessions: sessionRepo(s),
+      webSessions: webSessionRepo(s), sessions: sessionRepo(s), refusals: refusalRepo(s), webhookDeliveries: webhookDeliveryRepo(s),
     };
   }
 
@@ -57,6 +58,8 @@ export class SqliteStore implements Store {
   get idempotency() { return this.repos.idempotency; }
   get webSessions() { return this.repos.webSessions; }
   get sessions() { return this.repos.sessions; }
+  get refusals() { return this.repos.refusals; }
+  get webhookDeliveries() { return this.repos.webhookDeliveries; }
 
   tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
     return this.transaction(fn, true);
@@ -84,6 +87,21 @@ export class SqliteStore implements Store {
 
   auditAlone(entry: NewAudit): Promise<void> {
     return this.auditGroup.append(entry);
+  }
+
+  /**
+   * Each WAL frame is a whole page as it was at a commit, so a mail body blanked after delivery is
+   * still in the frame written when the mail was queued, until the WAL is truncated (a plain
+   * checkpoint rewinds it but leaves the old bytes on disk). Runs in the write queue: no
+   * transaction is open, and this connection is the only reader, so the checkpoint is complete.
+   */
+  scrub(): Promise<void> {
+    const run = async () => {
+      if (this.db.open && this.db.pragma("journal_mode", { simple: true }) === "wal") this.db.pragma("wal_checkpoint(TRUNCATE)");
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   async close(): Promise<void> {

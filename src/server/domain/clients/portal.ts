@@ -76,8 +76,15 @@ async function usePortalLink(deps: Deps, actor: Actor, kind: LinkKind, input: un
   const weak = typeof given === "string" ? passwordProblem(given) : null;
   if (weak) throw refused("weak_password", weak);
   const { token, password } = PortalPasswordInput.parse(input);
-  const passwordHash = await hashPassword(password); // slow on purpose: before the transaction, not inside it
   const now = deps.clock();
+  // Cheap checks first: a made-up, foreign or dead link is refused before any scrypt work.
+  const early = await deps.store.links.byTokenHash(hashSecret(token));
+  if (!early || (practiceId !== undefined && (early.practiceId !== practiceId || early.kind !== kind))) throw refused("link_invalid", LINK_INVALID);
+  if (early.kind !== kind || early.usedAt !== null || early.revokedAt !== null || early.expiresAt <= now) {
+    await deps.store.tx((r) => audit(r, actor, now, early.practiceId, `portal.${kind}.refused`, { type: "link", id: early.id }));
+    throw refused("link_invalid", LINK_INVALID);
+  }
+  const passwordHash = await hashPassword(password); // slow on purpose: before the transaction, not inside it
   const outcome = await deps.store.tx(async (r) => {
     const link = await r.links.byTokenHash(hashSecret(token));
     // From a practice's page, another practice's link (or another kind) is not that page's: untouched and unaudited.

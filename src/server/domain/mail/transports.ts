@@ -1,7 +1,13 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { chmod, mkdir, open, readdir, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { MailRow } from "../../db/types.js";
+import { hashSecret } from "../shared/crypto.js";
 import type { MailTransport } from "./worker.js";
+
+/** The 256-bit tokens (newSecret) in a mail's links. */
+const TOKEN_IN_LINK = /\/([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g;
+/** The header naming, as hashes (never the tokens), the links an `.eml` file carries. */
+const LINKS_HEADER = "X-Tele-Link-Hashes";
 
 type Nodemailer = typeof import("nodemailer");
 const loadNodemailer = async (): Promise<Nodemailer> => (await import("nodemailer")).default as unknown as Nodemailer;
@@ -22,17 +28,52 @@ export async function smtpTransport(url: string, from: string): Promise<MailTran
   };
 }
 
-/** Writes each message as an `.eml` file under `dir` (no SMTP configured); written whole or not at all. */
+/** The link hashes an `.eml` file's header names (read from its first few KB: the headers). */
+async function linkHashesOf(file: string): Promise<string[]> {
+  const fh = await open(file, "r");
+  try {
+    const buf = Buffer.alloc(8192);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    // Headers end at the first empty line; long ones are folded onto lines that start with a space.
+    const head = buf.subarray(0, bytesRead).toString("latin1").replace(/\r\n/g, "\n").split("\n\n")[0]!.replace(/\n[ \t]+/g, " ");
+    const line = new RegExp(`^${LINKS_HEADER}:([0-9a-f ]*)$`, "mi").exec(head);
+    return line?.[1] ? line[1].split(" ").filter(Boolean) : [];
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Writes each message as an `.eml` file under `dir` (no SMTP configured); written whole or not at
+ * all. The folder is the stand-in for a mail server, so an unread file holds a live link, as a
+ * mailbox would: 0600 in a 0700 folder, and `prune` deletes each file once no link in it works
+ * any more (used, revoked, replaced or expired). Mail without links stays, as delivered mail.
+ */
 export async function fileTransport(dir: string, from: string): Promise<MailTransport> {
   const nodemailer = await loadNodemailer();
   const t = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
   return {
     async deliver(m) {
-      const info = (await t.sendMail(message(from, m))) as unknown as { message: Buffer };
+      const hashes = [...m.text.matchAll(TOKEN_IN_LINK)].map((x) => hashSecret(x[1]!));
+      const headers = hashes.length ? { [LINKS_HEADER]: hashes.join(" ") } : undefined;
+      const info = (await t.sendMail({ ...message(from, m), headers })) as unknown as { message: Buffer };
       const file = join(dir, `${m.id}.eml`);
       await writeFile(`${file}.tmp`, info.message, { mode: 0o600 });
       await rename(`${file}.tmp`, file);
+    },
+    async prune(isLive) {
+      let removed = 0;
+      for (const name of (await readdir(dir)).filter((n) => n.endsWith(".eml"))) {
+        const file = join(dir, name);
+        const hashes = await linkHashesOf(file).catch(() => []);
+        if (!hashes.length) continue;
+        let live = false;
+        for (const h of hashes) if ((live = await isLive(h))) break;
+        if (!live) removed += await unlink(file).then(() => 1, () => 0);
+      }
+      return removed;
     },
   };
 }

@@ -5,6 +5,8 @@ import type { MailRow } from "../../db/types.js";
 export interface MailTransport {
   deliver(m: MailRow): Promise<void>;
   close?(): void;
+  /** Deletes delivered copies kept on this server whose links no longer work; returns how many. */
+  prune?(isLive: (tokenHash: string) => Promise<boolean>): Promise<number>;
 }
 
 export interface MailWorkerOptions {
@@ -15,6 +17,8 @@ export interface MailWorkerOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   pollMs?: number;
+  /** How often delivered copies kept on this server are pruned of dead links (default 60 s). */
+  pruneMs?: number;
   log?: (msg: string, fields: Record<string, unknown>) => void;
 }
 
@@ -30,20 +34,34 @@ export function retryDelay(attempts: number, base: number, max: number): number 
  */
 export class MailWorker {
   private timer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
   private readonly o: Required<Omit<MailWorkerOptions, "log">> & Pick<MailWorkerOptions, "log">;
 
   constructor(opts: MailWorkerOptions) {
-    this.o = { clock: Date.now, baseDelayMs: 5_000, maxDelayMs: 15 * 60_000, pollMs: 1_000, ...opts };
+    this.o = { clock: Date.now, baseDelayMs: 5_000, maxDelayMs: 15 * 60_000, pollMs: 1_000, pruneMs: 60_000, ...opts };
   }
 
   start(): void {
     this.stopped = false;
     this.timer = setInterval(() => this.nudge(), this.o.pollMs);
     this.timer.unref();
+    if (this.o.transport.prune) {
+      this.pruneTimer = setInterval(() => void this.prune().catch((err) => this.o.log?.("mail prune failed", { err: (err as Error).message })), this.o.pruneMs);
+      this.pruneTimer.unref();
+    }
     this.nudge();
+  }
+
+  /** Deletes the transport's kept copies (`.eml` files) whose links no longer work; returns how many. */
+  prune(): Promise<number> {
+    const now = this.o.clock();
+    return this.o.transport.prune?.(async (hash) => {
+      const link = await this.o.store.links.byTokenHash(hash);
+      return !!link && link.usedAt === null && link.revokedAt === null && link.expiresAt > now;
+    }) ?? Promise.resolve(0);
   }
 
   /** Runs a delivery pass now (or right after the current one). */
@@ -63,6 +81,16 @@ export class MailWorker {
 
   /** Delivers everything due; returns when done. Exposed for tests and for a clean stop. */
   async pass(): Promise<void> {
+    let sent = 0;
+    try {
+      await this.deliverDue(() => sent++);
+    } finally {
+      // Sent bodies were blanked (they hold live links): leave no old copy of them in the journal.
+      if (sent) await this.o.store.scrub?.();
+    }
+  }
+
+  private async deliverDue(onSent: () => void): Promise<void> {
     for (;;) {
       const due = await this.o.store.mail.due(this.o.clock(), 20);
       if (!due.length || this.stopped) return;
@@ -70,6 +98,7 @@ export class MailWorker {
         try {
           await this.o.transport.deliver(m);
           await this.o.store.tx((r) => r.mail.markSent(m.id, this.o.clock()));
+          onSent();
         } catch (err) {
           const next = this.o.clock() + retryDelay(m.attempts + 1, this.o.baseDelayMs, this.o.maxDelayMs);
           const reason = describe(err);
@@ -84,6 +113,7 @@ export class MailWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.running;
     this.o.transport.close?.();
   }

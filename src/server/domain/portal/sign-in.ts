@@ -1,7 +1,7 @@
 import type { PracticeRow } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
-import { hashPassword, verifyPassword } from "../shared/crypto.js";
+import { passwordMissDelay, verifyPassword } from "../shared/crypto.js";
 
 export type ClientActor = Extract<Actor, { kind: "client" }>;
 
@@ -27,20 +27,18 @@ export function passwordProblem(password: string): string | null {
 /** The email as clients are stored: trimmed, lower case (the Email schema does the same). */
 export const normalEmail = (email: string) => email.trim().toLowerCase();
 
-// Compared against when there is no account, so a miss costs the same scrypt time as a wrong password.
-let decoy: Promise<string> | undefined;
-
 /**
  * Checks a client's email and password for the portal of `practice`. Returns the client's id, or
  * null with the same answer whether the email is unknown, has no account, or the password is wrong.
  * Both outcomes are audited; a failure records the client id only when there is one, never the email.
+ * scrypt runs only for an account that has a password: a miss waits as long without the work.
  */
 export async function signInClient(
   deps: Deps, actor: Actor, practice: PracticeRow, email: string, password: string,
 ): Promise<string | null> {
   const client = email.includes("@") ? await deps.store.clients.byEmail(practice.id, normalEmail(email), deps.clock()) : undefined;
   const stored = client ? await deps.store.clients.passwordHash(practice.id, client.id) : null;
-  const ok = await verifyPassword(password, stored ?? (await (decoy ??= hashPassword("no account has this password"))));
+  const ok = stored && password ? await verifyPassword(password, stored) : (await passwordMissDelay(), false);
   const now = deps.clock();
   if (ok && client && stored) {
     await recordSignIn(deps, actor, practice.id, client.id, "password");

@@ -3,7 +3,7 @@ import type { PracticeRow, StaffRow } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { forbidden, notFound } from "../errors.js";
-import { hashSecret, newId, newSecret } from "../shared/crypto.js";
+import { hashSecret, newId, newSecret, sameSecret } from "../shared/crypto.js";
 import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { practiceView, staffView } from "../shared/views.js";
 
@@ -67,7 +67,7 @@ export async function updatePractice(deps: Deps, actor: Actor, input: unknown): 
 /** Checks the server's setup token, which alone may create practices over HTTP. */
 export function checkSetupToken(deps: Deps, given: string | undefined): void {
   const expected = deps.config.setupToken;
-  if (!expected || !given || hashSecret(given) !== hashSecret(expected)) {
+  if (!expected || !given || !sameSecret(given, expected)) {
     throw forbidden("creating a practice over HTTP needs the server's setup token (TELE_SETUP_TOKEN)");
   }
 }

@@ -1,6 +1,4 @@
 import type { SessionRow } from "../../db/types.js";
-import type { VideoEvent } from "../../video/zoom-events.js";
-import type { WebhookRefusal } from "../../video/webhook.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { forbidden } from "../errors.js";
@@ -8,6 +6,7 @@ import type { Present, SessionAccess, SessionRole } from "./access.js";
 import { arrive, complete, leave, markAllAbsent, type CompletionReason } from "./lifecycle.js";
 import { sessionState, stateEvent, type StateEvent } from "./state.js";
 import { keyedParticipant } from "./video.js";
+import type { VideoEvent, WebhookRefusal } from "./video-events.js";
 
 /** One open event stream of a session page. */
 export interface Connection {
@@ -154,9 +153,9 @@ export class SessionHub {
   }
 
   /**
-   * A refused or repeated webhook delivery, audited (R20): in the practice of the session it names
-   * (our session names are unguessable HMACs, so a stranger cannot aim rows at a practice), or, naming
-   * none of ours, under the practice id `server`, which no practice's audit listing shows.
+   * A signed delivery that was refused (malformed) or repeated, audited (R20): in the practice of the
+   * session it names, or, naming none of ours, under the practice id `server`, which no practice's
+   * audit listing shows. Unsigned deliveries never get here: they are counted, not audited.
    */
   async videoRefused(r: WebhookRefusal): Promise<void> {
     const rec = r.claimedSessionName ? await this.deps.store.sessions.bySessionName(r.claimedSessionName) : undefined;

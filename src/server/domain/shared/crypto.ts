@@ -38,10 +38,38 @@ export function hashSecret(secret: string): string {
 
 const SCRYPT: ScryptOptions = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
+let scryptRuns = 0;
+let scryptMs = 50; // a running average, so a miss can wait as long as a check takes
+
+/** How many times scrypt has run in this process (tests prove a request did not cost any). */
+export const scryptCount = (): number => scryptRuns;
+
 function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {
+  scryptRuns++;
+  const started = performance.now();
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFKC"), salt, 32, SCRYPT, (err, key) => (err ? reject(err) : resolve(key))),
+    scrypt(password.normalize("NFKC"), salt, 32, SCRYPT, (err, key) => {
+      scryptMs = scryptMs * 0.8 + (performance.now() - started) * 0.2;
+      return err ? reject(err) : resolve(key);
+    }),
   );
+}
+
+/**
+ * Waits about as long as a password check takes, without the CPU: a sign-in for an account that
+ * does not exist answers no faster than a wrong password, and costs a stranger's flood nothing to refuse.
+ */
+export function passwordMissDelay(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.round(scryptMs * (0.9 + Math.random() * 0.2))));
+}
+
+/**
+ * Compares a secret someone sent with the one expected, in constant time, for any input: both are
+ * hashed first, so lengths and unusual bytes never make the comparison throw.
+ */
+export function sameSecret(given: string, expected: string): boolean {
+  if (!given || !expected) return false;
+  return timingSafeEqual(hash("sha256", given, "buffer"), hash("sha256", expected, "buffer"));
 }
 
 /** scrypt password hash: `scrypt$N$r$p$salt$key`. */

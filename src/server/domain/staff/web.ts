@@ -5,7 +5,7 @@ import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { DomainError, invalid } from "../errors.js";
 import { queueMail } from "../mail/outbox.js";
-import { hashPassword, hashSecret, newId, newSecret, verifyPassword } from "../shared/crypto.js";
+import { hashPassword, hashSecret, newId, newSecret, passwordMissDelay, verifyPassword } from "../shared/crypto.js";
 import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { findStaff } from "../shared/resolve.js";
 import { portalUrl } from "../shared/views.js";
@@ -99,6 +99,12 @@ export async function acceptStaffInvite(
   deps: Deps, actor: Actor, input: { slug: string; token: string; password: unknown; confirm: unknown },
 ): Promise<{ practice: PracticeRow; staff: StaffRow }> {
   const password = checkNewPassword(input.password, input.confirm);
+  // Cheap checks first: a made-up or dead link costs a stranger no scrypt run.
+  const early = await liveInvite(deps.store, input.slug, input.token, deps.clock());
+  if (!early || early.link.usedAt !== null || early.link.revokedAt !== null || early.link.expiresAt <= deps.clock()) {
+    if (early) await deps.store.tx((r) => audit(r, actor, deps.clock(), early.link.practiceId, "staff.invite.refused", { type: "link", id: early.link.id }));
+    throw new DomainError("link_invalid", 410, INVITE_INVALID);
+  }
   const passwordHash = await hashPassword(password); // slow on purpose: before the transaction
   const now = deps.clock();
   const outcome = await deps.store.tx(async (r) => {
@@ -116,19 +122,16 @@ export async function acceptStaffInvite(
   throw new DomainError("link_invalid", 410, INVITE_INVALID);
 }
 
-let dummyHash: Promise<string> | undefined;
-
 /**
  * Email and password sign-in. Unknown email, no password yet and a wrong password look the same
- * to the caller and take as long (a dummy hash is checked). Audited without the typed email.
+ * to the caller and take as long (a miss waits as long as scrypt takes, without running it). Audited without the typed email.
  */
 export async function staffSignIn(deps: Deps, actor: Actor, practice: PracticeRow, input: { email: unknown; password: unknown }): Promise<StaffRow | undefined> {
   const email = typeof input.email === "string" ? input.email.trim().toLowerCase() : "";
   const password = typeof input.password === "string" ? input.password : "";
   const staff = email ? await deps.store.staff.byEmail(practice.id, email) : undefined;
   const stored = staff ? await deps.store.staff.passwordHash(practice.id, staff.id) : null;
-  dummyHash ??= hashPassword(newSecret());
-  const ok = (await verifyPassword(password, stored ?? (await dummyHash))) && stored !== null && password !== "";
+  const ok = stored !== null && password !== "" ? await verifyPassword(password, stored) : (await passwordMissDelay(), false);
   const now = deps.clock();
   // A deactivated staff member is told nothing more than a wrong password would tell them.
   if (!ok || !staff || staff.deactivatedAt !== null) {

@@ -27,5 +27,5 @@ export function appointmentRoutes(t: RouteTable, deps: Deps): void {
     reply: Appointment, handler: ({ actor, params, body }) => setTelehealth(deps, actor, params.id!, body) });
   t.add({ method: "POST", access: "change", url: "/appointments/:id/sign-in-link", operationId: "createSignInLink", tag,
     summary: "A single-use browser sign-in link (2 minutes) to the appointment's session page: its therapist, an owner or a manager",
-    reply: SignInLink, status: 201, handler: ({ actor, params }) => mintSignInLink(deps, actor, params.id!) });
+    reply: SignInLink, status: 201, secretReply: true, handler: ({ actor, params }) => mintSignInLink(deps, actor, params.id!) });
 }

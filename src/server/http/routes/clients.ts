@@ -9,6 +9,12 @@ import type { RouteTable } from "../route.js";
 export const ImportQuery = z.strictObject({ dryRun: z.enum(["true", "false"]).optional() });
 export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
 
+/** A portal link's token, as the per-link limit's account. */
+const linkToken = (body: unknown) => {
+  const token = (body as { token?: unknown } | null)?.token;
+  return typeof token === "string" ? token.slice(0, 200) : undefined;
+};
+
 export function clientRoutes(t: RouteTable, deps: Deps): void {
   const tag = "clients";
   t.add({ method: "GET", access: "see", url: "/clients", operationId: "listClients", tag, summary: "List clients (audited read)", reply: ClientList, handler: ({ actor }) => listClients(deps, actor) });
@@ -22,7 +28,7 @@ export function clientRoutes(t: RouteTable, deps: Deps): void {
   t.add({ method: "POST", access: "change", url: "/clients/:ref/invite", operationId: "inviteClient", tag, summary: "Send a portal invite, or a reset link for an existing account (R10, R11)",
     reply: PortalInviteResult, status: 201, handler: ({ actor, params }) => sendPortalInvite(deps, actor, params.ref!) });
   t.add({ method: "POST", access: "public", url: "/portal/signup", operationId: "portalSignup", problems: [422], tag: "portal", public: true, summary: "Create a portal account with an invite link (R10)",
-    body: PortalPasswordInput, reply: PortalAccount, handler: ({ actor, body }) => portalSignup(deps, actor, body) });
+    body: PortalPasswordInput, reply: PortalAccount, limit: { kind: "api_portal", account: linkToken }, handler: ({ actor, body }) => portalSignup(deps, actor, body) });
   t.add({ method: "POST", access: "public", url: "/portal/reset", operationId: "portalReset", problems: [422], tag: "portal", public: true, summary: "Set a new password with a reset link (R11)",
-    body: PortalPasswordInput, reply: PortalAccount, handler: ({ actor, body }) => portalReset(deps, actor, body) });
+    body: PortalPasswordInput, reply: PortalAccount, limit: { kind: "api_portal", account: linkToken }, handler: ({ actor, body }) => portalReset(deps, actor, body) });
 }

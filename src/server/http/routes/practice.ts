@@ -8,7 +8,7 @@ import type { RouteTable } from "../route.js";
 export function practiceRoutes(t: RouteTable, deps: Deps): void {
   const tag = "practice";
   t.add({ method: "POST", access: "public", url: "/practices", operationId: "createPractice", problems: [403], tag, public: true, summary: "Create a practice and its owner (needs the server's setup token)",
-    body: CreatePracticeInput, reply: InitResult, status: 201,
+    body: CreatePracticeInput, reply: InitResult, status: 201, secretReply: true, limit: { kind: "practice_setup" },
     handler: ({ actor, body, req }) => {
       checkSetupToken(deps, bearer(req));
       return createPractice(deps, actor, body);

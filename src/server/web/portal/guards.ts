@@ -11,12 +11,9 @@ import { csrfValid, currentSession, type SignedIn } from "../session.js";
 
 export const RATE_WINDOW_MS = 15 * 60_000;
 
-/** Per-IP limits on the pages a stranger can hammer, and a per-address limit on emailed links. */
+/** A per-address limit on emailed links (the pages' own attempts are the app's Limits). */
 export function portalLimiters(deps: Deps) {
   return {
-    signIn: new RateLimiter(10, RATE_WINDOW_MS, deps.clock),
-    setPassword: new RateLimiter(10, RATE_WINDOW_MS, deps.clock),
-    freshLink: new RateLimiter(10, RATE_WINDOW_MS, deps.clock),
     // Someone else typing a client's address cannot flood their inbox or keep revoking their links.
     perAddress: new RateLimiter(3, RATE_WINDOW_MS, deps.clock),
   };
@@ -66,10 +63,4 @@ export function checkedForm(deps: Deps, req: FastifyRequest, reply: FastifyReply
   return form;
 }
 
-/** False, with a 429 page sent, once this IP has used up `limiter` for now. */
-export function withinLimit(deps: Deps, req: FastifyRequest, reply: FastifyReply, limiter: RateLimiter, action: string): boolean {
-  if (limiter.allow(`${action}:${req.ip}`)) return true;
-  reply.header("retry-after", String(RATE_WINDOW_MS / 1000));
-  errorPage(reply, deps, 429, "Too many attempts", "Please wait 15 minutes, then try again.");
-  return false;
-}
+export { withinLimit } from "../limit-pages.js";

@@ -6,6 +6,7 @@ import { passwordLinkUsable, requestFreshLink, setPasswordWithLink, type Passwor
 import { clientDashboard } from "../../domain/portal/dashboard.js";
 import { normalEmail, recordSignIn, recordSignOut, signInClient, SIGN_IN_FAILED } from "../../domain/portal/sign-in.js";
 import { pageErrors, pageHandler, sendPage } from "../index.js";
+import { linkFailed, linkPageAllowed } from "../limit-pages.js";
 import { csrfFor, endWebSession, replaceWebSession } from "../session.js";
 import {
   checkedForm, clientActor, clientSession, portalLimiters, portalPath, practiceOr404, visitor, withinLimit, type PortalLimiters,
@@ -50,7 +51,7 @@ export function portalPages(app: FastifyInstance, deps: Deps): void {
 
   app.post("/p/:slug/sign-in", { errorHandler }, page(async (req, reply, p) => {
     const form = checkedForm(deps, req, reply);
-    if (!form || !withinLimit(deps, req, reply, limits.signIn, "sign-in")) return reply;
+    if (!form || !withinLimit(deps, req, reply, "portal_sign_in", { account: normalEmail(form.email ?? ""), practiceId: p.id })) return reply;
     const email = form.email ?? "";
     const next = safeNext(p, form.next);
     const clientId = await signInClient(deps, visitor(req), p, email, form.password ?? "");
@@ -62,7 +63,7 @@ export function portalPages(app: FastifyInstance, deps: Deps): void {
 
   const freshLink = page(async (req, reply, p) => {
     const form = checkedForm(deps, req, reply);
-    if (!form || !withinLimit(deps, req, reply, limits.freshLink, "fresh-link")) return reply;
+    if (!form || !withinLimit(deps, req, reply, "portal_fresh_link", { practiceId: p.id })) return reply;
     const email = form.email ?? "";
     // Over the per-address limit the answer is the same; only the mail is not sent again.
     if (limits.perAddress.allow(`${p.id}:${normalEmail(email)}`)) await requestFreshLink(deps, visitor(req), p, email);
@@ -101,14 +102,18 @@ function passwordLinkPages(app: FastifyInstance, deps: Deps, kind: PasswordLinkK
 
   app.get(url, { errorHandler }, page(async (req, reply, p) => {
     const token = tokenOf(req);
-    if (!(await passwordLinkUsable(deps, p, kind, token))) return invalid(req, reply, p);
+    if (!linkPageAllowed(deps, req, reply, p.id)) return reply;
+    if (!(await passwordLinkUsable(deps, p, kind, token))) {
+      linkFailed(req);
+      return invalid(req, reply, p);
+    }
     return sendPage(reply, deps, 200, passwordPage(p, kind, { action: portalPath(p, `/${kind}/${token}`), csrf: csrfFor(deps, req, reply) }));
   }));
 
   app.post(url, { errorHandler }, page(async (req, reply, p) => {
     const form = checkedForm(deps, req, reply);
-    if (!form || !withinLimit(deps, req, reply, limits.setPassword, "set-password")) return reply;
     const token = tokenOf(req);
+    if (!form || !withinLimit(deps, req, reply, "portal_password", { account: token.slice(0, 200), practiceId: p.id })) return reply;
     const again = (error: string) =>
       sendPage(reply, deps, 422, passwordPage(p, kind, { action: portalPath(p, `/${kind}/${token}`), csrf: csrfFor(deps, req, reply), error }));
     const password = form.password ?? "";

@@ -1,8 +1,8 @@
-import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { sessionPath } from "../../domain/appointments/window.js";
 import type { Actor, Deps } from "../../domain/deps.js";
 import { DomainError } from "../../domain/errors.js";
+import { sameSecret } from "../../domain/shared/crypto.js";
 import { sessionAccess, type SessionAccess } from "../../domain/sessions/access.js";
 import { SessionHub, type Connection } from "../../domain/sessions/hub.js";
 import type { StateEvent } from "../../domain/sessions/state.js";
@@ -69,14 +69,12 @@ function openStream(hub: SessionHub, req: FastifyRequest, reply: FastifyReply, p
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export const sameToken = (given: string, expected: string) =>
-  given.length === expected.length && given.length > 0 && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 
 /** The CSRF token a session-page request carries (header from fetch, or the form field), checked against the session's. */
 export function csrfOk(req: FastifyRequest, p: Signed): boolean {
   const header = req.headers["x-csrf-token"];
   const given = typeof header === "string" ? header : formOf(req)._csrf ?? "";
-  return sameToken(given, p.signedIn.session.csrfToken);
+  return sameSecret(given, p.signedIn.session.csrfToken);
 }
 
 /** The session page's live channel (presence, R17) and the provider's "End session" (R18). */

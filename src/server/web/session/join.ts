@@ -3,6 +3,7 @@ import type { Deps } from "../../domain/deps.js";
 import { DomainError } from "../../domain/errors.js";
 import { useJoinLink } from "../../domain/sessions/join-link.js";
 import { errorPage, pageHandler } from "../index.js";
+import { linkFailed, linkPageAllowed } from "../limit-pages.js";
 import { actorOf, currentSession } from "../session.js";
 import { pageErrors, redirect, visitor } from "../staff/common.js";
 
@@ -13,6 +14,7 @@ import { pageErrors, redirect, visitor } from "../staff/common.js";
 export function joinLinkPages(app: FastifyInstance, deps: Deps): void {
   app.get("/j/:token", { errorHandler: pageErrors(deps) }, pageHandler(deps, async (req, reply) => {
     const token = (req.params as { token: string }).token;
+    if (!linkPageAllowed(deps, req, reply)) return reply;
     const s = await currentSession(deps, req);
     const viewer = s ? await actorOf(deps, req, s) : undefined;
     try {
@@ -20,7 +22,10 @@ export function joinLinkPages(app: FastifyInstance, deps: Deps): void {
       if (out.kind === "joined") return redirect(reply, deps, out.sessionPath);
       return redirect(reply, deps, `/p/${out.slug}?next=${encodeURIComponent(out.next)}`);
     } catch (err) {
-      if (err instanceof DomainError && err.code === "link_invalid") return errorPage(reply, deps, err.status, "This join link does not work", err.message);
+      if (err instanceof DomainError && err.code === "link_invalid") {
+        linkFailed(req);
+        return errorPage(reply, deps, err.status, "This join link does not work", err.message);
+      }
       throw err;
     }
   }));

@@ -9,6 +9,7 @@ import { useSignInLink } from "../../domain/sessions/sign-in-link.js";
 import { html, notice, page, type SafeHtml } from "../html.js";
 import { errorPage, pageHandler } from "../index.js";
 import { deviceCheckPanel } from "./device-check-panel.js";
+import { linkFailed, linkPageAllowed } from "../limit-pages.js";
 import { pageHeaders } from "../security.js";
 import { ZOOM_SESSION_PAGE_HEADERS } from "../../video/zoom.js";
 import { actorOf, currentSession, replaceWebSession } from "../session.js";
@@ -182,6 +183,7 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
 
   app.get("/s/:token", { errorHandler }, pageHandler(deps, async (req, reply) => {
     const a = (req.query as { a?: unknown }).a;
+    if (!linkPageAllowed(deps, req, reply)) return reply;
     try {
       const s = await currentSession(deps, req);
       const viewer = s ? await actorOf(deps, req, s) : undefined;
@@ -189,7 +191,10 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
       await replaceWebSession(deps, req, reply, done.practice.id, "staff", done.staff.id);
       return redirect(reply, deps, sessionPath(done.practice.slug, done.appointmentId));
     } catch (err) {
-      if (err instanceof DomainError && err.code === "link_invalid") return errorPage(reply, deps, err.status, "This sign-in link does not work", err.message);
+      if (err instanceof DomainError && err.code === "link_invalid") {
+        linkFailed(req);
+        return errorPage(reply, deps, err.status, "This sign-in link does not work", err.message);
+      }
       throw err;
     }
   }));

@@ -7,7 +7,7 @@ import { acceptStaffInvite, MAX_PASSWORD, MIN_PASSWORD, staffInvite, staffSignIn
 import { PASSWORD_RULE } from "../../domain/portal/sign-in.js";
 import { html, notice, page, field, type SafeHtml } from "../html.js";
 import { errorPage, formOf, pageHandler, sendPage } from "../index.js";
-import { RateLimiter } from "../security.js";
+import { linkFailed, linkPageAllowed, withinLimit } from "../limit-pages.js";
 import { csrfFor, csrfValid, endWebSession, replaceWebSession } from "../session.js";
 import { pageErrors, practiceOf, redirect, signInPath, staffHome, staffSession, text, visitor } from "./common.js";
 
@@ -44,9 +44,7 @@ ${problem ? notice("error", problem) : ""}
 
 /** Staff sign-in with email and password, sign-out, and the invite link that sets the password. */
 export function signInPages(app: FastifyInstance, deps: Deps): void {
-  // Per IP: ten sign-in attempts, and ten password settings, every 15 minutes.
-  const signInLimit = new RateLimiter(10, 15 * 60_000, deps.clock);
-  const welcomeLimit = new RateLimiter(10, 15 * 60_000, deps.clock);
+  // Attempts are limited per address and per account (the email; the invite link): see http/limits.ts.
   const errorHandler = pageErrors(deps);
 
   app.get("/p/:slug/staff/sign-in", { errorHandler }, pageHandler(deps, async (req, reply) => {
@@ -62,10 +60,8 @@ export function signInPages(app: FastifyInstance, deps: Deps): void {
     if (!csrfValid(req, { _csrf: text(form, "_csrf", 100) })) return errorPage(reply, deps, 403, "Not allowed", FORBIDDEN_FORM);
     const email = text(form, "email", 254);
     const password = text(form, "password", MAX_PASSWORD);
-    if (!signInLimit.allow(`${req.ip}`)) {
-      await deps.store.tx((r) => audit(r, visitor(req), deps.clock(), practice.id, "staff.sign_in_failed", { type: "staff", id: null }, { reason: "rate_limited" }));
-      return errorPage(reply, deps, 429, "Too many attempts", "Too many sign-in attempts from here. Wait 15 minutes and try again.");
-    }
+    // A refusal here is counted (refusal_counts), not audited one by one.
+    if (!withinLimit(deps, req, reply, "staff_sign_in", { account: email.trim().toLowerCase(), practiceId: practice.id })) return reply;
     const staff = await staffSignIn(deps, visitor(req), practice, { email, password });
     if (!staff) {
       const status = notice("error", "That email and password do not match an account here. Check them and try again.");
@@ -87,8 +83,12 @@ export function signInPages(app: FastifyInstance, deps: Deps): void {
 
   app.get("/p/:slug/staff/welcome/:token", { errorHandler }, pageHandler(deps, async (req, reply) => {
     const practice = await practiceOf(deps, req);
+    if (!linkPageAllowed(deps, req, reply, practice.id)) return reply;
     const found = await staffInvite(deps, practice.slug, (req.params as { token: string }).token);
-    if (!found) return errorPage(reply, deps, 410, "This invite link does not work", INVITE_GONE);
+    if (!found) {
+      linkFailed(req);
+      return errorPage(reply, deps, 410, "This invite link does not work", INVITE_GONE);
+    }
     return sendPage(reply, deps, 200, welcomeForm(practice, found.staff.name, found.staff.email, req.url.split("?")[0]!, csrfFor(deps, req, reply)));
   }));
 
@@ -97,7 +97,7 @@ export function signInPages(app: FastifyInstance, deps: Deps): void {
     const token = (req.params as { token: string }).token;
     const form = formOf(req);
     if (!csrfValid(req, { _csrf: text(form, "_csrf", 100) })) return errorPage(reply, deps, 403, "Not allowed", FORBIDDEN_FORM);
-    if (!welcomeLimit.allow(`${req.ip}`)) return errorPage(reply, deps, 429, "Too many attempts", "Too many attempts from here. Wait 15 minutes and try again.");
+    if (!withinLimit(deps, req, reply, "staff_password", { account: token.slice(0, 200), practiceId: practice.id })) return reply;
     const input = { slug: practice.slug, token, password: text(form, "password", MAX_PASSWORD), confirm: text(form, "confirm", MAX_PASSWORD) };
     try {
       const { staff } = await acceptStaffInvite(deps, visitor(req), input);

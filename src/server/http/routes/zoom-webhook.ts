@@ -2,17 +2,21 @@
  * Zoom Video SDK webhooks at `POST /webhooks/zoom`: each delivery's signature is checked over the
  * raw body, stale ones are refused, Zoom's URL-validation challenge is answered, and the four
  * session events are handed on as a small typed event. What they mean for an appointment is the
- * lifecycle's business (onEvent), not this file's.
+ * lifecycle's business (onEvent), not this file's. A delivery without a valid signature costs one
+ * counter (never an audit row: anyone can send them), and an address that keeps sending them is
+ * refused for a while (429) before any work.
  *
  * Verification reference: https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Deps } from "../domain/deps.js";
-import { errorHandler, sendProblem } from "../http/errors.js";
-import { parseZoomPayload, type VideoEvent } from "./zoom-events.js";
+import type { Deps } from "../../domain/deps.js";
+import type { VideoEvent, WebhookRefusal } from "../../domain/sessions/video-events.js";
+import { errorHandler, sendProblem } from "../errors.js";
+import { NO_PRACTICE, type Limits } from "../limits.js";
+import { parseZoomPayload } from "./zoom-webhook-payload.js";
 
-export type { VideoEvent } from "./zoom-events.js";
+export type { VideoEvent, WebhookRefusal } from "../../domain/sessions/video-events.js";
 
 export const ZOOM_WEBHOOK_PATH = "/webhooks/zoom";
 /** Deliveries signed further than this from the server's clock, either way, are refused. */
@@ -60,28 +64,48 @@ export class RecentKeys {
   }
 }
 
+/** Where handled deliveries are remembered, to drop Zoom's retries of one already applied. */
+export interface DeliveryLog {
+  /** False when the key was already there. */
+  add(key: string): Promise<boolean>;
+  remove(key: string): Promise<void>;
+}
+
+/** A DeliveryLog in memory (the server keeps its log in the database, so it survives a restart). */
+export function memoryDeliveryLog(max = 2000): DeliveryLog {
+  const seen = new RecentKeys(max);
+  return { add: async (key) => seen.add(key), remove: async (key) => seen.delete(key) };
+}
+
+/** How long handled deliveries are remembered (Zoom retries within hours), and at most how many. */
+const REMEMBER_MS = 24 * 3600_000;
+const REMEMBER_MAX = 20_000;
+
+/** The server's DeliveryLog: in the database, so a retry after a restart is still dropped; pruned as it goes. */
+export function storedDeliveryLog(deps: Pick<Deps, "store" | "clock">): DeliveryLog {
+  let added = 0;
+  return {
+    async add(key) {
+      const now = deps.clock();
+      const fresh = await deps.store.tx((r) => r.webhookDeliveries.add(key, now));
+      if (fresh && ++added % 500 === 0) await deps.store.tx((r) => r.webhookDeliveries.prune(now - REMEMBER_MS, REMEMBER_MAX));
+      return fresh;
+    },
+    remove: (key) => deps.store.tx((r) => r.webhookDeliveries.remove(key)),
+  };
+}
+
 export interface ZoomWebhookOptions {
   /** The event subscription's Secret Token (ZOOM_WEBHOOK_SECRET); unset, every delivery gets a 503. */
   secret: string | undefined;
   /** Called once per distinct event, in delivery order; a throw makes the reply a 500 so Zoom retries. */
   onEvent: (event: VideoEvent) => void | Promise<void>;
-  /** How many recent deliveries are remembered to drop duplicates (default 2,000). */
-  dedupeSize?: number;
-  /** Told of every refusal and every repeated delivery, for the audit log; its failure is logged, never the reply's. */
+  /** Deliveries already handled (default: the last 2,000, in memory). */
+  deliveries?: DeliveryLog;
+  /** Told of every signed refusal and every repeated delivery, for the audit log; its failure is logged, never the reply's. */
   onRefused?: (r: WebhookRefusal) => void | Promise<void>;
-}
-
-/** A refused or repeated delivery, as the audit log needs it. */
-export interface WebhookRefusal {
-  /** e.g. webhook_signature_invalid, webhook_timestamp_stale, invalid_request, webhook_duplicate. */
-  code: string;
-  status: number;
-  /** The session name the body claims (unverified unless `signed`); the audit row goes to its practice. */
-  claimedSessionName?: string;
-  /** True for a correctly signed delivery (a repeat, or a malformed event). */
-  signed: boolean;
-  ip: string;
-  requestId: string;
+  /** Counts unsigned deliveries and refuses an address that sends too many (default: the app's own, when it has them). */
+  limits?: Limits;
 }
 
 /** The session name a body claims, read best-effort from untrusted bytes: only to route the audit row. */
@@ -116,7 +140,8 @@ async function report(req: FastifyRequest, opts: ZoomWebhookOptions, r: Omit<Web
  * (the signature covers them exactly); the app's JSON parser elsewhere is untouched.
  */
 export function registerZoomWebhook(app: FastifyInstance, deps: Pick<Deps, "clock">, opts: ZoomWebhookOptions): void {
-  const seen = new RecentKeys(opts.dedupeSize ?? 2000);
+  const seen = opts.deliveries ?? memoryDeliveryLog();
+  const limits = opts.limits ?? (app.hasDecorator("limits") ? app.limits : undefined);
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
@@ -129,12 +154,19 @@ export function registerZoomWebhook(app: FastifyInstance, deps: Pick<Deps, "cloc
       if (!opts.secret) {
         return refuse(req, reply, 503, "video_not_configured", "Zoom webhooks are not set up on this server: set ZOOM_WEBHOOK_SECRET to the Secret Token of the Zoom app's event subscription");
       }
+      const wait = limits?.refused("webhook", req.ip) ?? null;
+      if (wait !== null) {
+        reply.header("retry-after", String(wait));
+        return refuse(req, reply, 429, "rate_limited", `too many unsigned deliveries from here; try again in ${wait} seconds`);
+      }
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const check = verifyZoomSignature({
         secret: opts.secret, signature: req.headers["x-zm-signature"], timestamp: req.headers["x-zm-request-timestamp"], rawBody: raw, now: deps.clock(),
       });
       if (!check.ok) {
-        await report(req, opts, { code: check.code, status: 401, claimedSessionName: claimedSessionName(raw), signed: false });
+        // Anyone can send these: a counter, not an audit row, and no lookup of the session it names.
+        limits?.failed("webhook", req.ip);
+        limits?.count(NO_PRACTICE, `webhook.${check.code}`);
         return refuse(req, reply, 401, check.code, check.detail);
       }
 
@@ -154,7 +186,7 @@ export function registerZoomWebhook(app: FastifyInstance, deps: Pick<Deps, "cloc
         case "ignored":
           return reply.code(200).send({ ok: true });
         case "event": {
-          if (!seen.add(parsed.dedupeKey)) {
+          if (!(await seen.add(parsed.dedupeKey))) {
             req.log.info({ webhook: "zoom", event: parsed.event.kind, requestId: req.id }, "zoom webhook duplicate ignored");
             await report(req, opts, { code: "webhook_duplicate", status: 200, claimedSessionName: parsed.event.sessionName, signed: true });
             return reply.code(200).send({ ok: true });
@@ -162,7 +194,7 @@ export function registerZoomWebhook(app: FastifyInstance, deps: Pick<Deps, "cloc
           try {
             await opts.onEvent(parsed.event);
           } catch (err) {
-            seen.delete(parsed.dedupeKey); // let Zoom's retry through
+            await seen.remove(parsed.dedupeKey); // let Zoom's retry through
             throw err;
           }
           return reply.code(200).send({ ok: true });

@@ -6,7 +6,11 @@ import { createHmac } from "node:crypto";
 import { Writable } from "node:stream";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { RecentKeys, registerZoomWebhook, type VideoEvent } from "../../src/server/video/webhook.js";
+import { join } from "node:path";
+import { SqliteStore } from "../../src/server/db/sqlite/store.js";
+import { buildApp } from "../../src/server/http/app.js";
+import { RecentKeys, registerZoomWebhook, storedDeliveryLog, type VideoEvent } from "../../src/server/http/routes/zoom-webhook.js";
+import { tempDir } from "../helpers/server.js";
 
 const SECRET = "whsec_test_0123456789abcdef";
 const NOW = Date.UTC(2026, 2, 2, 15, 0, 0);
@@ -195,5 +199,75 @@ describe("duplicates and order", () => {
   it("remembers a bounded number of deliveries, forgetting the oldest", () => {
     const keys = new RecentKeys(2);
     expect([keys.add("a"), keys.add("b"), keys.add("a"), keys.add("c"), keys.add("a"), keys.add("c")]).toEqual([true, true, false, true, true, false]);
+  });
+});
+
+describe("in the server: unsigned deliveries cost a counter, and duplicates are remembered across a restart", () => {
+  const built: { app: FastifyInstance; store: SqliteStore }[] = [];
+  afterEach(async () => {
+    for (const b of built.splice(0)) {
+      await b.app.close();
+      await b.store.close();
+    }
+  });
+
+  /** The real app over a database file, with the webhook the way main.ts registers it. */
+  async function server(file: string, events: VideoEvent[]) {
+    const store = new SqliteStore(file);
+    const deps = { store, clock: () => NOW, config: { publicUrl: "http://tele.test" } };
+    const a = buildApp(deps, { limits: { accountAttempts: 3, addressAttempts: 5, windowMs: 60_000 } });
+    registerZoomWebhook(a, deps, { secret: SECRET, onEvent: (e) => void events.push(e), deliveries: storedDeliveryLog(deps) });
+    await a.ready();
+    built.push({ app: a, store });
+    return { app: a, store };
+  }
+  const deliver = (a: FastifyInstance, body: string, headers: Record<string, string>, ip = "198.51.100.20") =>
+    a.inject({ method: "POST", url: "/webhooks/zoom", payload: body, headers, remoteAddress: ip });
+
+  it("a delivery already applied is not applied again after the server restarts", async () => {
+    const tmp = tempDir("tele-webhook-");
+    try {
+      const file = join(tmp.dir, "tele.db");
+      const first: VideoEvent[] = [];
+      const one = await server(file, first);
+      const body = started();
+      expect((await deliver(one.app, body, signed(body))).statusCode).toBe(200);
+      expect(first).toHaveLength(1);
+      await one.app.close();
+      await one.store.close();
+      built.splice(0);
+
+      const again: VideoEvent[] = [];
+      const two = await server(file, again);
+      expect((await deliver(two.app, body, signed(body))).statusCode).toBe(200);
+      expect(again).toEqual([]);
+      const other = ended();
+      expect((await deliver(two.app, other, signed(other))).statusCode).toBe(200);
+      expect(again.map((e) => e.kind)).toEqual(["ended"]);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it("unsigned deliveries write no audit row; past the address limit they are 429 with Retry-After before any check", async () => {
+    const tmp = tempDir("tele-webhook-");
+    try {
+      const { app: a, store } = await server(join(tmp.dir, "tele.db"), []);
+      const audit = () => (store.db.prepare("SELECT count(*) AS n FROM audit_log").get() as { n: number }).n;
+      const before = audit();
+      const body = started();
+      for (let i = 0; i < 5; i++) expect((await deliver(a, body, { ...signed(body), "x-zm-signature": "v0=" + "é".repeat(64) })).statusCode).toBe(401);
+      const limited = await deliver(a, body, signed(body, undefined, "wrong secret"));
+      expect(limited.statusCode).toBe(429);
+      expect(limited.headers["retry-after"]).toBe("60");
+      // Another address, correctly signed, still gets through.
+      expect((await deliver(a, body, signed(body), "198.51.100.21")).statusCode).toBe(200);
+      await a.limits.flush();
+      expect(audit()).toBe(before);
+      const counts = store.db.prepare("SELECT kind, count FROM refusal_counts ORDER BY kind").all();
+      expect(counts).toEqual([{ kind: "rate_limited.webhook", count: 1 }, { kind: "webhook.webhook_signature_invalid", count: 5 }]);
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

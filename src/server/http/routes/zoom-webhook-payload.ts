@@ -3,14 +3,7 @@
  * the server sees. Participants' display names arrive in these bodies; they are dropped here.
  */
 import { z } from "zod";
-
-/** A session event as the lifecycle sees it; `at` is epoch milliseconds, `userKey` the JWT's `user_key`. */
-export interface VideoEvent {
-  kind: "started" | "ended" | "user_joined" | "user_left";
-  sessionName: string;
-  at: number;
-  userKey?: string;
-}
+import type { VideoEvent } from "../../domain/sessions/video-events.js";
 
 const IsoTime = z.iso.datetime({ offset: true });
 
