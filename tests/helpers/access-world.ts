@@ -36,10 +36,11 @@ export interface AccessFixture {
 /** A browser session row for someone, as sign-in would make it; returns its cookie and CSRF token. */
 async function session(deps: Deps, practiceId: string, subjectType: WebSessionRow["subjectType"], subjectId: string): Promise<Credentials> {
   const token = newSecret();
-  const csrf = newSecret();
+  // A signed-in browser's CSRF token is derived from its cookie, as src/server/web/session.ts does; nothing is stored.
+  const csrf = hashSecret(`csrf\n${token}`);
   const now = deps.clock();
   await deps.store.webSessions.insert({
-    id: `ses_${subjectId}`, practiceId, subjectType, subjectId, csrfToken: csrf, createdAt: now, expiresAt: now + 3600_000, tokenHash: hashSecret(token),
+    id: `ses_${subjectId}`, practiceId, subjectType, subjectId, csrfToken: "derived", createdAt: now, expiresAt: now + 3600_000, tokenHash: hashSecret(token),
   });
   return { cookie: `tele_session=${token}`, csrf };
 }

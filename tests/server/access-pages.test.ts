@@ -23,7 +23,8 @@ let cells = 0;
 beforeAll(async () => {
   fx = await buildAccessFixture();
   deps.store = fx.copy();
-  app = buildApp(deps, { onRoute: (r) => routes.push(r) });
+  // Every actor tries the same account and link here: the limits are tested in limits.test.ts, not in this matrix.
+  app = buildApp(deps, { onRoute: (r) => routes.push(r), limits: { accountAttempts: 10_000, addressAttempts: 10_000, windowMs: 60_000 } });
   await app.ready();
 }, 60_000);
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { PAGE_HEADERS } from "../../src/server/web/security.js";
-import { ASSETS } from "../../src/server/web/assets.js";
+import { assetUrl } from "../../src/server/web/assets.js";
 import { registerZoomWebhook } from "../../src/server/http/routes/zoom-webhook.js";
 import { buildAppPerTest } from "../helpers/app.js";
 import { makeWorld } from "../helpers/server.js";
@@ -20,7 +20,7 @@ describe("security headers on every response", () => {
     registerZoomWebhook(app, w.deps, { secret: undefined, onEvent: () => undefined });
     const form = { "content-type": "application/x-www-form-urlencoded" };
     const token = { authorization: `Bearer ${w.p.token}` };
-    const asset = [...ASSETS.keys()][0]!;
+    const asset = assetUrl("tele.css");
     const requests: [string, Parameters<typeof app.inject>[0], number][] = [
       ["portal sign-in page", { method: "GET", url: "/p/maple-therapy" }, 200],
       ["dashboard, signed out: redirect", { method: "GET", url: "/p/maple-therapy/dashboard" }, 303],
@@ -36,12 +36,12 @@ describe("security headers on every response", () => {
       ["API 401", { method: "GET", url: "/api/v1/me" }, 401],
       ["API 404", { method: "GET", url: "/api/v1/nothing-here" }, 404],
       ["API 415", { method: "POST", url: "/api/v1/clients", headers: { ...token, "content-type": "application/xml" }, payload: "<a/>" }, 415],
-      ["API 400 (malformed JSON)", { method: "POST", url: "/api/v1/clients", headers: { ...token, "content-type": "application/json" }, payload: "{" }, 400],
+      ["API 415 (malformed JSON)", { method: "POST", url: "/api/v1/clients", headers: { ...token, "content-type": "application/json" }, payload: "{" }, 415],
       ["malformed URL", { method: "GET", url: "/p/%E0%A4%A" }, 400],
       ["webhook 503", { method: "POST", url: "/webhooks/zoom", payload: "{}" }, 503],
       ["healthz", { method: "GET", url: "/healthz" }, 200],
       ["OpenAPI document", { method: "GET", url: "/api/v1/openapi.json" }, 200],
-      ["asset", { method: "GET", url: `/assets/${asset}` }, 200],
+      ["asset", { method: "GET", url: asset }, 200],
     ];
     for (const [name, req, status] of requests) {
       const res = await app.inject(req);
@@ -50,7 +50,7 @@ describe("security headers on every response", () => {
       expect(res.headers["x-request-id"], name).toMatch(/^req_/);
     }
     // An asset keeps its own caching; everything else is no-store.
-    expect((await app.inject({ method: "GET", url: `/assets/${asset}` })).headers["cache-control"]).toBe("public, max-age=300");
+    expect((await app.inject({ method: "GET", url: asset })).headers["cache-control"]).toBe("public, max-age=31536000, immutable");
     expect((await app.inject({ method: "GET", url: "/p/maple-therapy/dashboard" })).headers["cache-control"]).toBe("no-store");
   });
 
