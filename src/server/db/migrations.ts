@@ -174,4 +174,8 @@ export const MIGRATIONS: readonly string[] = [
   /* 4: how clients reach the practice (a phone number or email), shown when video cannot start; NULL until set */ `
   ALTER TABLE practices ADD COLUMN contact TEXT;
   `,
+  /* 5 (rtc slice): which video provider ran each session (builtin or zoom), and whether it ended audio-only (R29) */ `
+  ALTER TABLE telehealth_sessions ADD COLUMN video TEXT CHECK (video IN ('builtin', 'zoom'));
+  ALTER TABLE telehealth_sessions ADD COLUMN audio_only INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
