@@ -1,0 +1,126 @@
+/**
+ * One RTCPeerConnection for the built-in call, negotiated with the W3C "perfect negotiation"
+ * pattern (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example): both sides may offer at
+ * any time; on a collision the polite side (the server says which) rolls back, the impolite side
+ * ignores the other's offer. Messages are handled one at a time, in order. ICE restarts after a few
+ * seconds of `disconnected`, at once on `failed`, and again every few seconds until it recovers.
+ */
+
+export type SignalMsg =
+  | { type: "description"; description: { type: RTCSdpType; sdp: string } }
+  | { type: "candidate"; candidate: RTCIceCandidateInit | null }
+  | { type: "media"; camera: boolean; mic: boolean; audioOnly: boolean }
+  | { type: "restart" }
+  | { type: "hello" };
+
+export interface PeerOptions {
+  polite: boolean;
+  config: RTCConfiguration;
+  send(msg: SignalMsg): void;
+  /** The other side's tracks, as they arrive. */
+  onTrack(track: MediaStreamTrack): void;
+  /** connected, reconnecting (disconnected or failed, restarting), or closed. */
+  onLink(state: "connecting" | "connected" | "reconnecting"): void;
+  onMedia(m: { camera: boolean; mic: boolean; audioOnly: boolean }): void;
+}
+
+/** Seconds of `disconnected` before an ICE restart, and between restarts while it has not recovered. */
+const DISCONNECTED_MS = 2_500;
+const RETRY_MS = 5_000;
+
+export class PeerLink {
+  readonly pc: RTCPeerConnection;
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private settingAnswer = false;
+  private chain: Promise<void> = Promise.resolve();
+  private restartTimer: number | undefined;
+  private closed = false;
+  private wasConnected = false;
+
+  constructor(private readonly o: PeerOptions) {
+    const pc = (this.pc = new RTCPeerConnection(o.config));
+    pc.onnegotiationneeded = async () => {
+      try {
+        this.makingOffer = true;
+        await pc.setLocalDescription();
+        if (pc.localDescription) o.send({ type: "description", description: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+      } catch {
+        /* a newer negotiation superseded this one */
+      } finally {
+        this.makingOffer = false;
+      }
+    };
+    pc.onicecandidate = ({ candidate }) => {
+      if (candidate) o.send({ type: "candidate", candidate: candidate.toJSON() });
+    };
+    pc.ontrack = ({ track }) => o.onTrack(track);
+    pc.onconnectionstatechange = () => this.watch();
+  }
+
+  /** Handles one message from the other side, after every earlier one. */
+  receive(msg: SignalMsg): Promise<void> {
+    this.chain = this.chain.then(() => this.handle(msg)).catch(() => undefined);
+    return this.chain;
+  }
+
+  close(): void {
+    this.closed = true;
+    window.clearTimeout(this.restartTimer);
+    this.pc.onconnectionstatechange = null;
+    this.pc.close();
+  }
+
+  private async handle(msg: SignalMsg): Promise<void> {
+    if (this.closed) return;
+    const pc = this.pc;
+    if (msg.type === "description") {
+      const d = msg.description;
+      const readyForOffer = !this.makingOffer && (pc.signalingState === "stable" || this.settingAnswer);
+      const collision = d.type === "offer" && !readyForOffer;
+      this.ignoreOffer = !this.o.polite && collision;
+      if (this.ignoreOffer) return;
+      this.settingAnswer = d.type === "answer";
+      await pc.setRemoteDescription(d); // the polite side rolls back its own offer implicitly
+      this.settingAnswer = false;
+      if (d.type === "offer") {
+        await pc.setLocalDescription();
+        if (pc.localDescription) this.o.send({ type: "description", description: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+      }
+    } else if (msg.type === "candidate") {
+      if (!msg.candidate) return;
+      try {
+        await pc.addIceCandidate(msg.candidate);
+      } catch (err) {
+        if (!this.ignoreOffer) throw err;
+      }
+    } else if (msg.type === "media") {
+      this.o.onMedia(msg);
+    } else if (msg.type === "restart") {
+      pc.restartIce();
+    }
+  }
+
+  /** Reconnecting… with restarts: after a few seconds of disconnected, at once on failed, then every few seconds. */
+  private watch(): void {
+    const s = this.pc.connectionState;
+    if (s === "connected") {
+      window.clearTimeout(this.restartTimer);
+      this.restartTimer = undefined;
+      this.wasConnected = true;
+      return this.o.onLink("connected");
+    }
+    if (s === "new" || s === "connecting") return this.o.onLink(this.wasConnected ? "reconnecting" : "connecting");
+    if (s === "disconnected" || s === "failed") {
+      this.o.onLink("reconnecting");
+      if (s === "failed") window.clearTimeout(this.restartTimer);
+      else if (this.restartTimer !== undefined) return; // a restart is already due
+      const restart = () => {
+        if (this.closed || this.pc.connectionState === "connected") return;
+        this.pc.restartIce();
+        this.restartTimer = window.setTimeout(restart, RETRY_MS);
+      };
+      this.restartTimer = window.setTimeout(restart, s === "failed" ? 0 : DISCONNECTED_MS);
+    }
+  }
+}
