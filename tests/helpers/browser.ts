@@ -22,9 +22,14 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-/** Launches Chromium (Playwright gives each launch a fresh --user-data-dir); `media` adds the fake camera and microphone. */
-export async function launchBrowser(opts: { media?: boolean } = {}): Promise<TestBrowser> {
-  const args = [...FLAGS, ...(opts.media ? ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"] : [])];
+/**
+ * Launches Chromium (Playwright gives each launch a fresh --user-data-dir); `media` adds the fake
+ * camera and microphone, and `askFirst` leaves out the fake permission prompt's automatic Allow, so
+ * only what a context was granted (grantPermissions) is allowed.
+ */
+export async function launchBrowser(opts: { media?: boolean; askFirst?: boolean } = {}): Promise<TestBrowser> {
+  const fake = opts.media ? ["--use-fake-device-for-media-stream", ...(opts.askFirst ? [] : ["--use-fake-ui-for-media-stream"])] : [];
+  const args = [...FLAGS, ...fake];
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   return {
     browser,
