@@ -3,7 +3,8 @@
  * pattern (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example): both sides may offer at
  * any time; on a collision the polite side (the server says which) rolls back, the impolite side
  * ignores the other's offer. Messages are handled one at a time, in order. ICE restarts after a few
- * seconds of `disconnected`, at once on `failed`, and again every few seconds until it recovers.
+ * seconds of `disconnected`, at once on `failed`, and again every few seconds until it recovers;
+ * the impolite side restarts, the polite side asks it to.
  */
 
 export type SignalMsg =
@@ -22,6 +23,8 @@ export interface PeerOptions {
   /** connected, reconnecting (disconnected or failed, restarting), or closed. */
   onLink(state: "connecting" | "connected" | "reconnecting"): void;
   onMedia(m: { camera: boolean; mic: boolean; audioOnly: boolean }): void;
+  /** Called after an offer is applied and before it is answered: the place to add this side's tracks. */
+  beforeAnswer(): void;
 }
 
 /** Seconds of `disconnected` before an ICE restart, and between restarts while it has not recovered. */
@@ -56,6 +59,7 @@ export class PeerLink {
     };
     pc.ontrack = ({ track }) => o.onTrack(track);
     pc.onconnectionstatechange = () => this.watch();
+
   }
 
   /** Handles one message from the other side, after every earlier one. */
@@ -84,6 +88,7 @@ export class PeerLink {
       await pc.setRemoteDescription(d); // the polite side rolls back its own offer implicitly
       this.settingAnswer = false;
       if (d.type === "offer") {
+        this.o.beforeAnswer();
         await pc.setLocalDescription();
         if (pc.localDescription) this.o.send({ type: "description", description: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
       }
@@ -97,7 +102,7 @@ export class PeerLink {
     } else if (msg.type === "media") {
       this.o.onMedia(msg);
     } else if (msg.type === "restart") {
-      pc.restartIce();
+      if (!this.o.polite) pc.restartIce();
     }
   }
 
@@ -117,7 +122,9 @@ export class PeerLink {
       else if (this.restartTimer !== undefined) return; // a restart is already due
       const restart = () => {
         if (this.closed || this.pc.connectionState === "connected") return;
-        this.pc.restartIce();
+        // Only the impolite side restarts (the polite one asks it to), so two restarts never collide.
+        if (this.o.polite) this.o.send({ type: "restart" });
+        else this.pc.restartIce();
         this.restartTimer = window.setTimeout(restart, RETRY_MS);
       };
       this.restartTimer = window.setTimeout(restart, s === "failed" ? 0 : DISCONNECTED_MS);

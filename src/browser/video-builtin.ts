@@ -58,6 +58,7 @@ function start(root: HTMLElement): void {
   let remote = new MediaStream();
   let outbox: Promise<unknown> = Promise.resolve();
   const loss: LossCounter = { lost: 0, received: 0 };
+  let offerWait: number | undefined;
 
   const call = (state: string, text?: string) => {
     root.setAttribute("data-call", state);
@@ -93,15 +94,20 @@ function start(root: HTMLElement): void {
   async function applySending(): Promise<void> {
     if (!link) return;
     const wantVideo = me.camera && !me.audioOnly && !them.audioOnly;
-    for (const [kind, on] of [["video", wantVideo], ["audio", me.mic]] as const) {
+    const plan = [["video", wantVideo], ["audio", me.mic]] as const;
+    // Directions first, with no await in between, so an answer being made now includes both.
+    for (const [kind, on] of plan) {
       const tr = transceiver(kind);
       const t = track(kind);
-      if (tr) {
-        // Taken over from the other side's offer: it only received until now.
-        if (on && t && (tr.direction === "recvonly" || tr.direction === "inactive")) tr.direction = "sendrecv";
-        // Off is no track at all, so nothing is sent (a disabled track would still send silence or black).
-        await tr.sender.replaceTrack(on ? t : null).catch(() => undefined);
-      } else if (on && t && local) link.pc.addTrack(t, local);
+      // Taken over from the other side's offer: it only received until now.
+      if (tr && on && t && (tr.direction === "recvonly" || tr.direction === "inactive")) tr.direction = "sendrecv";
+      else if (!tr && on && t && local) link.pc.addTrack(t, local);
+    }
+    // Off is no track at all, so nothing is sent (a disabled track would still send silence or black).
+    for (const [kind, on] of plan) {
+      const tr = transceiver(kind);
+      const t = on ? track(kind) : null;
+      if (tr && tr.sender.track !== t) await tr.sender.replaceTrack(t).catch(() => undefined);
     }
     selfVideo.hidden = !me.camera;
     showPlaceholder();
@@ -130,9 +136,17 @@ function start(root: HTMLElement): void {
         them = m;
         void applySending();
       },
+      beforeAnswer: () => {
+        window.clearTimeout(offerWait);
+        void applySending();
+      },
     });
     (window as unknown as { __telePc?: RTCPeerConnection }).__telePc = link.pc; // read by the browser tests' getStats checks
-    void applySending();
+    // A fresh pair: the impolite side offers first; the polite side adds its tracks when it answers
+    // (or offers itself if nothing comes), so the two never start with colliding offers.
+    window.clearTimeout(offerWait);
+    if (admission.polite) offerWait = window.setTimeout(() => void applySending(), 3_000);
+    else void applySending();
     sendMedia();
     call("connecting", "Connecting the video…");
     const queued = pending;

@@ -49,8 +49,14 @@ export async function providerPage(ctx: BrowserContext, sdk: Tele, id: string): 
   return page;
 }
 
-export const callState = (page: Page, state: string, timeout = 20_000) =>
-  page.locator(`[data-video][data-call="${state}"]`).waitFor({ state: "attached", timeout });
+export async function callState(page: Page, state: string, timeout = 20_000): Promise<void> {
+  try {
+    await page.locator(`[data-video][data-call="${state}"]`).waitFor({ state: "attached", timeout });
+  } catch {
+    const now = await page.locator("[data-video]").getAttribute("data-call");
+    throw new Error(`${page.url()}: the call is ${now}, not ${state}, after ${timeout} ms; ${JSON.stringify(await stats(page))}`);
+  }
+}
 
 /** What this page's pc reports: inbound frames and packets, outbound audio, the selected pair's candidate types. */
 export interface CallStats {
