@@ -30,6 +30,8 @@ export interface PeerOptions {
 /** Seconds of `disconnected` before an ICE restart, and between restarts while it has not recovered. */
 const DISCONNECTED_MS = 2_500;
 const RETRY_MS = 5_000;
+/** A new pair that has negotiated but not connected by then restarts too (a lost candidate, a collision). */
+const FIRST_CONNECT_MS = 5_000;
 
 export class PeerLink {
   readonly pc: RTCPeerConnection;
@@ -37,7 +39,10 @@ export class PeerLink {
   private ignoreOffer = false;
   private settingAnswer = false;
   private chain: Promise<void> = Promise.resolve();
-  private restartTimer: number | undefined;
+  private readonly timer: number;
+  /** Since when it has not been connected (or since the pc was made). */
+  private since = Date.now();
+  private lastRestart = 0;
   private closed = false;
   private wasConnected = false;
 
@@ -59,6 +64,7 @@ export class PeerLink {
     };
     pc.ontrack = ({ track }) => o.onTrack(track);
     pc.onconnectionstatechange = () => this.watch();
+    this.timer = window.setInterval(() => this.tick(), 1_000);
 
   }
 
@@ -70,7 +76,7 @@ export class PeerLink {
 
   close(): void {
     this.closed = true;
-    window.clearTimeout(this.restartTimer);
+    window.clearInterval(this.timer);
     this.pc.onconnectionstatechange = null;
     this.pc.close();
   }
@@ -106,28 +112,37 @@ export class PeerLink {
     }
   }
 
-  /** Reconnecting… with restarts: after a few seconds of disconnected, at once on failed, then every few seconds. */
+  /** The page's indicator follows the connection state; `failed` restarts at once. */
   private watch(): void {
     const s = this.pc.connectionState;
     if (s === "connected") {
-      window.clearTimeout(this.restartTimer);
-      this.restartTimer = undefined;
       this.wasConnected = true;
+      this.since = Date.now();
       return this.o.onLink("connected");
     }
     if (s === "new" || s === "connecting") return this.o.onLink(this.wasConnected ? "reconnecting" : "connecting");
-    if (s === "disconnected" || s === "failed") {
-      this.o.onLink("reconnecting");
-      if (s === "failed") window.clearTimeout(this.restartTimer);
-      else if (this.restartTimer !== undefined) return; // a restart is already due
-      const restart = () => {
-        if (this.closed || this.pc.connectionState === "connected") return;
-        // Only the impolite side restarts (the polite one asks it to), so two restarts never collide.
-        if (this.o.polite) this.o.send({ type: "restart" });
-        else this.pc.restartIce();
-        this.restartTimer = window.setTimeout(restart, RETRY_MS);
-      };
-      this.restartTimer = window.setTimeout(restart, s === "failed" ? 0 : DISCONNECTED_MS);
+    if (s === "disconnected" || s === "failed") this.o.onLink("reconnecting");
+    if (s === "failed") this.tick();
+  }
+
+  /**
+   * Once a second: not connected for a few seconds after being connected (at once when failed), or
+   * never connected 5 s after negotiating, restarts ICE, and again every few seconds until it works.
+   */
+  private tick(): void {
+    if (this.closed) return;
+    const now = Date.now();
+    const s = this.pc.connectionState;
+    if (s === "connected") {
+      this.since = now;
+      return;
     }
+    const due = s === "failed" ? 0 : this.wasConnected ? DISCONNECTED_MS : FIRST_CONNECT_MS;
+    if (now - this.since < due || now - this.lastRestart < RETRY_MS) return;
+    if (this.pc.signalingState !== "stable" || !this.pc.remoteDescription) return;
+    this.lastRestart = now;
+    // Only the impolite side restarts (the polite one asks it to), so two restarts never collide.
+    if (this.o.polite) this.o.send({ type: "restart" });
+    else this.pc.restartIce();
   }
 }
