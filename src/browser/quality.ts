@@ -1,7 +1,7 @@
 /**
  * The built-in call's network quality, 0–5, from what `RTCPeerConnection.getStats()` reports:
  * round-trip time, packet loss, jitter and the available outgoing bitrate. Pure functions, so they
- * are unit-tested without a browser (tests/browser-unit/quality.test.ts).
+ * are unit-tested without a browser (tests/unit/quality.test.ts).
  */
 
 /** The figures the score is made from; undefined where the browser has not reported one yet. */
