@@ -2,6 +2,7 @@ import { bulkFigures } from "./bulk.js";
 import { listingFigures } from "./listing.js";
 import { report, type Figure } from "./stats.js";
 import { startupFigures } from "./startup.js";
+import { videoFigures } from "./video.js";
 
 /** `npm run bench`: every figure beside its bare baseline measured in the same run, medians of several runs. */
 async function main() {
@@ -15,6 +16,7 @@ async function main() {
   await step("startup", () => startupFigures());
   await step("bulk", () => bulkFigures());
   await step("listing", () => listingFigures());
+  await step("video", () => videoFigures());
   const { text, ok } = report(figures);
   process.stdout.write(`${text}\n\nmachine: ${process.platform} ${process.arch}, node ${process.version}\n`);
   process.exitCode = ok ? 0 : 1;
