@@ -7,6 +7,8 @@
  * the impolite side restarts, the polite side asks it to.
  */
 
+import { linkFigures, qualityLevel, type LossCounter } from "./quality.js";
+
 export type SignalMsg =
   | { type: "description"; description: { type: RTCSdpType; sdp: string } }
   | { type: "candidate"; candidate: RTCIceCandidateInit | null }
@@ -43,6 +45,7 @@ export class PeerLink {
   /** Since when it has not been connected (or since the pc was made). */
   private since = Date.now();
   private lastRestart = 0;
+  private readonly loss: LossCounter = { lost: 0, received: 0 };
   private closed = false;
   private wasConnected = false;
 
@@ -72,6 +75,13 @@ export class PeerLink {
   receive(msg: SignalMsg): Promise<void> {
     this.chain = this.chain.then(() => this.handle(msg)).catch(() => undefined);
     return this.chain;
+  }
+
+  /** The link's quality 0–5 from getStats() (quality.ts), or undefined while not connected. */
+  async quality(): Promise<number | undefined> {
+    if (this.pc.connectionState !== "connected") return undefined;
+    const report = await this.pc.getStats().catch(() => null);
+    return report ? qualityLevel(linkFigures(report.values(), this.loss)) : undefined;
   }
 
   close(): void {

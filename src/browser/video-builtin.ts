@@ -11,7 +11,6 @@
  */
 import { find, must } from "./dom.js";
 import { PeerLink, type SignalMsg } from "./peer.js";
-import { linkFigures, qualityLevel, type LossCounter } from "./quality.js";
 import { localMedia, type Chosen } from "./video-media.js";
 
 interface Admission {
@@ -57,7 +56,6 @@ function start(root: HTMLElement): void {
   let them: Media = { camera: true, mic: true, audioOnly: false };
   let remote = new MediaStream();
   let outbox: Promise<unknown> = Promise.resolve();
-  const loss: LossCounter = { lost: 0, received: 0 };
   let offerWait: number | undefined;
 
   const call = (state: string, text?: string) => {
@@ -279,11 +277,8 @@ function start(root: HTMLElement): void {
 
   // The network quality, every two seconds from getStats().
   window.setInterval(async () => {
-    const pc = link?.pc;
-    if (!pc || pc.connectionState !== "connected") return;
-    const report = await pc.getStats().catch(() => null);
-    if (!report) return;
-    const level = qualityLevel(linkFigures(report.values(), loss));
+    const level = await link?.quality();
+    if (level === undefined) return;
     quality.setAttribute("data-level", String(level));
     quality.textContent = `Connection: ${level} of 5`;
   }, 2_000);
