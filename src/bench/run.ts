@@ -3,6 +3,7 @@ import { bulkFigures } from "./bulk.js";
 import { listingFigures } from "./listing.js";
 import { report, type Figure } from "./stats.js";
 import { startupFigures } from "./startup.js";
+import { videoFigures } from "./video.js";
 
 /** `npm run bench`: every figure beside its bare baseline measured in the same run, medians of several runs. */
 async function main() {
@@ -18,6 +19,7 @@ async function main() {
   await step("startup", () => void figures.push(...startupFigures()));
   await step("bulk", async () => void figures.push(...(await bulkFigures())));
   await step("listing", async () => void figures.push(...(await listingFigures())));
+  await step("video", async () => void figures.push(...(await videoFigures())));
   await step("api", async () => void tables.push(await apiFigures()));
   const timing = figures.length ? [report(figures)] : [];
   const all = [...timing, ...tables];

@@ -32,6 +32,8 @@ export interface Figure {
   targetMs: number;
   maxRatio?: number;
   runs: number;
+  /** What `ms`, `baselineMs` and `targetMs` count, when not milliseconds (e.g. "KB" for page weight). */
+  unit?: string;
 }
 
 /** One line per figure: the figure, its baseline, the ratio, and whether both targets are met. */
@@ -41,7 +43,8 @@ export function report(figures: Figure[]): { text: string; ok: boolean } {
     const ratio = f.ms / f.baselineMs;
     const pass = f.ms < f.targetMs && (f.maxRatio === undefined || ratio <= f.maxRatio);
     ok &&= pass;
-    return `| ${f.name} | ${f.ms.toFixed(1)} ms | ${f.baselineName}: ${f.baselineMs.toFixed(1)} ms | ${ratio.toFixed(2)}× | < ${f.targetMs} ms${f.maxRatio ? `, ≤ ${f.maxRatio}×` : ""} | ${pass ? "met" : "MISSED"} |`;
+    const u = f.unit ?? "ms";
+    return `| ${f.name} | ${f.ms.toFixed(1)} ${u} | ${f.baselineName}: ${f.baselineMs.toFixed(1)} ${u} | ${ratio.toFixed(2)}× | < ${f.targetMs} ${u}${f.maxRatio ? `, ≤ ${f.maxRatio}×` : ""} | ${pass ? "met" : "MISSED"} |`;
   });
   const head = "| figure (median) | tele | bare baseline | ratio | target | |\n|---|---|---|---|---|---|";
   return { text: [head, ...rows].join("\n"), ok };

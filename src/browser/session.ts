@@ -114,6 +114,24 @@ function waitingRoom(root: HTMLElement): void {
       }
       show(ev.state, ev);
     });
+    // The built-in video's signalling (video-builtin.ts) arrives on this stream: handed on as
+    // `tele:rtc`, held (a few) until that script says it listens, so none is lost while it loads.
+    let rtcHeld: string[] | null = [];
+    const rtc = (data: string) => {
+      try {
+        document.dispatchEvent(new CustomEvent("tele:rtc", { detail: JSON.parse(data) }));
+      } catch { /* malformed: dropped */ }
+    };
+    document.addEventListener("tele:rtc-listening", () => {
+      const held = rtcHeld ?? [];
+      rtcHeld = null;
+      held.forEach(rtc);
+    });
+    es.addEventListener("rtc", (e) => {
+      const data = (e as MessageEvent<string>).data;
+      if (rtcHeld === null) rtc(data);
+      else if (rtcHeld.length < 200) rtcHeld.push(data);
+    });
   }
 
   const endForm = find<HTMLFormElement>("form[data-end-session]");

@@ -16,7 +16,7 @@ const source = join(root, "src/browser");
 const out = join(root, "dist/public");
 
 /** The page scripts (one bundle each) and the stylesheet. */
-const ENTRIES = ["portal.ts", "staff.ts", "session.ts", "video-zoom.ts", "tele.css"];
+const ENTRIES = ["portal.ts", "staff.ts", "session.ts", "video-zoom.ts", "video-builtin.ts", "tele.css"];
 
 async function main(): Promise<void> {
   const result = await build({

@@ -107,6 +107,19 @@ export async function init(opts: InitFlags, io: Io): Promise<number> {
   return 0;
 }
 
+/** What the demo says about video (R29): the built-in call works between two tabs with no account. */
+function videoLine(server: RunningServer): string {
+  const p = server.deps.video?.provider;
+  if (p?.name === "builtin") {
+    return "  video: tele's own 1:1 call, live between two browser tabs (WebRTC, no account needed). To see it: book a telehealth\n" +
+      "         appointment starting now, open it as the therapist (tele sessions open ID), and as its client in a private\n" +
+      "         window (set the client's password from their invite in mail/); both see and hear each other";
+  }
+  return p?.configured
+    ? "  video: Zoom Video SDK (ZOOM_SDK_KEY and ZOOM_SDK_SECRET are set)"
+    : "  video: TELE_VIDEO=zoom but Zoom is not set up; session pages say so. Set ZOOM_SDK_KEY and ZOOM_SDK_SECRET, or unset TELE_VIDEO for the built-in call";
+}
+
 /** `tele demo`: a seeded practice on a fresh database, served until Ctrl-C, with a profile to try it from. */
 export async function demo(opts: { port?: string; dataDir?: string; json?: boolean }, io: Io): Promise<number> {
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), "tele-demo-"));
@@ -135,9 +148,7 @@ export async function demo(opts: { port?: string; dataDir?: string; json?: boole
       `  signed in as the owner, ${seeded.owner.email}, in profile "demo"${hasDefault ? "" : ' (also saved as "default")'}`,
       `  client portal: ${seeded.portalUrl}   staff sign-in: ${seeded.portalUrl}/staff/sign-in`,
       `  (staff set their browser password from the invite emails, written to ${join(dataDir, "mail")})`,
-      server.deps.video?.provider.configured
-        ? "  video: Zoom Video SDK (ZOOM_SDK_KEY and ZOOM_SDK_SECRET are set)"
-        : "  video: not set up; session pages say so. Set ZOOM_SDK_KEY and ZOOM_SDK_SECRET to use Zoom (README: Video with Zoom)",
+      videoLine(server),
       "",
       "Try, in another terminal:",
       `  npx tele whoami${p}`,

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { readIceSettings, type IceSettings } from "./video/ice.js";
 
 /** Server settings: flags win over the environment (cli-contract.md "Server settings"). */
 export interface ServerConfig {
@@ -14,6 +15,10 @@ export interface ServerConfig {
   zoomSdkSecret?: string;
   /** The Secret Token of the Zoom app's event subscription: signs each webhook delivery. */
   zoomWebhookSecret?: string;
+  /** Which video provider runs sessions (R29): TELE_VIDEO, default zoom with Zoom credentials, else builtin. */
+  video: "builtin" | "zoom";
+  /** The built-in provider's ICE and TURN settings. */
+  ice: IceSettings;
   logLevel: string;
   mailRetryBaseMs: number;
   /** How often idle sessions past their deadline are completed (R18); TELE_SESSION_SWEEP_MS, default 30 s. */
@@ -40,6 +45,10 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
   const publicUrl = (flags.publicUrl ?? env.TELE_PUBLIC_URL ?? "").replace(/\/+$/, "");
   if (publicUrl && !/^https?:\/\/[^/\s]+$/.test(publicUrl)) throw new Error("public URL must be an origin such as https://tele.example.com");
   if (env.TELE_SMTP_URL && !/^smtps?:\/\//.test(env.TELE_SMTP_URL)) throw new Error("TELE_SMTP_URL must start with smtp:// or smtps://");
+  const zoomSet = Boolean(env.ZOOM_SDK_KEY && env.ZOOM_SDK_SECRET);
+  const video = env.TELE_VIDEO || (zoomSet ? "zoom" : "builtin");
+  if (video !== "builtin" && video !== "zoom") throw new Error(`TELE_VIDEO must be builtin or zoom (got ${video.slice(0, 20)})`);
+  const ice = readIceSettings(env);
   return {
     dataDir: resolve(flags.dataDir ?? env.TELE_DATA_DIR ?? ".tele-data"),
     host,
@@ -52,6 +61,8 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     zoomSdkKey: env.ZOOM_SDK_KEY || undefined,
     zoomSdkSecret: env.ZOOM_SDK_SECRET || undefined,
     zoomWebhookSecret: env.ZOOM_WEBHOOK_SECRET || undefined,
+    video,
+    ice,
     logLevel: env.TELE_LOG_LEVEL || "info",
     mailRetryBaseMs: milliseconds(env, "TELE_MAIL_RETRY_MS", 5_000),
     sessionSweepMs: milliseconds(env, "TELE_SESSION_SWEEP_MS", 30_000),

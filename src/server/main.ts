@@ -11,6 +11,7 @@ import { SessionHub } from "./domain/sessions/hub.js";
 import { participantKey } from "./domain/sessions/video.js";
 import { registerZoomWebhook, storedDeliveryLog } from "./http/routes/zoom-webhook.js";
 import { zoomVideoProvider } from "./video/zoom.js";
+import { BuiltinVideoProvider } from "./video/builtin.js";
 
 export interface RunningServer {
   url: string;
@@ -40,12 +41,17 @@ export async function startServer(config: ServerConfig, opts: { version?: string
     clock: Date.now,
     config: { publicUrl: config.publicUrl || `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`, setupToken: config.setupToken },
   };
-  // The video session's name is kept on the session record, so a Zoom webhook finds its appointment.
-  const nameSecret = config.zoomSdkSecret ?? config.zoomWebhookSecret;
-  const video = zoomVideoProvider(config);
-  const sessionName = nameSecret ? (appointmentId: string) => video.sessionName(appointmentId, nameSecret) : undefined;
-  const key = nameSecret ? (appointmentId: string, who: string) => participantKey(nameSecret, appointmentId, who) : undefined;
-  deps.video = { provider: video, sessionName, participantKey: key };
+  if (config.video === "builtin") {
+    // tele's own 1:1 WebRTC (R29): nothing outside this server names the session, so no session name.
+    deps.video = { provider: new BuiltinVideoProvider(config.ice) };
+  } else {
+    // The video session's name is kept on the session record, so a Zoom webhook finds its appointment.
+    const nameSecret = config.zoomSdkSecret ?? config.zoomWebhookSecret;
+    const video = zoomVideoProvider(config);
+    const sessionName = nameSecret ? (appointmentId: string) => video.sessionName(appointmentId, nameSecret) : undefined;
+    const key = nameSecret ? (appointmentId: string, who: string) => participantKey(nameSecret, appointmentId, who) : undefined;
+    deps.video = { provider: video, sessionName, participantKey: key };
+  }
   const sessions = (deps.sessions = new SessionHub(deps));
   // Nobody is connected to a process that has just started: mark everyone absent, complete nothing.
   await sessions.recover();

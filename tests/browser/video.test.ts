@@ -61,7 +61,7 @@ describe("video.js on the session page", () => {
 
   beforeAll(async () => {
     [smtp, tb] = await Promise.all([startSmtp(), launchBrowser()]);
-    [w, bare] = await Promise.all([startWorld({ smtpUrl: smtp.url, serverEnv: ZOOM }), startWorld({ smtpUrl: smtp.url })]);
+    [w, bare] = await Promise.all([startWorld({ smtpUrl: smtp.url, serverEnv: ZOOM }), startWorld({ smtpUrl: smtp.url, serverEnv: { TELE_VIDEO: "zoom" } })]);
     sdk = new Tele({ url: w.server.url, token: w.ownerToken });
     await sdk.staff.add({ name: "Tina Therapist", email: "tina@maple.test", roles: ["therapist"] });
     await sdk.staff.enableTeletherapy("tina@maple.test");
@@ -257,7 +257,32 @@ describe("video.js on the session page", () => {
     await ctx.close();
   });
 
-  it("without Zoom credentials the page says video is not set up, asks for no token, and the waiting room still works", async () => {
+  it("without Zoom credentials the default is tele's own call: the page loads video-builtin.js, nothing of Zoom's, and is admitted", async () => {
+    const plain = await startWorld({ smtpUrl: smtp.url });
+    try {
+      const api = new Tele({ url: plain.server.url, token: plain.ownerToken });
+      await api.staff.add({ name: "Tina Therapist", email: "tina@plain.test", roles: ["therapist"] });
+      await api.staff.enableTeletherapy("tina@plain.test");
+      await client(plain, api, "dana@plain.test");
+      const id = await telehealthNow(api, "tina@plain.test", "dana@plain.test");
+      const ctx = await tb.context();
+      const asked: string[] = [];
+      ctx.on("request", (r) => asked.push(new URL(r.url()).pathname));
+      const page = await signIn(ctx, plain, "dana@plain.test");
+      const admitted = page.waitForResponse((r) => r.url().endsWith("/session/video"));
+      const res = await page.goto(`${plain.server.url}/p/${plain.slug}/appointments/${id}/session`);
+      expect((await (await admitted).json()).provider).toBe("builtin");
+      expect(asked.some((u) => /^\/assets\/video-builtin\.[0-9a-f]+\.js$/.test(u) || /video-builtin\.[0-9a-f]+\.js$/.test(u))).toBe(true);
+      expect(asked.filter((u) => u.includes("video-zoom") || u.includes("/vendor/zoom/"))).toEqual([]);
+      expect(res!.headers()["content-security-policy"]).not.toContain("unsafe-eval");
+      expect(await page.locator("[data-video-problem-box]").isVisible()).toBe(false);
+      await ctx.close();
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it("TELE_VIDEO=zoom without Zoom credentials: the page says video is not set up, asks for no token, and the waiting room still works", async () => {
     const api = new Tele({ url: bare.server.url, token: bare.ownerToken });
     await api.staff.add({ name: "Tina Therapist", email: "tina@bare.test", roles: ["therapist"] });
     await api.staff.enableTeletherapy("tina@bare.test");

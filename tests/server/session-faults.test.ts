@@ -26,7 +26,7 @@ const statuses: { status: number; what: string }[] = [];
 
 const start = () => startServer(readServerConfig({ port: 0, dataDir }, {
   TELE_SETUP_TOKEN: SETUP_TOKEN, TELE_SMTP_URL: smtp.url, TELE_MAIL_RETRY_MS: "100",
-  ZOOM_WEBHOOK_SECRET: WEBHOOK_SECRET, TELE_SESSION_SWEEP_MS: "100",
+  TELE_VIDEO: "zoom", ZOOM_WEBHOOK_SECRET: WEBHOOK_SECRET, TELE_SESSION_SWEEP_MS: "100",
 }), { logger: false });
 
 beforeAll(async () => {

@@ -87,7 +87,7 @@ describe("session lifecycle (R16, R18)", () => {
     await t.end(t.w.p.tina);
     expect(await t.session()).toEqual({
       state: "completed", startedAt: new Date(T0 + 2 * MIN).toISOString(), endedAt: new Date(T0 + 17 * MIN).toISOString(),
-      providerPresentMs: 17 * MIN, clientPresentMs: 10 * MIN,
+      providerPresentMs: 17 * MIN, clientPresentMs: 10 * MIN, audioOnly: false, // no video set up in this world: no provider named
     });
     expect(last(tina)).toMatchObject({ state: "completed", present: { provider: false, client: false } });
     expect(tina.ended).toBe(true);

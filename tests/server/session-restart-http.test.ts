@@ -20,7 +20,7 @@ let server: RunningServer;
 let token: string;
 let slug: string;
 
-const start = () => startServer(readServerConfig({ port: 0, dataDir }, { ZOOM_WEBHOOK_SECRET: SECRET, TELE_SESSION_SWEEP_MS: "100" }), { logger: false });
+const start = () => startServer(readServerConfig({ port: 0, dataDir }, { TELE_VIDEO: "zoom", ZOOM_WEBHOOK_SECRET: SECRET, TELE_SESSION_SWEEP_MS: "100" }), { logger: false });
 const sdk = () => new Tele({ url: server.url, token });
 
 beforeAll(async () => {

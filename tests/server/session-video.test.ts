@@ -36,7 +36,7 @@ beforeAll(async () => {
   smtp = await startSmtp();
   [w, bare] = await Promise.all([
     startWorld({ smtpUrl: smtp.url, serverEnv: { ZOOM_SDK_KEY: KEY, ZOOM_SDK_SECRET: SECRET, ZOOM_WEBHOOK_SECRET: HOOK } }),
-    startWorld({ smtpUrl: smtp.url }),
+    startWorld({ smtpUrl: smtp.url, serverEnv: { TELE_VIDEO: "zoom" } }), // Zoom chosen, its credentials missing
   ]);
   sdk = new Tele({ url: w.server.url, token: w.ownerToken });
   await sdk.staff.add({ name: "Tess Therapist", email: "tess@maple.test", roles: ["therapist"] });
@@ -203,7 +203,7 @@ describe("who gets a token, and when", () => {
     expect((await videoToken(w, inPerson.id, danaCookie, csrf)).status).toBe(409);
   });
 
-  it("without Zoom credentials: 503 video_not_configured with what to set, and the page says video is not set up", async () => {
+  it("TELE_VIDEO=zoom without Zoom credentials: 503 video_not_configured with what to set, and the page says video is not set up", async () => {
     const api = new Tele({ url: bare.server.url, token: bare.ownerToken });
     await api.staff.add({ name: "Tess Therapist", email: "tess@bare.test", roles: ["therapist"] });
     await api.staff.enableTeletherapy("tess@bare.test");

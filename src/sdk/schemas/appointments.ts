@@ -17,6 +17,10 @@ export const AppointmentSession = z.object({
   endedAt: z.iso.datetime().optional(),
   providerPresentMs: z.number().int().nonnegative().optional(),
   clientPresentMs: z.number().int().nonnegative().optional(),
+  /** The video provider that ran the session (R29): tele's own WebRTC or Zoom. */
+  video: z.enum(["builtin", "zoom"]).optional(),
+  /** Whether the call was switched to audio only (for an ended session: it ended audio-only). */
+  audioOnly: z.boolean().optional(),
 });
 export type AppointmentSession = z.infer<typeof AppointmentSession>;
 

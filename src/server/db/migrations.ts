@@ -192,4 +192,8 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE web_sessions SET csrf_token = 'derived';
   UPDATE idempotency_keys SET body = 'null' WHERE body LIKE '%"url":"%' OR body LIKE '%"token":"%';
   `,
+  /* 7 (rtc slice): which video provider ran each session (builtin or zoom), and whether it ended audio-only (R29) */ `
+  ALTER TABLE telehealth_sessions ADD COLUMN video TEXT CHECK (video IN ('builtin', 'zoom'));
+  ALTER TABLE telehealth_sessions ADD COLUMN audio_only INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -102,6 +102,10 @@ export interface SessionRow {
   providerConnectedAt: number | null;
   clientConnectedAt: number | null;
   providerJoinedAt: number | null;
+  /** The video provider that ran the session (R29), set on the first arrival; null before video was set up. */
+  video?: "builtin" | "zoom" | null;
+  /** Whether the call is (at the end: ended) audio-only. */
+  audioOnly?: boolean;
   createdAt: number;
   updatedAt: number;
 }

@@ -17,6 +17,7 @@ import { portalPages } from "../web/portal/routes.js";
 import { sessionEventRoutes } from "../web/session/events.js";
 import { joinLinkPages } from "../web/session/join.js";
 import { sessionVideoRoutes } from "../web/session/video.js";
+import { sessionSignalRoutes } from "../web/session/signal.js";
 import { staffPages } from "../web/staff/routes.js";
 
 export const API_PREFIX = "/api/v1";
@@ -84,7 +85,7 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
   clientRoutes(table, deps);
   appointmentRoutes(table, deps);
   adminRoutes(table, deps);
-  registerWeb(app, deps, [portalPages, staffPages, sessionEventRoutes, sessionVideoRoutes, joinLinkPages]);
+  registerWeb(app, deps, [portalPages, staffPages, sessionEventRoutes, sessionVideoRoutes, sessionSignalRoutes, joinLinkPages]);
   let doc: unknown;
   app.get(`${API_PREFIX}/openapi.json`, async () => (doc ??= openApiDocument(table.specs, opts.version ?? "0.0.0", API_PREFIX)));
   return app;

@@ -1,7 +1,8 @@
 /**
- * The video provider behind a telehealth session (R19). Zoom's Video SDK is the only one today;
- * a second provider implements this interface and nothing else in the server changes.
+ * The video provider behind a telehealth session (R19, R29): Zoom's Video SDK (zoom.ts) or tele's
+ * own 1:1 WebRTC between the two browsers (builtin.ts).
  */
+import type { IceServer, IceTransportPolicy } from "./ice.js";
 
 /** Who a token is for: the provider hosts the session, the client takes part in it. */
 export type VideoRole = "host" | "participant";
@@ -38,8 +39,14 @@ export interface VideoClientConfig {
   initOptions: Record<string, unknown>;
 }
 
+/** What a browser-to-browser provider gives each admitted participant for its RTCPeerConnection. */
+export interface PeerConfig {
+  iceServers: IceServer[];
+  iceTransportPolicy: IceTransportPolicy;
+}
+
 export interface VideoProvider {
-  readonly name: string;
+  readonly name: "zoom" | "builtin";
   /** False until the credentials are set; then tokens are refused with `video_not_configured`. */
   readonly configured: boolean;
   /** A signed token that lets one participant join one session; throws when not configured. */
@@ -48,4 +55,8 @@ export interface VideoProvider {
   sessionName(appointmentId: string, secret: string): string;
   /** What the page needs to load the SDK from this server. */
   clientConfig(): VideoClientConfig;
+  /** Present when media flows between the browsers (builtin): each participant's ICE setup. */
+  peerConfig?(req: { issuedAt: number; expiresAt: number }): PeerConfig;
+  /** The session page's headers over the site's strict ones, only as far as this provider needs. */
+  sessionPageHeaders(): Record<string, string>;
 }

@@ -73,6 +73,10 @@ export interface ZoomSettings {
 export class ZoomVideoProvider implements VideoProvider {
   readonly name = "zoom";
 
+  sessionPageHeaders(): Record<string, string> {
+    return ZOOM_SESSION_PAGE_HEADERS;
+  }
+
   constructor(private readonly settings: ZoomSettings) {}
 
   get configured(): boolean {

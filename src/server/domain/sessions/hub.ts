@@ -4,6 +4,7 @@ import type { Actor, Deps } from "../deps.js";
 import { forbidden } from "../errors.js";
 import type { Present, SessionAccess, SessionRole } from "./access.js";
 import { arrive, complete, leave, markAllAbsent, type CompletionReason } from "./lifecycle.js";
+import { SignalRelay, type RtcEvent } from "./relay.js";
 import { sessionState, stateEvent, type StateEvent } from "./state.js";
 import { keyedParticipant } from "./video.js";
 import type { VideoEvent, WebhookRefusal } from "./video-events.js";
@@ -18,6 +19,8 @@ export interface Connection {
   send(ev: StateEvent): void;
   /** Ends the stream (after completion, or when the server stops). */
   end(): void;
+  /** Sends a built-in video signalling event (relay.ts); absent on streams that carry none. */
+  rtc?(ev: RtcEvent): void;
 }
 
 export interface HubOptions {
@@ -43,6 +46,10 @@ export class SessionHub {
   private readonly chains = new Map<string, Promise<unknown>>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** The built-in video's signalling between the two sides' current streams (R29). */
+  readonly relay = new SignalRelay();
+  /** Each side's last reported audio-only switch, per appointment, for the session record. */
+  private readonly audioOnly = new Map<string, { provider: boolean; client: boolean }>();
 
   constructor(private readonly deps: Deps, private readonly opts: HubOptions = {}) {}
 
@@ -87,6 +94,28 @@ export class SessionHub {
         return;
       }
       await this.broadcast(id);
+      if (set.has(conn)) this.relay.attach(conn);
+    });
+  }
+
+  /**
+   * A side's audio-only switch (from its media-state signal): the record keeps whether the call is
+   * audio-only now, so that it says at the end whether the session ended audio-only.
+   */
+  setAudioOnly(access: SessionAccess, on: boolean): Promise<void> {
+    const id = access.appointment.id;
+    const sides = this.audioOnly.get(id) ?? { provider: false, client: false };
+    const before = sides.provider || sides.client;
+    sides[access.role] = on;
+    this.audioOnly.set(id, sides);
+    if ((sides.provider || sides.client) === before) return Promise.resolve();
+    return this.serial(id, async () => {
+      await this.deps.store.tx(async (r) => {
+        const rec = await r.sessions.byAppointment(access.practice.id, id);
+        if (!rec || rec.state === "completed") return;
+        rec.audioOnly = sides.provider || sides.client;
+        await r.sessions.save(rec);
+      });
     });
   }
 
@@ -183,6 +212,7 @@ export class SessionHub {
     if (this.timer) clearInterval(this.timer);
     for (const set of this.streams.values()) for (const c of set) c.end();
     this.streams.clear();
+    this.relay.clear();
   }
 
   private finish(actor: Actor, practiceId: string, appointmentId: string, reason: CompletionReason): Promise<SessionRow> {
@@ -191,6 +221,8 @@ export class SessionHub {
       const conns = [...(this.streams.get(appointmentId) ?? [])];
       const ev = stateEvent("completed", rec, { provider: false, client: false });
       this.streams.delete(appointmentId);
+      this.relay.clear(appointmentId);
+      this.audioOnly.delete(appointmentId);
       for (const c of conns) c.send(ev);
       for (const c of conns) c.end();
       return rec;
@@ -220,6 +252,7 @@ export class SessionHub {
   private drop(conn: Connection): boolean {
     const set = this.streams.get(conn.appointmentId);
     if (!set?.delete(conn)) return false;
+    this.relay.detach(conn);
     if (set.size === 0) this.streams.delete(conn.appointmentId);
     return true;
   }

@@ -39,6 +39,8 @@ export async function arrive(
     const { appointment, practice, rec: found } = await load(r, practiceId, appointmentId);
     if (!joinable(appointment, practice, found, now)) return { joined: false, rec: found, appointment, practice, mailed: false };
     const rec = found ?? newSessionRow(appointment, sessionName, now);
+    // Which provider runs the session (R29): the one set up when it is first joined.
+    rec.video ??= deps.video?.provider.configured ? deps.video.provider.name : null;
     if (role === "provider") rec.providerConnectedAt ??= now;
     else rec.clientConnectedAt ??= now;
     let mailed = false;

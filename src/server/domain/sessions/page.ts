@@ -28,6 +28,8 @@ export interface SessionPageView {
   endedAt: number | null;
   /** Whether the server can sign video tokens (R19); when not, the page says so instead of trying. */
   videoConfigured: boolean;
+  /** Which video provider the page loads (R29): tele's own WebRTC call, or Zoom. */
+  videoProvider: "builtin" | "zoom";
 }
 
 /**
@@ -52,5 +54,6 @@ export async function openSessionPage(deps: Deps, actor: Actor, hub: SessionHub,
     startedAt: rec?.startedAt ?? null,
     endedAt: rec?.endedAt ?? null,
     videoConfigured: videoReady(deps) !== undefined,
+    videoProvider: deps.video?.provider.name ?? "zoom",
   };
 }

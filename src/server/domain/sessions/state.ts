@@ -20,6 +20,10 @@ export interface SessionSummary {
   endedAt?: string;
   providerPresentMs?: number;
   clientPresentMs?: number;
+  /** The video provider that ran it (R29), once someone joined with video set up. */
+  video?: "builtin" | "zoom";
+  /** Whether the call is audio-only (for a completed session: ended audio-only). */
+  audioOnly?: boolean;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -38,6 +42,8 @@ export function sessionSummary(a: AppointmentRow, p: Pick<PracticeRow, "joinWind
   if (rec.startedAt !== null) out.startedAt = iso(rec.startedAt);
   if (rec.endedAt !== null) out.endedAt = iso(rec.endedAt);
   out.providerPresentMs = rec.providerPresentMs + (rec.providerConnectedAt !== null ? Math.max(0, now - rec.providerConnectedAt) : 0);
+  if (rec.video) out.video = rec.video;
+  out.audioOnly = rec.audioOnly ?? false;
   out.clientPresentMs = rec.clientPresentMs + (rec.clientConnectedAt !== null ? Math.max(0, now - rec.clientConnectedAt) : 0);
   return out;
 }
@@ -55,7 +61,7 @@ export function newSessionRow(a: AppointmentRow, sessionName: string | null, now
   return {
     appointmentId: a.id, practiceId: a.practiceId, state: "waiting", sessionName, startedAt: null, endedAt: null,
     providerPresentMs: 0, clientPresentMs: 0, providerConnectedAt: null, clientConnectedAt: null, providerJoinedAt: null,
-    createdAt: now, updatedAt: now,
+    video: null, audioOnly: false, createdAt: now, updatedAt: now,
   };
 }
 

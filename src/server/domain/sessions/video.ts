@@ -6,6 +6,7 @@ import { conflict, DomainError } from "../errors.js";
 import type { SessionAccess } from "./access.js";
 import { joinLinkExpiry } from "./join-link.js";
 import { joinable } from "./lifecycle.js";
+import { peerJoin, type PeerJoin } from "./peer-join.js";
 
 /** What the session page needs to join the video session: the provider's token and how to load its SDK. */
 export interface VideoJoin {
@@ -19,10 +20,14 @@ export interface VideoJoin {
   sdk: VideoClientConfig;
 }
 
-/** The server's video setup when it can sign tokens, name sessions and key participants, else undefined. */
-export function videoReady(deps: Pick<Deps, "video">): Required<VideoSetup> | undefined {
+/**
+ * The server's video setup when it can admit people: the built-in call, or Zoom able to sign
+ * tokens, name sessions and key participants.
+ */
+export function videoReady(deps: Pick<Deps, "video">): VideoSetup | undefined {
   const v = deps.video;
-  return v?.provider.configured && v.sessionName && v.participantKey
+  const zoomReady = !!(v?.sessionName && v.participantKey);
+  return v?.provider.configured && (zoomReady || v.provider.peerConfig)
     ? { provider: v.provider, sessionName: v.sessionName, participantKey: v.participantKey }
     : undefined;
 }
@@ -60,7 +65,7 @@ export const VIDEO_NOT_CONFIGURED =
  * joined, and valid until the latest the session can last (the provider clamps it to what it accepts).
  * Each token issued is audited.
  */
-export async function videoJoin(deps: Deps, actor: Actor, access: SessionAccess): Promise<VideoJoin> {
+export async function videoJoin(deps: Deps, actor: Actor, access: SessionAccess): Promise<VideoJoin | PeerJoin> {
   const video = videoReady(deps);
   if (!video) throw new DomainError("video_not_configured", 503, VIDEO_NOT_CONFIGURED);
   const { appointment, practice } = access;
@@ -71,11 +76,12 @@ export async function videoJoin(deps: Deps, actor: Actor, access: SessionAccess)
       ? "this session has ended"
       : "this session cannot be joined now: it opens shortly before the appointment and closes when it completes");
   }
+  if (video.provider.peerConfig) return peerJoin(deps, actor, access, video.provider, now);
   // The stored name is what webhooks are matched against; a record made before video was set up has none.
-  const sessionName = rec?.sessionName ?? video.sessionName(appointment.id);
+  const sessionName = rec?.sessionName ?? video.sessionName!(appointment.id);
   const role: VideoRole = access.role === "provider" ? "host" : "participant";
   const expiresAt = joinLinkExpiry(appointment, practice);
-  const token = video.provider.participantToken({ sessionName, role, userKey: video.participantKey(appointment.id, access.who.id), issuedAt: now, expiresAt });
+  const token = video.provider.participantToken({ sessionName, role, userKey: video.participantKey!(appointment.id, access.who.id), issuedAt: now, expiresAt });
   await auditRead(deps, actor, now, practice.id, "session.video_token", { type: "appointment", id: appointment.id }, { role });
   return {
     provider: video.provider.name,

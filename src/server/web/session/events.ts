@@ -6,6 +6,10 @@ import { sameSecret } from "../../domain/shared/crypto.js";
 import { sessionAccess, type SessionAccess } from "../../domain/sessions/access.js";
 import { SessionHub, type Connection } from "../../domain/sessions/hub.js";
 import type { StateEvent } from "../../domain/sessions/state.js";
+import type { RtcEvent } from "../../domain/sessions/relay.js";
+
+/** How much unsent signalling a stream may hold before it is closed (its page reconnects and starts afresh). */
+const RTC_BACKLOG = 1024 * 1024;
 import { sendProblem } from "../../http/errors.js";
 import { formOf } from "../index.js";
 import { actorOf, currentSession, type SignedIn } from "../session.js";
@@ -54,6 +58,11 @@ function openStream(hub: SessionHub, req: FastifyRequest, reply: FastifyReply, p
     appointmentId: p.access.appointment.id, practiceId: p.access.practice.id, role: p.access.role, who: p.access.who,
     send: (ev: StateEvent) => write(`event: state\ndata: ${JSON.stringify(ev)}\n\n`),
     end: () => res.end(),
+    // Signalling for the built-in video; a page that stops reading is cut off rather than buffered for.
+    rtc: (ev: RtcEvent) => {
+      if (res.writableLength > RTC_BACKLOG) return void res.destroy();
+      write(`event: rtc\ndata: ${JSON.stringify(ev)}\n\n`);
+    },
   };
   // A comment line every so often: proxies keep the stream open, and a dead connection shows up as a failed write.
   const ping = setInterval(() => write(": ping\n\n"), hub.pingMs);

@@ -12,6 +12,7 @@ import { deviceCheckPanel } from "./device-check-panel.js";
 import { linkFailed, linkPageAllowed } from "../limit-pages.js";
 import { pageHeaders } from "../security.js";
 import { ZOOM_SESSION_PAGE_HEADERS } from "../../video/zoom.js";
+import { videoStage } from "./video-stage.js";
 import { actorOf, currentSession, replaceWebSession } from "../session.js";
 import { pageErrors, practiceOf, redirect, signOutFor, staffHome, staffSession, visitor } from "./common.js";
 
@@ -84,23 +85,10 @@ function endedTimes(v: SessionPageView): string {
 function videoPanel(v: SessionPageView, csrf: string): SafeHtml {
   const other = v.role === "provider" ? v.clientFirstName : v.therapistName;
   return html`<section class="panel video" aria-labelledby="video-heading" data-video="${sessionUrl(v, "video")}" data-csrf="${csrf}"
-    data-role="${v.role}" data-practice="${v.practice.name}" data-video-configured="${v.videoConfigured ? "1" : "0"}" data-video-state="idle">
+    data-role="${v.role}" data-practice="${v.practice.name}" data-video-configured="${v.videoConfigured ? "1" : "0"}" data-video-provider="${v.videoProvider}" data-video-state="idle">
   <h2 id="video-heading">Video</h2>
   <p data-video-status role="status">${v.videoConfigured ? "Video starts when you are in the session." : "Video is not set up yet."}</p>
-  <div class="video-stage" data-video-stage hidden>
-    <p class="quality" data-quality hidden></p>
-    <p class="reconnecting" data-reconnecting role="status" hidden></p>
-    <video-player-container>
-      <div class="tile" data-tile="peer"><p class="placeholder" data-peer-placeholder>${other}'s camera is off</p><span class="label">${other}</span></div>
-      <div class="tile self" data-tile="self"><span class="label">You</span></div>
-    </video-player-container>
-    <div class="controls">
-      <button type="button" data-video-camera hidden>Turn camera on</button>
-      <button type="button" class="secondary" data-video-mic hidden>Turn microphone on</button>
-      <button type="button" class="secondary" data-audio-only hidden>Switch to audio only</button>
-      <button type="button" data-tap-to-hear hidden>Tap to hear</button>
-    </div>
-  </div>
+  ${videoStage(v.videoProvider, other)}
   <div class="notice error video-problem" data-video-problem-box role="alert" hidden>
     <h3 data-video-problem-title></h3>
     <p data-video-problem-text></p>
@@ -112,7 +100,9 @@ function videoPanel(v: SessionPageView, csrf: string): SafeHtml {
 
 /** Whom to tell when video will not start. */
 function contactLine(v: SessionPageView): string {
-  return v.role === "provider"
+  return v.role === "provider" && v.videoProvider === "builtin"
+    ? "If it keeps failing, ask whoever runs tele for your practice to check its TURN settings (TELE_TURN_URLS, TELE_TURN_SECRET): some networks let video through only a TURN server."
+    : v.role === "provider"
     ? "If it keeps failing, ask whoever runs tele for your practice to check its Zoom settings (ZOOM_SDK_KEY, ZOOM_SDK_SECRET) and that the server can reach Zoom."
     : v.practice.contact
       ? `If it keeps failing, contact ${v.practice.name} at ${v.practice.contact} and tell them the video would not start.`
@@ -172,12 +162,14 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
     const staff = actor.kind === "staff" ? await staffSession(deps, req, practice) : undefined;
     const body = page({
       title: "Telehealth session", practiceName: practice.name, body: sessionBody(view, s!.session.csrfToken),
-      signOut: staff ? signOutFor(practice.slug, staff) : undefined, scripts: ["session.js", "video-zoom.js"],
+      signOut: staff ? signOutFor(practice.slug, staff) : undefined, scripts: ["session.js", view.videoProvider === "builtin" ? "video-builtin.js" : "video-zoom.js"],
     });
     pageHeaders(reply, { https: deps.config.publicUrl.startsWith("https:") });
-    // Only this page is relaxed, and only as far as the video SDK needs: camera and microphone,
-    // blob: workers, WebAssembly, Zoom's servers, cross-origin isolation (see video/zoom.ts).
-    for (const [name, value] of Object.entries(ZOOM_SESSION_PAGE_HEADERS)) reply.header(name, value);
+    // Only this page is relaxed, and only as far as its provider needs: for the built-in call, camera
+    // and microphone (video/builtin.ts); for Zoom also blob: workers, WebAssembly, Zoom's servers and
+    // cross-origin isolation (video/zoom.ts).
+    const relaxed = deps.video?.provider.sessionPageHeaders() ?? ZOOM_SESSION_PAGE_HEADERS;
+    for (const [name, value] of Object.entries(relaxed)) reply.header(name, value);
     return reply.code(200).type("text/html; charset=utf-8").send(body);
   }));
 
