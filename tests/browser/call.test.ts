@@ -6,7 +6,7 @@
  * the placeholder; a reload starts a fresh negotiation that works; End session closes both.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeFindings } from "../helpers/axe.js";
+import { expectAccessible } from "../helpers/axe.js";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
 import { startSmtp, startWorld, type E2eWorld } from "../helpers/e2e.js";
 import { bookNow, callState, clientPage, expectPlaying, framesFlow, people, providerPage, stats } from "./call-helpers.js";
@@ -56,11 +56,7 @@ describe("the built-in call between two browsers", () => {
     await Promise.all([expectPlaying(danaPage), expectPlaying(tinaPage)]);
     await tinaPage.locator("[data-quality]").filter({ hasText: /Connection: [1-5] of 5/ }).waitFor({ timeout: 10_000 });
     expect(Number(await tinaPage.locator("[data-quality]").getAttribute("data-level"))).toBeGreaterThanOrEqual(1);
-    // The call's own UI is axe-clean; the site-wide link colour on the page background (targets "a")
-    // is the accessibility slice's fix in tele.css, so it is left out here until that lands.
-    const bad = (await axeFindings(tinaPage)).filter((f) => (f.impact === "critical" || f.impact === "serious")
-      && !(f.id === "color-contrast" && f.targets.every((t) => t === "a")));
-    expect(bad, "the provider's page in a live built-in call").toEqual([]);
+    await expectAccessible(tinaPage, "the provider's page in a live built-in call");
 
     // The microphone off: no more audio packets go out from Dana; on again: they do.
     await danaPage.getByRole("button", { name: "Turn microphone off" }).click();

@@ -72,6 +72,10 @@ export const PAGE_CASES: Record<string, PageCase> = {
   "POST /p/:slug/appointments/:id/session/video": {
     rule: "participant", touches: "tina", ok: 503, out: 401, csrf: "session", call: (i) => ({ method: "POST", url: `${M}/appointments/${i.appointment}/session/video` }),
   },
+  // The fixture runs Zoom's provider (not set up): a participant's signal is refused for that (409); nobody else gets that far.
+  "POST /p/:slug/appointments/:id/session/signal": {
+    rule: "participant", touches: "tina", ok: 409, out: 401, csrf: "session", call: (i) => ({ method: "POST", url: `${M}/appointments/${i.appointment}/session/signal` }),
+  },
   "POST /p/:slug/appointments/:id/session/end": {
     rule: "provider", touches: "tina", ok: 303, out: 401, csrf: "session", call: (i) => ({ method: "POST", url: `${M}/appointments/${i.appointment}/session/end` }),
   },
