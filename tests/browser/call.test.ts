@@ -5,10 +5,11 @@
  * both directions flow; the microphone off stops outbound audio; the camera off shows the other side
  * the placeholder; a reload starts a fresh negotiation that works; End session closes both.
  */
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectAccessible } from "../helpers/axe.js";
-import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
-import { startSmtp, startWorld, type E2eWorld } from "../helpers/e2e.js";
+import { launchBrowser, screenshotDir, type TestBrowser } from "../helpers/browser.js";
+import { ROOT, startSmtp, startWorld, type E2eWorld } from "../helpers/e2e.js";
 import { bookNow, callState, clientPage, expectPlaying, framesFlow, people, providerPage, stats } from "./call-helpers.js";
 
 describe("the built-in call between two browsers", () => {
@@ -57,6 +58,8 @@ describe("the built-in call between two browsers", () => {
     await tinaPage.locator("[data-quality]").filter({ hasText: /Connection: [1-5] of 5/ }).waitFor({ timeout: 10_000 });
     expect(Number(await tinaPage.locator("[data-quality]").getAttribute("data-level"))).toBeGreaterThanOrEqual(1);
     await expectAccessible(tinaPage, "the provider's page in a live built-in call");
+    // The README's picture of a live built-in call (refreshed with TELE_SCREENSHOTS=1).
+    await tinaPage.screenshot({ path: join(screenshotDir(ROOT), "session-builtin-live-desktop.png"), scale: "css", fullPage: true });
 
     // The microphone off: no more audio packets go out from Dana; on again: they do.
     await danaPage.getByRole("button", { name: "Turn microphone off" }).click();

@@ -100,12 +100,13 @@ describe("ending a session", () => {
     const app = buildApp(w.deps);
     const cookie = "cookie-of-tina";
     await w.store.webSessions.insert({
-      id: "ses_t", practiceId: w.p.practiceId, subjectType: "staff", subjectId: idOf(w.p.tina), csrfToken: "csrf-t",
+      id: "ses_t", practiceId: w.p.practiceId, subjectType: "staff", subjectId: idOf(w.p.tina), csrfToken: "derived",
       createdAt: w.deps.clock(), expiresAt: w.deps.clock() + 60 * MIN, tokenHash: hashSecret(cookie),
     });
     const res = await app.inject({
       method: "POST", url: `/p/maple-therapy/appointments/${later.id}/session/end`,
-      headers: { cookie: `tele_session=${cookie}`, "x-csrf-token": "csrf-t" },
+      // A signed-in browser's CSRF token is derived from its cookie (src/server/web/session.ts).
+      headers: { cookie: `tele_session=${cookie}`, "x-csrf-token": hashSecret(`csrf\n${cookie}`) },
     });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: "session_not_started" });
