@@ -23,7 +23,7 @@ export function homePage(practice: PracticeRow | undefined): string {
   return page({
     title: "Welcome", practiceName: practice.name,
     body: html`<h1>${practice.name}</h1>
-<ul class="home-links">
+<ul>
   <li><a href="${portalPath(practice)}">Client portal</a>: clients sign in here to join their telehealth sessions.</li>
   <li><a href="${signInPath(practice.slug)}">Staff sign-in</a>: therapists and staff sign in here to begin sessions.</li>
 </ul>`,
