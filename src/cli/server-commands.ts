@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CreatePracticeInput, type InitResult } from "../sdk/schemas/index.js";
 import { DEFAULT_PORT, readServerConfig, type ServerConfig, type ServerFlags } from "../server/config.js";
-import { seedDemo } from "../server/demo/seed.js";
+import { DEMO_SLUG, seedDemo } from "../server/demo/seed.js";
 import { createPractice } from "../server/domain/practice/service.js";
 import { openStore, startServer, type RunningServer } from "../server/main.js";
 import { readProfile, saveProfile } from "./config.js";
@@ -110,21 +110,24 @@ export async function init(opts: InitFlags, io: Io): Promise<number> {
 /** What the demo says about video (R29): the built-in call works between two tabs with no account. */
 function videoLine(server: RunningServer): string {
   const p = server.deps.video?.provider;
-  if (p?.name === "builtin") {
-    return "  video: tele's own 1:1 call, live between two browser tabs (WebRTC, no account needed). To see it: book a telehealth\n" +
-      "         appointment starting now, open it as the therapist (tele sessions open ID), and as its client in a private\n" +
-      "         window (set the client's password from their invite in mail/); both see and hear each other";
-  }
+  if (p?.name === "builtin") return "  video: tele's own 1:1 call between the two tabs (WebRTC, straight between them; no account needed)";
   return p?.configured
     ? "  video: Zoom Video SDK (ZOOM_SDK_KEY and ZOOM_SDK_SECRET are set)"
     : "  video: TELE_VIDEO=zoom but Zoom is not set up; session pages say so. Set ZOOM_SDK_KEY and ZOOM_SDK_SECRET, or unset TELE_VIDEO for the built-in call";
 }
+
+/**
+ * The same server under its other loopback name: a browser keeps one sign-in per host, so the
+ * client's tab (127.0.0.1) and the therapist's (localhost) stay signed in side by side.
+ */
+const otherName = (url: string) => url.replace(/^http:\/\/127\.0\.0\.1:/, "http://localhost:");
 
 /** `tele demo`: a seeded practice on a fresh database, served until Ctrl-C, with a profile to try it from. */
 export async function demo(opts: { port?: string; dataDir?: string; json?: boolean }, io: Io): Promise<number> {
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), "tele-demo-"));
   let cfg = config({ dataDir, port: opts.port ?? io.env.TELE_PORT ?? DEFAULT_PORT }, io);
   cfg = { ...cfg, logLevel: io.env.TELE_LOG_LEVEL ?? "warn" }; // the demo talks to a person: only problems in the log
+  cfg = { ...cfg, homePractice: DEMO_SLUG }; // `/` links the demo practice's portal and staff sign-in
   let server: RunningServer;
   try {
     server = await listen(cfg, io);
@@ -139,16 +142,29 @@ export async function demo(opts: { port?: string; dataDir?: string; json?: boole
   await saveProfile(io.env, "demo", { url: server.url, token: seeded.token });
   if (!hasDefault) await saveProfile(io.env, "default", { url: server.url, token: seeded.token });
   const p = hasDefault ? " --profile demo" : "";
+  const { client, therapist } = seeded.session;
+  const see = {
+    client: { url: seeded.portalUrl, email: client.email, password: client.password, appointment: seeded.session.joinNow.id },
+    therapist: { url: otherName(`${seeded.portalUrl}/staff/sign-in`), email: therapist.email, password: therapist.password, appointment: seeded.session.joinNow.id },
+    joinSoon: seeded.session.joinSoon.id,
+  };
   if (opts.json) {
-    io.out(`${JSON.stringify({ url: server.url, dataDir, profile: "demo", practice: seeded.practice, owner: seeded.owner, token: seeded.token, portalUrl: seeded.portalUrl })}\n`);
+    io.out(`${JSON.stringify({ url: server.url, dataDir, profile: "demo", practice: seeded.practice, owner: seeded.owner, token: seeded.token, portalUrl: seeded.portalUrl, home: `${server.url}/`, session: see })}\n`);
   } else {
     io.out([
       `tele demo: ${seeded.practice.name} is running at ${server.url}`,
       `  data: ${dataDir} (mail is written as .eml files under mail/)`,
       `  signed in as the owner, ${seeded.owner.email}, in profile "demo"${hasDefault ? "" : ' (also saved as "default")'}`,
-      `  client portal: ${seeded.portalUrl}   staff sign-in: ${seeded.portalUrl}/staff/sign-in`,
-      `  (staff set their browser password from the invite emails, written to ${join(dataDir, "mail")})`,
+      "",
+      "To see a session, open these two addresses side by side (two tabs are fine):",
+      `  1. the client:    ${see.client.url}`,
+      `     sign in as ${client.email}, password ${client.password}, then press Join session`,
+      `  2. the therapist: ${see.therapist.url}`,
+      `     sign in as ${therapist.email}, password ${therapist.password}, then press Begin session`,
+      "  Allow the camera and microphone in both. The session starts in a few minutes and its window is open now;",
+      "  a second one opens a few minutes later. (Demo passwords: this demo's fictional people only.)",
       videoLine(server),
+      `  everything else: ${server.url}/ links the client portal and the staff sign-in`,
       "",
       "Try, in another terminal:",
       `  npx tele whoami${p}`,

@@ -10,6 +10,8 @@ export interface ServerConfig {
   smtpUrl?: string;
   mailFrom: string;
   setupToken?: string;
+  /** The practice whose portal and staff sign-in `/` links (the demo sets it; never read from the environment). */
+  homePractice?: string;
   databaseUrl?: string;
   zoomSdkKey?: string;
   zoomSdkSecret?: string;

@@ -50,6 +50,12 @@ describe("tele server start and tele demo as processes", () => {
     const info = JSON.parse(demo.firstLine);
     dirs.push(info.dataDir);
     expect(info.practice.contact).toBe("(555) 010-0199"); // a fictional 555-01xx number
+    // The session to see (issue 10): both people, their demo passwords and where to sign in, one appointment open now.
+    expect(info.home).toBe(`${info.url}/`);
+    expect(info.session.client).toMatchObject({ url: info.portalUrl, email: "avery@client.example", password: "demo-client-2026" });
+    expect(info.session.therapist).toMatchObject({ email: "tara@lakeside.example", password: "demo-therapist-2026" });
+    expect(info.session.therapist.url).toMatch(/^http:\/\/localhost:\d+\/p\/lakeside-demo\/staff\/sign-in$/);
+    expect(info.session.client.appointment).toBe(info.session.therapist.appointment);
     const staff = await tele(["staff", "list", "--json"], env); // the default profile, saved by demo
     expect(staff.code, staff.stderr).toBe(0);
     const roles = staff.json().flatMap((s: { roles: string[] }) => s.roles);
@@ -58,6 +64,12 @@ describe("tele server start and tele demo as processes", () => {
     expect(appts.length).toBeGreaterThanOrEqual(20);
     const telehealth = appts.filter((a: { telehealth: boolean }) => a.telehealth);
     expect(telehealth.length).toBeGreaterThan(0);
+    // One window open now (15 minutes before its start), one that opens within the next ten minutes.
+    const startOf = (id: string) => Date.parse(appts.find((a: { id: string }) => a.id === id).start);
+    const opensIn = (id: string) => startOf(id) - 15 * 60_000 - Date.now();
+    expect(opensIn(info.session.client.appointment)).toBeLessThan(0);
+    expect(opensIn(info.session.joinSoon)).toBeGreaterThan(0);
+    expect(opensIn(info.session.joinSoon)).toBeLessThan(10 * 60_000);
     const twoWeeks = Date.now() + 15 * 86_400_000;
     expect(appts.every((a: { start: string }) => Date.parse(a.start) > Date.now() && Date.parse(a.start) < twoWeeks)).toBe(true);
     const done = exited(demo.child);

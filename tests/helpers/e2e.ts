@@ -38,8 +38,11 @@ export function tele(args: string[], env: Record<string, string | undefined> = {
   });
 }
 
-/** Starts a `tele` command that keeps running, and waits for its first line of stdout. */
-export function startTele(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; firstLine: string; stderr: () => string }> {
+/**
+ * Starts a `tele` command that keeps running, and waits for its first line of stdout (or, with
+ * `until`, for stdout to contain that text); `stdout()` is everything it has printed so far.
+ */
+export function startTele(args: string[], env: Record<string, string>, until = "\n"): Promise<{ child: ChildProcess; firstLine: string; stdout: () => string; stderr: () => string }> {
   return new Promise((ok, fail) => {
     const child = spawn(process.execPath, [TELE_BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env } });
     let out = "";
@@ -47,7 +50,7 @@ export function startTele(args: string[], env: Record<string, string>): Promise<
     child.stderr.on("data", (d) => (err += d));
     child.stdout.on("data", (d) => {
       out += d;
-      if (out.includes("\n")) ok({ child, firstLine: out.split("\n")[0]!, stderr: () => err });
+      if (out.includes(until)) ok({ child, firstLine: out.split("\n")[0]!, stdout: () => out, stderr: () => err });
     });
     child.on("exit", (code) => fail(new Error(`tele ${args[0]} exited ${code}: ${err}`)));
   });

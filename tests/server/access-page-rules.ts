@@ -35,6 +35,7 @@ const newPassword = { password: "a long new password 1", confirm: "a long new pa
 
 /** Every route the app registers outside the API table. */
 export const PAGE_CASES: Record<string, PageCase> = {
+  "GET /": { rule: "public", touches: "practice", ok: 200, call: () => ({ method: "GET", url: "/" }) },
   "GET /healthz": { rule: "public", touches: "practice", ok: 200, call: () => ({ method: "GET", url: "/healthz" }) },
   "GET /api/v1/openapi.json": { rule: "public", touches: "practice", ok: 200, call: () => ({ method: "GET", url: "/api/v1/openapi.json" }) },
   "GET /assets/:name": { rule: "public", touches: "practice", ok: 200, call: () => ({ method: "GET", url: assetUrl("staff.js") }) },

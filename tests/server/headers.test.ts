@@ -22,6 +22,7 @@ describe("security headers on every response", () => {
     const token = { authorization: `Bearer ${w.p.token}` };
     const asset = assetUrl("tele.css");
     const requests: [string, Parameters<typeof app.inject>[0], number][] = [
+      ["the server's / page", { method: "GET", url: "/" }, 200],
       ["portal sign-in page", { method: "GET", url: "/p/maple-therapy" }, 200],
       ["dashboard, signed out: redirect", { method: "GET", url: "/p/maple-therapy/dashboard" }, 303],
       ["portal sign-out, signed out: redirect", { method: "POST", url: "/p/maple-therapy/sign-out", headers: form, payload: "" }, 303],

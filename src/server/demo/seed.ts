@@ -6,17 +6,21 @@ import type { Actor, Deps } from "../domain/deps.js";
 import { createPractice } from "../domain/practice/service.js";
 import { addStaff, enableTeletherapy } from "../domain/staff/service.js";
 import { localDateInZone } from "../../sdk/schemas/time.js";
+import { seedDemoSession, type DemoSession } from "./session.js";
 
 const ZONE = "America/New_York";
+/** The demo practice's slug: `tele demo` has `/` link its portal and staff sign-in. */
+export const DEMO_SLUG = "lakeside-demo";
 
 /**
  * A demo practice: owner, manager, two therapists (one with Teletherapy), a biller, clients in and
  * outside the U.S., and appointments over the next two weeks, some of them telehealth.
  * Everything goes through the same services as real use, so the demo's audit log is real too.
+ * Avery (a portal account) and Dr. Nguyen sign in with known passwords and have a session open now.
  */
-export async function seedDemo(deps: Deps): Promise<InitResult & { staff: Record<string, string>; clients: string[] }> {
+export async function seedDemo(deps: Deps): Promise<InitResult & { staff: Record<string, string>; clients: string[]; session: DemoSession }> {
   const init = await createPractice(deps, { kind: "anonymous", ip: null, requestId: null }, {
-    name: "Lakeside Counseling (demo)", slug: "lakeside-demo", state: "NY", timeZone: ZONE,
+    name: "Lakeside Counseling (demo)", slug: DEMO_SLUG, state: "NY", timeZone: ZONE,
     ownerName: "Olivia Owner", ownerEmail: "owner@lakeside.example",
     contact: "(555) 010-0199", // 555-0100 to 0199: reserved for fiction
   });
@@ -56,5 +60,7 @@ export async function seedDemo(deps: Deps): Promise<InitResult & { staff: Record
     await createAppointment(deps, actor, { therapist, client, start: `${day(d)}T${time}`, durationMinutes: 50, telehealth: telehealth && eligible });
   }
   await sendPortalInvite(deps, actor, clients[0]!);
-  return { ...init, staff, clients };
+  const session = await seedDemoSession(deps, actor, init.practice,
+    { id: clients[0]!, email: "avery@client.example" }, { id: staff.therapist!, email: "tara@lakeside.example" });
+  return { ...init, staff, clients, session };
 }

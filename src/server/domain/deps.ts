@@ -12,6 +12,8 @@ export interface Deps {
     publicUrl: string;
     /** Lets `POST /api/v1/practices` create a practice over HTTP; unset, that endpoint refuses. */
     setupToken?: string;
+    /** The slug of the one practice `/` links to (the demo's); unset, `/` names no practice. */
+    homePractice?: string;
   };
   /** Wakes the mail worker after a transaction that queued mail commits. */
   mailQueued?: () => void;
