@@ -73,6 +73,7 @@ export const API_CASES: Record<string, ApiCase> = {
   "POST /api/v1/clients": { rule: "manage", touches: "practice", ok: 201, call: () => ({ url: "/api/v1/clients", body: { name: "Nell New", email: "nell@client.test", state: "NY" } }) },
   "POST /api/v1/clients/import": { rule: "manage", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/clients/import?dryRun=true", csv: "name,email,state\n" }) },
   "GET /api/v1/clients/:ref": { rule: "see", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/clients/${i.alice}` }) },
+  "PATCH /api/v1/clients/:ref": { rule: "manage", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/clients/${i.alice}`, body: { phone: "555-0111" } }) },
   "POST /api/v1/clients/:ref/invite": { rule: "change", touches: "tina", ok: 201, call: (i) => ({ url: `/api/v1/clients/${i.alice}/invite` }) },
   "POST /api/v1/portal/signup": { rule: "public", touches: "practice", ok: 422, call: () => ({ url: "/api/v1/portal/signup", body: bogusLink }) },
   "POST /api/v1/portal/reset": { rule: "public", touches: "practice", ok: 422, call: () => ({ url: "/api/v1/portal/reset", body: bogusLink }) },

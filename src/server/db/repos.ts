@@ -44,7 +44,14 @@ export interface ClientRepo {
   setPassword(practiceId: string, id: string, passwordHash: string, now: number): Promise<void>;
   passwordHash(practiceId: string, id: string): Promise<string | null>;
   hasAppointmentWith(practiceId: string, clientId: string, therapistId: string): Promise<boolean>;
+  /** Changes the given fields (name, email, state, phone, dateOfBirth); absent fields stay. */
+  update(practiceId: string, id: string, fields: ClientChange): Promise<void>;
+  /** Ids of the client's scheduled telehealth appointments that start after `now`, soonest first. */
+  upcomingTelehealth(practiceId: string, clientId: string, now: number): Promise<string[]>;
 }
+
+/** The editable fields of a client. */
+export type ClientChange = Partial<Pick<ClientRow, "name" | "email" | "state" | "phone" | "dateOfBirth">>;
 
 export interface AppointmentRepo {
   insert(a: NewAppointment): Promise<void>;

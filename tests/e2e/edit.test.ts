@@ -1,0 +1,78 @@
+/**
+ * Editing what exists, end to end: the real `tele` binary against the real server on a loopback
+ * port — `tele clients set` (success, --json, a refusal with its exit code and message).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Tele } from "../../src/sdk/index.js";
+import { errorJson, startWorld, tele, type E2eWorld, type RunResult } from "../helpers/e2e.js";
+
+let w: E2eWorld;
+let as: (args: string[]) => Promise<RunResult>;
+const ids: Record<string, string> = {};
+const json = async (args: string[]) => {
+  const r = await as([...args, "--json"]);
+  expect(r.code, r.stderr).toBe(0);
+  return r.json();
+};
+
+beforeAll(async () => {
+  w = await startWorld();
+  as = (args) => tele(args, w.env);
+  ids.tina = (await json(["staff", "add", "--name", "Tina Therapist", "--email", "tina@maple.test", "--role", "therapist"])).id;
+  ids.alice = (await json(["clients", "add", "--name", "Alice Client", "--email", "alice@client.test", "--state", "NY"])).id;
+  ids.bruno = (await json(["clients", "add", "--name", "Bruno Client", "--email", "bruno@client.test", "--state", "CA"])).id;
+  await json(["staff", "enable", "tina@maple.test"]);
+  const start = new Date(Date.now() + 2 * 86_400_000).toISOString();
+  ids.apt = (await json(["appointments", "create", "--therapist", "tina@maple.test", "--client", "bruno@client.test", "--start", start, "--duration", "50", "--telehealth"])).id;
+}, 120_000);
+afterAll(() => w?.close());
+
+const audit = (action: string) => new Tele({ url: w.server.url, token: w.ownerToken }).audit.list({ action });
+
+describe("tele clients set", () => {
+  it("changes the given fields and says so; --json prints the client; one audit row names the fields", async () => {
+    const r = await as(["clients", "set", "alice@client.test", "--name", "Alice Cooper", "--phone", "555-0111"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`Updated client Alice Cooper (${ids.alice}).\n`);
+    const c = await json(["clients", "set", ids.alice, "--email", "Alice.New@Client.test", "--state", "nj", "--date-of-birth", "1990-04-30"]);
+    expect(c).toMatchObject({ id: ids.alice, name: "Alice Cooper", email: "alice.new@client.test", state: "NJ", phone: "555-0111", dateOfBirth: "1990-04-30" });
+    expect(Object.keys(c).sort()).toEqual(["createdAt", "dateOfBirth", "email", "id", "name", "phone", "portal", "state"]);
+    expect((await json(["clients", "show", "alice.new@client.test"])).name).toBe("Alice Cooper");
+    const rows = await audit("client.update");
+    expect(rows.map((a) => a.details)).toEqual([{ fields: ["email", "state", "dateOfBirth"] }, { fields: ["name", "phone"] }]);
+    expect(rows[0]).toMatchObject({ recordType: "client", recordId: ids.alice, actorType: "staff" });
+  });
+
+  it('--state "" clears the state with a warning; --phone "" clears the phone', async () => {
+    const r = await as(["clients", "set", ids.alice, "--state", "", "--phone", ""]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("cannot have telehealth (R4)");
+    expect(await json(["clients", "show", ids.alice])).toMatchObject({ state: null, phone: null });
+  });
+
+  it("refuses clearing the state of a client with upcoming telehealth: exit 6, the appointment named", async () => {
+    const r = await as(["clients", "set", "bruno@client.test", "--state", ""]);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain(`client ${ids.bruno} has 1 upcoming telehealth appointment(s); convert them to in-person or cancel them before clearing the state (R4)`);
+    const j = await as(["clients", "set", "bruno@client.test", "--state", "", "--json"]);
+    expect(j.code).toBe(6);
+    expect(errorJson(j.stderr)).toMatchObject({ code: "upcoming_telehealth", details: { appointments: [ids.apt] } });
+    expect((await json(["clients", "show", ids.bruno])).state).toBe("CA");
+  });
+
+  it("refuses another client's email (exit 6), no flags or a bad state (exit 2), and a therapist (exit 4)", async () => {
+    const taken = await as(["clients", "set", ids.bruno, "--email", "alice.new@client.test"]);
+    expect(taken.code).toBe(6);
+    expect(taken.stderr).toContain("a client with this email already exists");
+    const none = await as(["clients", "set", ids.bruno]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("nothing to set: give at least one of --name, --email, --state, --phone, --date-of-birth");
+    const bad = await as(["clients", "set", ids.bruno, "--state", "XX", "--name", "Evil\u001b[31m"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--name must be one line of text, without newlines or control characters");
+    expect(bad.stderr).toContain("--state must be a two-letter U.S. state or territory code");
+    const token = (await json(["staff", "token", "tina@maple.test"])).token;
+    const denied = await tele(["clients", "set", ids.bruno, "--phone", "1"], { ...w.env, TELE_TOKEN: token });
+    expect(denied.code).toBe(4);
+  });
+});
