@@ -54,6 +54,7 @@ describe("tele clients set", () => {
     const r = await as(["clients", "set", "bruno@client.test", "--state", ""]);
     expect(r.code).toBe(6);
     expect(r.stderr).toContain(`client ${ids.bruno} has 1 upcoming telehealth appointment(s); convert them to in-person or cancel them before clearing the state (R4)`);
+    expect(r.stderr).toContain(`"tele appointments convert --client CLIENT --in-person" converts them to in-person; then clear the state (R4)`);
     const j = await as(["clients", "set", "bruno@client.test", "--state", "", "--json"]);
     expect(j.code).toBe(6);
     expect(errorJson(j.stderr)).toMatchObject({ code: "upcoming_telehealth", details: { appointments: [ids.apt] } });
@@ -74,5 +75,45 @@ describe("tele clients set", () => {
     const token = (await json(["staff", "token", "tina@maple.test"])).token;
     const denied = await tele(["clients", "set", ids.bruno, "--phone", "1"], { ...w.env, TELE_TOKEN: token });
     expect(denied.code).toBe(4);
+  });
+});
+
+describe("tele staff set", () => {
+  it("changes roles and says so; --json prints the staff member; one audit row names the role sets", async () => {
+    const max = await json(["staff", "add", "--name", "Max Manager", "--email", "max@maple.test", "--role", "manager"]);
+    const r = await as(["staff", "set", "max@maple.test", "--role", "manager", "--role", "biller"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`Updated Max Manager <max@maple.test> (${max.id}): manager, biller.\n`);
+    const s = await json(["staff", "set", max.id, "--name", "Max M", "--email", "Max.M@maple.test"]);
+    expect(s).toMatchObject({ id: max.id, name: "Max M", email: "max.m@maple.test", roles: ["manager", "biller"], teletherapy: false, active: true });
+    const rows = await audit("staff.update");
+    expect(rows.map((a) => a.details)).toEqual([
+      { fields: ["name", "email"], revokedLinks: 1 },
+      { fields: ["roles"], rolesBefore: ["manager"], rolesAfter: ["manager", "biller"] },
+    ]);
+  });
+
+  it("refuses removing the owner role from the last owner: exit 6 last_owner, with the message and hint", async () => {
+    const r = await as(["staff", "set", "owner@maple.test", "--role", "manager"]);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain("is the practice's last active owner; make someone else an owner first");
+    expect(r.stderr).toContain(`make someone else an owner first; "tele staff list" shows who is active`);
+    const j = await as(["staff", "set", "owner@maple.test", "--role", "manager", "--json"]);
+    expect(j.code).toBe(6);
+    expect(errorJson(j.stderr).code).toBe("last_owner");
+    expect((await json(["staff", "show", "owner@maple.test"])).roles).toEqual(["owner"]);
+  });
+
+  it("refuses removing the therapist role with upcoming telehealth (exit 6), and no flags (exit 2)", async () => {
+    const human = await as(["staff", "set", "tina@maple.test", "--role", "biller"]);
+    expect(human.code).toBe(6);
+    expect(human.stderr).toContain(`"tele appointments convert --therapist STAFF --in-person" converts them to in-person; then change the roles (R3)`);
+    const r = await as(["staff", "set", "tina@maple.test", "--role", "biller", "--json"]);
+    expect(r.code).toBe(6);
+    expect(errorJson(r.stderr)).toMatchObject({ code: "upcoming_telehealth", details: { appointments: [ids.apt] } });
+    expect(await json(["staff", "show", "tina@maple.test"])).toMatchObject({ roles: ["therapist"], teletherapy: true });
+    const none = await as(["staff", "set", "tina@maple.test"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("nothing to set: give at least one of --name, --email, --role");
   });
 });

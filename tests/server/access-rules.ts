@@ -62,6 +62,7 @@ export const API_CASES: Record<string, ApiCase> = {
   "GET /api/v1/staff": { rule: "see", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/staff" }) },
   "POST /api/v1/staff": { rule: "manage", touches: "practice", ok: 201, call: () => ({ url: "/api/v1/staff", body: { name: "Nia New", email: "nia@maple.test", roles: ["therapist"] } }) },
   "GET /api/v1/staff/:ref": { rule: "see", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/staff/${i.tina}` }) },
+  "PATCH /api/v1/staff/:ref": { rule: "manage", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/staff/${i.tina}`, body: { name: "Tina Renamed" } }) },
   "POST /api/v1/staff/:ref/teletherapy/enable": { rule: "manage", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/staff/${i.tina}/teletherapy/enable` }) },
   "POST /api/v1/staff/:ref/teletherapy/disable": { rule: "manage", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/staff/${i.tina}/teletherapy/disable`, body: { upcoming: "convert_to_in_person" } }) },
   "POST /api/v1/staff/:ref/tokens": { rule: "manage", touches: "tina", ok: 201, call: (i) => ({ url: `/api/v1/staff/${i.tina}/tokens` }) },

@@ -22,6 +22,8 @@ export interface StaffRepo {
   byEmail(practiceId: string, email: string): Promise<StaffRow | undefined>;
   list(practiceId: string): Promise<StaffRow[]>;
   setTeletherapy(practiceId: string, id: string, on: boolean): Promise<void>;
+  /** Changes the given fields; absent fields stay. */
+  update(practiceId: string, id: string, fields: Partial<Pick<StaffRow, "name" | "email" | "roles">>): Promise<void>;
   setPassword(practiceId: string, id: string, passwordHash: string): Promise<void>;
   passwordHash(practiceId: string, id: string): Promise<string | null>;
   /** Marks the staff member deactivated (their rows and history stay). */
