@@ -1,6 +1,7 @@
 /**
  * Editing what exists, end to end: the real `tele` binary against the real server on a loopback
- * port — `tele clients set` (success, --json, a refusal with its exit code and message).
+ * port — `tele clients set`, `tele staff set`, `tele practice show` and `tele practice set`: each one's
+ * success, its --json record, and refusals with their exit codes and messages.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
@@ -115,5 +116,48 @@ describe("tele staff set", () => {
     const none = await as(["staff", "set", "tina@maple.test"]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain("nothing to set: give at least one of --name, --email, --role");
+  });
+});
+
+describe("tele practice show / set", () => {
+  it("show prints every setting; --json the practice", async () => {
+    const r = await as(["practice", "show"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Time zone\s+America\/New_York$/m);
+    expect(r.stdout).toMatch(/^Join window\s+15 minutes before the start \(R13\)$/m);
+    expect(r.stdout).toMatch(/^Auto-complete\s+60 minutes after the end \(R18\)$/m);
+    const p = await json(["practice", "show"]);
+    expect(p).toMatchObject({ name: "Maple Therapy", slug: w.slug, timeZone: "America/New_York", joinWindowMinutes: 15, autoCompleteMinutes: 60 });
+  });
+
+  it("set changes what is given, says so line by line, and --json prints the practice; one audit row", async () => {
+    const r = await as(["practice", "set", "--timezone", "America/Chicago", "--join-window-minutes", "10"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("Time zone of Maple Therapy set to America/Chicago.\nJoin window: 10 minutes before the start (R13).\n");
+    const p = await json(["practice", "set", "--name", "Maple & Oak", "--auto-complete-minutes", "90"]);
+    expect(p).toMatchObject({ name: "Maple & Oak", timeZone: "America/Chicago", joinWindowMinutes: 10, autoCompleteMinutes: 90 });
+    expect((await json(["whoami"])).practice).toEqual(p);
+    expect((await audit("practice.update")).slice(0, 2).map((a) => a.details)).toEqual([
+      { fields: ["name", "autoCompleteMinutes"] }, { fields: ["timeZone", "joinWindowMinutes"] },
+    ]);
+  });
+
+  it("refuses out-of-range minutes and unknown zones before any request (exit 2), and a therapist (exit 4)", async () => {
+    const far = await as(["practice", "set", "--join-window-minutes", "121"]);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toContain("--join-window-minutes must be 0 to 120 minutes");
+    const soon = await as(["practice", "set", "--auto-complete-minutes", "4", "--json"]);
+    expect(soon.code).toBe(2);
+    expect(errorJson(soon.stderr)).toEqual({ code: "invalid_request", message: "--auto-complete-minutes must be 5 to 1440 minutes" });
+    const zone = await as(["practice", "set", "--timezone", "Mars/Olympus"]);
+    expect(zone.code).toBe(2);
+    expect(zone.stderr).toContain("--timezone must be an IANA time zone, such as America/New_York");
+    const words = await as(["practice", "set", "--join-window-minutes", "ten"]);
+    expect(words.code).toBe(2);
+    expect(words.stderr).toContain("--join-window-minutes must be a whole number of minutes");
+    const token = (await json(["staff", "token", "tina@maple.test"])).token;
+    const denied = await tele(["practice", "set", "--join-window-minutes", "5"], { ...w.env, TELE_TOKEN: token });
+    expect(denied.code).toBe(4);
+    expect((await json(["practice", "show"])).joinWindowMinutes).toBe(10);
   });
 });

@@ -14,7 +14,12 @@ export interface PracticeRepo {
   bySlug(slug: string): Promise<PracticeRow | undefined>;
   /** Sets (or, with null, clears) how clients reach the practice. */
   setContact(id: string, contact: string | null): Promise<void>;
+  /** Changes the given settings; absent ones stay. */
+  update(id: string, fields: PracticeChange): Promise<void>;
 }
+
+/** The settings of a practice an owner or manager may change. */
+export type PracticeChange = Partial<Pick<PracticeRow, "name" | "timeZone" | "contact" | "joinWindowMinutes" | "autoCompleteMinutes">>;
 
 export interface StaffRepo {
   insert(s: StaffRow): Promise<void>;
