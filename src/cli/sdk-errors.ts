@@ -81,7 +81,19 @@ const RULE_HINTS: Record<string, string> = {
   idempotency_key_reused: "run the command again; each run sends a new idempotency key",
 };
 
+/** Hints for a code that means something else for a particular command (the edits of issue 10). */
+const COMMAND_HINTS: Record<string, Record<string, string>> = {
+  "clients set": {
+    upcoming_telehealth: `"tele appointments convert --client CLIENT --in-person" converts them to in-person; then clear the state (R4)`,
+  },
+  "staff set": {
+    upcoming_telehealth: `"tele appointments convert --therapist STAFF --in-person" converts them to in-person; then change the roles (R3)`,
+  },
+};
+
 function hintForApiError(err: TeleApiError, command: string): string {
+  const special = COMMAND_HINTS[command]?.[err.code];
+  if (special) return special;
   const noun = command.split(" ")[0] || "staff";
   if (err instanceof UnauthenticatedError) return LOGIN_HINT;
   if (err instanceof PermissionDeniedError) return `"tele whoami" shows your roles; an owner or manager can do this`;

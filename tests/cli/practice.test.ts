@@ -48,12 +48,12 @@ describe("tele practice set", () => {
     expect(stub.requests).toEqual([]);
   });
 
-  it("without --contact is a usage error, even on a terminal, and sends nothing", async () => {
+  it("without any setting is a usage error, even on a terminal, and sends nothing", async () => {
     stub = await echo();
     const r = await tele(["practice", "set"], { stub, tty: true });
     expect(r.code).toBe(2);
     expect(r.io.questions).toEqual([]);
-    expect(r.stderr).toContain('nothing to set: give --contact TEXT, or --contact "" to clear it');
+    expect(r.stderr).toContain('nothing to set: give at least one of --name, --timezone, --contact, --join-window-minutes, --auto-complete-minutes (--contact "" clears the contact)');
     expect(stub.requests).toEqual([]);
   });
 

@@ -18,6 +18,7 @@ export const practice = {
   state: "NY",
   timeZone: "America/New_York",
   joinWindowMinutes: 15,
+  autoCompleteMinutes: 60,
   portalUrl: "http://127.0.0.1/p/harbor",
   contact: null as string | null,
 };

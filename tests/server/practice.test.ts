@@ -78,11 +78,11 @@ describe("updatePractice (service)", () => {
     expect(auditRows(w.store, "practice.update")).toEqual([]);
   });
 
-  it("accepts exactly 200 characters, and refuses unknown fields or a missing contact", async () => {
+  it("accepts exactly 200 characters, and refuses unknown fields or no setting at all", async () => {
     const w = await makeWorld();
     expect((await updatePractice(w.deps, w.p.owner, { contact: "5".repeat(200) })).contact).toHaveLength(200);
-    await expect(updatePractice(w.deps, w.p.owner, { contact: "x", name: "Renamed" })).rejects.toThrow(/name/);
-    await expect(updatePractice(w.deps, w.p.owner, {})).rejects.toThrow(/is required/);
+    await expect(updatePractice(w.deps, w.p.owner, { contact: "x", slug: "renamed" })).rejects.toThrow(/slug/);
+    await expect(updatePractice(w.deps, w.p.owner, {})).rejects.toThrow(/give at least one setting/);
   });
 });
 
@@ -118,7 +118,7 @@ describe("PATCH /api/v1/practice", () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       id: w.p.practiceId, name: "Maple Therapy", slug: "maple-therapy", state: "NY", timeZone: "America/New_York",
-      joinWindowMinutes: 15, portalUrl: "http://tele.test/p/maple-therapy", contact: "(555) 010-0199",
+      joinWindowMinutes: 15, autoCompleteMinutes: 60, portalUrl: "http://tele.test/p/maple-therapy", contact: "(555) 010-0199",
     });
     const me = await app!.inject({ method: "GET", url: "/api/v1/me", headers: { authorization: `Bearer ${w.p.token}` } });
     expect(me.json().practice.contact).toBe("(555) 010-0199");
@@ -145,7 +145,10 @@ describe("PATCH /api/v1/practice", () => {
     const op = doc.paths["/api/v1/practice"]?.patch;
     expect(op).toBeDefined();
     const body = deref(doc, op.requestBody.content["application/json"].schema);
-    expect(body.required).toEqual(["contact"]);
+    expect(body.required ?? []).toEqual([]); // every setting optional: only those given change
+    expect(Object.keys(body.properties).sort()).toEqual(["autoCompleteMinutes", "contact", "joinWindowMinutes", "name", "timeZone"]);
+    expect(body.properties.joinWindowMinutes).toMatchObject({ type: "integer", minimum: 0, maximum: 120 });
+    expect(body.properties.autoCompleteMinutes).toMatchObject({ type: "integer", minimum: 5, maximum: 1440 });
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.contact.anyOf).toEqual(expect.arrayContaining([expect.objectContaining({ type: "string", maxLength: 200 }), { type: "null" }]));
     expect(deref(doc, op.responses["200"].content["application/json"].schema).required).toContain("contact");

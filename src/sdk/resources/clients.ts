@@ -7,6 +7,7 @@ import {
   type CreateClientInput,
   type ImportResult,
   type PortalPasswordInput,
+  type UpdateClientInput,
 } from "../schemas/index.js";
 import { API, segment, sendImport, type ImportOptions } from "./common.js";
 
@@ -27,6 +28,14 @@ export class ClientsResource {
   /** One client, by id or email. */
   get(ref: string, options?: RequestOptions): Promise<Client> {
     return this.http.send({ method: "GET", path: `${API}/clients/${segment("client", ref)}` }, Client, options);
+  }
+
+  /**
+   * Changes a client (owner or manager): only the fields given change; null clears email, state,
+   * phone or date of birth. A new email revokes pending invite and reset links (send a new invite).
+   */
+  update(ref: string, input: UpdateClientInput, options?: RequestOptions): Promise<Client> {
+    return this.http.send({ method: "PATCH", path: `${API}/clients/${segment("client", ref)}`, json: input }, Client, options);
   }
 
   /** Sends (or re-sends) the portal invite, or a password-reset link when the client has an account. */

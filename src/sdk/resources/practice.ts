@@ -27,12 +27,18 @@ export class PracticesResource {
     return this.http.send({ method: "POST", path: `${API}/practices`, json: input }, InitResult, withToken);
   }
 
+  /** The signed-in staff member's practice and its settings. */
+  async get(options?: RequestOptions): Promise<Practice> {
+    return (await me(this.http, options)).practice;
+  }
+
   /**
-   * Sets how clients reach the practice, shown on the session page when video cannot start
-   * (owner or manager). `contact` is trimmed; `""` or `null` clears it. Returns the practice.
+   * Changes the practice's settings (owner or manager); only those given change: `name`, `timeZone`
+   * (IANA), `contact` (shown when video cannot start; `""` or `null` clears it), `joinWindowMinutes`
+   * (R13, 0–120) and `autoCompleteMinutes` (R18, 5–1440). Returns the practice.
    */
   update(input: UpdatePracticeInput, options?: RequestOptions): Promise<Practice> {
-    return this.http.send({ method: "PATCH", path: `${API}/practice`, json: { contact: input.contact } }, Practice, options);
+    return this.http.send({ method: "PATCH", path: `${API}/practice`, json: input }, Practice, options);
   }
 }
 

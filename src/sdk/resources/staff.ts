@@ -11,6 +11,7 @@ import {
   type ApiTokenInfo,
   type CreateStaffInput,
   type DisableTeletherapyInput,
+  type UpdateStaffInput,
 } from "../schemas/index.js";
 import { API, segment } from "./common.js";
 
@@ -54,6 +55,15 @@ export class StaffResource {
   /** Adds a staff member with one or more roles (owner or manager only). */
   add(input: CreateStaffInput, options?: RequestOptions): Promise<Staff> {
     return this.http.send({ method: "POST", path: `${API}/staff`, json: input }, Staff, options);
+  }
+
+  /**
+   * Changes a staff member's name, email or roles (`roles` replaces the set). Only an owner changes an
+   * owner or the owner role; the last active owner stays one (409 `last_owner`); removing the therapist
+   * role turns Teletherapy off, refused while telehealth is upcoming (409 `upcoming_telehealth`).
+   */
+  update(ref: string, input: UpdateStaffInput, options?: RequestOptions): Promise<Staff> {
+    return this.http.send({ method: "PATCH", path: `${API}/staff/${segment("staff", ref)}`, json: input }, Staff, options);
   }
 
   /** One staff member, by id or email. */

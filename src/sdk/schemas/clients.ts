@@ -32,6 +32,19 @@ export const CreateClientInput = z.strictObject({
 });
 export type CreateClientInput = z.input<typeof CreateClientInput>;
 
+/**
+ * A change to a client (`PATCH /api/v1/clients/:ref`): only the fields given change; null clears
+ * email, state (not a U.S. resident, R4), phone or date of birth. The name can be changed, not cleared.
+ */
+export const UpdateClientInput = z.strictObject({
+  name: Name.optional(),
+  email: Email.nullable().optional(),
+  state: StateCode.nullable().optional(),
+  phone: oneLineText(40).nullable().optional(),
+  dateOfBirth: DateOnly.nullable().optional(),
+});
+export type UpdateClientInput = z.input<typeof UpdateClientInput>;
+
 /** R10/R11: an invite for a client without an account, a reset link for one with an account. */
 export const PortalInviteResult = z.object({
   clientId: z.string(),

@@ -21,6 +21,8 @@ export const Practice = z.object({
   state: z.string(),
   timeZone: z.string(),
   joinWindowMinutes: z.number().int(),
+  /** Minutes after its end that a session nobody ended is completed on its own (R18). */
+  autoCompleteMinutes: z.number().int(),
   portalUrl: z.string(),
   /** How clients reach the practice, or null when it has not been set. */
   contact: z.string().nullable(),
@@ -39,10 +41,18 @@ export const CreatePracticeInput = z.strictObject({
 export type CreatePracticeInput = z.infer<typeof CreatePracticeInput>;
 
 /** The practice's settings an owner or manager may change (`PATCH /api/v1/practice`). */
-export const UpdatePracticeInput = z.strictObject({
-  contact: PracticeContact.nullable(),
-});
-export type UpdatePracticeInput = z.infer<typeof UpdatePracticeInput>;
+export const UpdatePracticeInput = z
+  .strictObject({
+    name: Name.optional(),
+    timeZone: TimeZone.optional(),
+    contact: PracticeContact.nullable().optional(),
+    /** How long before the start the Join button opens (R13): 0 to 120 minutes. */
+    joinWindowMinutes: z.number().int({ message: "must be a whole number of minutes" }).min(0, { message: "must be 0 to 120 minutes" }).max(120, { message: "must be 0 to 120 minutes" }).optional(),
+    /** How long after its end an open session is completed on its own (R18): 5 to 1440 minutes. */
+    autoCompleteMinutes: z.number().int({ message: "must be a whole number of minutes" }).min(5, { message: "must be 5 to 1440 minutes" }).max(1440, { message: "must be 5 to 1440 minutes" }).optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "give at least one setting: name, timeZone, contact, joinWindowMinutes or autoCompleteMinutes" });
+export type UpdatePracticeInput = z.input<typeof UpdatePracticeInput>;
 
 /** What `tele init` prints with --json. */
 export const InitResult = z.object({

@@ -27,6 +27,17 @@ export const CreateStaffInput = z.strictObject({
 });
 export type CreateStaffInput = z.infer<typeof CreateStaffInput>;
 
+/**
+ * A change to a staff member (`PATCH /api/v1/staff/:ref`): only the fields given change; `roles`
+ * replaces the whole set. Only an owner grants or removes the owner role.
+ */
+export const UpdateStaffInput = z.strictObject({
+  name: Name.optional(),
+  email: Email.optional(),
+  roles: z.array(Role).min(1, { message: "needs at least one role" }).max(4).optional(),
+});
+export type UpdateStaffInput = z.input<typeof UpdateStaffInput>;
+
 /** R3: what to do with upcoming telehealth appointments when Teletherapy is disabled. */
 export const DisableTeletherapyInput = z.strictObject({
   upcoming: z.enum(["refuse", "convert_to_in_person"]).default("refuse"),

@@ -14,7 +14,12 @@ export interface PracticeRepo {
   bySlug(slug: string): Promise<PracticeRow | undefined>;
   /** Sets (or, with null, clears) how clients reach the practice. */
   setContact(id: string, contact: string | null): Promise<void>;
+  /** Changes the given settings; absent ones stay. */
+  update(id: string, fields: PracticeChange): Promise<void>;
 }
+
+/** The settings of a practice an owner or manager may change. */
+export type PracticeChange = Partial<Pick<PracticeRow, "name" | "timeZone" | "contact" | "joinWindowMinutes" | "autoCompleteMinutes">>;
 
 export interface StaffRepo {
   insert(s: StaffRow): Promise<void>;
@@ -22,6 +27,8 @@ export interface StaffRepo {
   byEmail(practiceId: string, email: string): Promise<StaffRow | undefined>;
   list(practiceId: string): Promise<StaffRow[]>;
   setTeletherapy(practiceId: string, id: string, on: boolean): Promise<void>;
+  /** Changes the given fields; absent fields stay. */
+  update(practiceId: string, id: string, fields: Partial<Pick<StaffRow, "name" | "email" | "roles">>): Promise<void>;
   setPassword(practiceId: string, id: string, passwordHash: string): Promise<void>;
   passwordHash(practiceId: string, id: string): Promise<string | null>;
   /** Marks the staff member deactivated (their rows and history stay). */
@@ -44,7 +51,14 @@ export interface ClientRepo {
   setPassword(practiceId: string, id: string, passwordHash: string, now: number): Promise<void>;
   passwordHash(practiceId: string, id: string): Promise<string | null>;
   hasAppointmentWith(practiceId: string, clientId: string, therapistId: string): Promise<boolean>;
+  /** Changes the given fields (name, email, state, phone, dateOfBirth); absent fields stay. */
+  update(practiceId: string, id: string, fields: ClientChange): Promise<void>;
+  /** Ids of the client's scheduled telehealth appointments that start after `now`, soonest first. */
+  upcomingTelehealth(practiceId: string, clientId: string, now: number): Promise<string[]>;
 }
+
+/** The editable fields of a client. */
+export type ClientChange = Partial<Pick<ClientRow, "name" | "email" | "state" | "phone" | "dateOfBirth">>;
 
 export interface AppointmentRepo {
   insert(a: NewAppointment): Promise<void>;

@@ -16,6 +16,25 @@ export function defineClientCommands(program: Command, act: Act): void {
     .option("--date-of-birth <date>", "date of birth, such as 1990-04-30")
     .action(act(() => import("./add.js")));
 
+  clients
+    .command("set")
+    .description("change a client's name, email, state, phone or date of birth (owner or manager)")
+    .argument("[client]", "client id or email")
+    .usage("<client> [options]")
+    .option("--name <name>", "full name")
+    .option("--email <email>", `email address; "" clears it (not while the client has a portal account)`)
+    .option("--state <XX>", `U.S. state or territory of residence; "" clears it: not a U.S. resident, no telehealth (R4)`)
+    .option("--phone <phone>", `phone number; "" clears it`)
+    .option("--date-of-birth <date>", `date of birth, such as 1990-04-30; "" clears it`)
+    .addHelpText(
+      "after",
+      `\nOnly the flags given change. A new email stops pending invite and reset links sent to the old one;\n` +
+        `an active portal account signs in with the new address. Clearing the state is refused while the\n` +
+        `client has upcoming telehealth appointments. With --json: the client object.\n\n` +
+        `Example:\n  tele clients set alice@client.test --email alice.new@client.test --state NJ\n`,
+    )
+    .action(act(() => import("./set.js")));
+
   clients.command("list").description("list clients").action(act(() => import("./list.js")));
 
   clients

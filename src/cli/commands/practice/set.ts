@@ -1,20 +1,36 @@
-/** `tele practice set --contact TEXT`: the practice's settings (owner or manager). */
+/**
+ * `tele practice set [--name] [--timezone] [--contact] [--join-window-minutes N] [--auto-complete-minutes N]`:
+ * the practice's settings (owner or manager).
+ */
 import { Practice, UpdatePracticeInput } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
 import { UsageError, helpHint } from "../../errors.js";
 import { printJson } from "../../output.js";
-import { checkedInput } from "../../values.js";
+import { checkedInput, wholeNumber } from "../../values.js";
+
+const FLAGS = {
+  name: "--name", timeZone: "--timezone", contact: "--contact",
+  joinWindowMinutes: "--join-window-minutes", autoCompleteMinutes: "--auto-complete-minutes",
+};
 
 /** The change the flags ask for, checked with the API's schema before any request. */
 export function practiceChange(ctx: CommandContext, flags: RawArgs["flags"]): UpdatePracticeInput {
-  // Never prompted for: `--contact ""` is a real answer (clear it), so only a missing flag means nothing to set.
-  if (flags.contact === undefined) {
-    throw new UsageError(`nothing to set: give --contact TEXT, or --contact "" to clear it`, helpHint(ctx.command));
+  // Never prompted for: `--contact ""` is a real answer (clear it), so only missing flags mean nothing to set.
+  const input: Record<string, unknown> = {};
+  if (flags.name !== undefined) input.name = flags.name;
+  if (flags.timezone !== undefined) input.timeZone = flags.timezone;
+  if (flags.contact !== undefined) input.contact = flags.contact;
+  for (const key of ["joinWindowMinutes", "autoCompleteMinutes"] as const) {
+    const value = flags[key];
+    if (typeof value === "string") input[key] = wholeNumber(ctx, value, FLAGS[key], "a whole number of minutes");
   }
-  return checkedInput(ctx, UpdatePracticeInput, { contact: flags.contact }, { contact: "--contact" });
+  if (Object.keys(input).length === 0) {
+    throw new UsageError(`nothing to set: give at least one of ${Object.values(FLAGS).join(", ")} (--contact "" clears the contact)`, helpHint(ctx.command));
+  }
+  return checkedInput(ctx, UpdatePracticeInput, input, FLAGS);
 }
 
-/** Sets the contact and says, in one line, what it is now. */
+/** Sets what was asked and says, one line a setting, what it is now. */
 export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const change = practiceChange(ctx, args.flags);
   const practice = await (await ctx.tele()).practices.update(change);
@@ -22,8 +38,14 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
     printJson(ctx.io, Practice, practice);
     return 0;
   }
-  ctx.io.out(practice.contact === null
-    ? `Cleared the contact of ${practice.name}; clients see none when video cannot start.\n`
-    : `Contact of ${practice.name} set to ${practice.contact}.\n`);
+  if (change.contact !== undefined) {
+    ctx.io.out(practice.contact === null
+      ? `Cleared the contact of ${practice.name}; clients see none when video cannot start.\n`
+      : `Contact of ${practice.name} set to ${practice.contact}.\n`);
+  }
+  if (change.name !== undefined) ctx.io.out(`Practice renamed to ${practice.name}.\n`);
+  if (change.timeZone !== undefined) ctx.io.out(`Time zone of ${practice.name} set to ${practice.timeZone}.\n`);
+  if (change.joinWindowMinutes !== undefined) ctx.io.out(`Join window: ${practice.joinWindowMinutes} minutes before the start (R13).\n`);
+  if (change.autoCompleteMinutes !== undefined) ctx.io.out(`Open sessions complete on their own ${practice.autoCompleteMinutes} minutes after the end (R18).\n`);
   return 0;
 }

@@ -18,6 +18,23 @@ export function defineStaffCommands(program: Command, act: Act): void {
     .action(act(() => import("./add.js")));
 
   staff
+    .command("set")
+    .description("change a staff member's name, email or roles (owner or manager)")
+    .argument("[staff]", "staff id or email")
+    .usage("<staff> [options]")
+    .option("--name <name>", "full name")
+    .option("--email <email>", "email address; a pending invite sent to the old one stops working")
+    .option("--role <role>", "owner, manager, therapist or biller; repeat for several; replaces the current roles", collect)
+    .addHelpText(
+      "after",
+      `\nOnly an owner changes an owner or grants or removes the owner role; the last active owner stays one\n` +
+        `(exit 6, last_owner). Removing the therapist role turns Teletherapy off, refused while the therapist has\n` +
+        `upcoming telehealth appointments (exit 6). With --json: the staff object.\n\n` +
+        `Example:\n  tele staff set ana@example.com --role therapist --role manager\n`,
+    )
+    .action(act(() => import("./set.js")));
+
+  staff
     .command("show")
     .description("show one staff member")
     .argument("[staff]", "staff id or email")

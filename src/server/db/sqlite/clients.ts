@@ -1,4 +1,4 @@
-import type { ClientRepo } from "../repos.js";
+import type { ClientChange, ClientRepo } from "../repos.js";
 import type { ClientRow } from "../types.js";
 import type { StatementCache } from "./statements.js";
 
@@ -8,6 +8,9 @@ const COLS = `c.id, c.practice_id AS practiceId, c.name, c.email, c.state, c.pho
   c.portal_activated_at IS NOT NULL AS hasPortalAccount, ${LIVE_INVITE} AS inviteExpiresAt, c.created_at AS createdAt`;
 
 type Raw = Omit<ClientRow, "hasPortalAccount"> & { hasPortalAccount: number };
+/** The column of each editable field; only these names ever reach the SQL text. */
+const EDITABLE: Record<keyof ClientChange, string> = { name: "name", email: "email", state: "state", phone: "phone", dateOfBirth: "date_of_birth" };
+
 const toClient = (r: Raw): ClientRow => ({ ...r, hasPortalAccount: r.hasPortalAccount === 1 });
 
 export function clientRepo(s: StatementCache): ClientRepo {
@@ -55,6 +58,16 @@ export function clientRepo(s: StatementCache): ClientRepo {
     async hasAppointmentWith(practiceId, clientId, therapistId) {
       return !!s.get(`SELECT 1 FROM appointments WHERE practice_id = ? AND client_id = ? AND therapist_id = ? LIMIT 1`)
         .get(practiceId, clientId, therapistId);
+    },
+    async update(practiceId, id, fields) {
+      const keys = (Object.keys(fields) as (keyof ClientChange)[]).filter((k) => k in EDITABLE);
+      if (keys.length === 0) return;
+      const sets = keys.map((k) => `${EDITABLE[k]} = @${k}`).join(", ");
+      s.get(`UPDATE clients SET ${sets} WHERE practice_id = @practiceId AND id = @id`).run({ ...fields, practiceId, id });
+    },
+    async upcomingTelehealth(practiceId, clientId, now) {
+      return s.get(`SELECT id FROM appointments WHERE practice_id = ? AND client_id = ? AND telehealth = 1
+        AND status = 'scheduled' AND start_at > ? ORDER BY start_at`).pluck().all(practiceId, clientId, now) as string[];
     },
   };
 }

@@ -18,6 +18,13 @@ export function practiceRepo(s: StatementCache): PracticeRepo {
     async bySlug(slug) {
       return s.get(`SELECT ${COLS} FROM practices WHERE slug = ?`).get(slug) as PracticeRow | undefined;
     },
+    async update(id, fields) {
+      const cols = { name: "name", timeZone: "time_zone", contact: "contact", joinWindowMinutes: "join_window_minutes", autoCompleteMinutes: "auto_complete_minutes" } as const;
+      for (const [key, col] of Object.entries(cols)) {
+        const value = fields[key as keyof typeof cols];
+        if (value !== undefined) s.get(`UPDATE practices SET ${col} = ? WHERE id = ?`).run(value, id);
+      }
+    },
     async setContact(id, contact) {
       s.get(`UPDATE practices SET contact = ? WHERE id = ?`).run(contact, id);
     },

@@ -30,6 +30,12 @@ export function staffRepo(s: StatementCache): StaffRepo {
     async setTeletherapy(practiceId, id, on) {
       s.get(`UPDATE staff SET teletherapy = ? WHERE practice_id = ? AND id = ?`).run(on ? 1 : 0, practiceId, id);
     },
+    async update(practiceId, id, fields) {
+      // Each field its own fixed statement: no SQL text is built from input.
+      if (fields.name !== undefined) s.get(`UPDATE staff SET name = ? WHERE practice_id = ? AND id = ?`).run(fields.name, practiceId, id);
+      if (fields.email !== undefined) s.get(`UPDATE staff SET email = ? WHERE practice_id = ? AND id = ?`).run(fields.email, practiceId, id);
+      if (fields.roles !== undefined) s.get(`UPDATE staff SET roles = ? WHERE practice_id = ? AND id = ?`).run(fields.roles.join(","), practiceId, id);
+    },
     async setPassword(practiceId, id, passwordHash) {
       s.get(`UPDATE staff SET password_hash = ? WHERE practice_id = ? AND id = ?`).run(passwordHash, practiceId, id);
     },

@@ -1,4 +1,5 @@
 import { CreatePracticeInput, UpdatePracticeInput, type InitResult, type Practice } from "../../../sdk/schemas/index.js";
+import type { PracticeChange } from "../../db/repos.js";
 import type { PracticeRow, StaffRow } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
@@ -47,8 +48,11 @@ export async function getPractice(deps: Deps, actor: Actor): Promise<Practice> {
 }
 
 /**
- * Changes the practice's settings (owner or manager): today its contact, which clients see when
- * video cannot start. The audit row names the fields that changed; nothing changed, nothing is written.
+ * Changes the practice's settings (owner or manager): its name, time zone (IANA), contact (which
+ * clients see when video cannot start), join window (R13, 0–120 minutes) and auto-complete delay
+ * (R18, 5–1440 minutes). Only the settings given change; the audit row names the fields that
+ * changed; nothing changed, nothing is written. Times already scheduled are instants: a new time
+ * zone changes how they are shown and how new local times are read, not when they are.
  */
 export async function updatePractice(deps: Deps, actor: Actor, input: unknown): Promise<Practice> {
   const a = requireStaff(actor, ...MANAGERS);
@@ -57,10 +61,15 @@ export async function updatePractice(deps: Deps, actor: Actor, input: unknown): 
   return deps.store.tx(async (r) => {
     const p = await r.practices.byId(a.practiceId);
     if (!p) throw notFound("practice", a.practiceId);
-    if (v.contact === p.contact) return practiceView(p, deps.config.publicUrl);
-    await r.practices.setContact(p.id, v.contact);
-    await audit(r, a, now, p.id, "practice.update", { type: "practice", id: p.id }, { fields: ["contact"] });
-    return practiceView({ ...p, contact: v.contact }, deps.config.publicUrl);
+    const change: PracticeChange = {};
+    for (const k of ["name", "timeZone", "contact", "joinWindowMinutes", "autoCompleteMinutes"] as const) {
+      if (v[k] !== undefined && v[k] !== p[k]) (change as Record<string, unknown>)[k] = v[k];
+    }
+    const fields = Object.keys(change);
+    if (fields.length === 0) return practiceView(p, deps.config.publicUrl);
+    await r.practices.update(p.id, change);
+    await audit(r, a, now, p.id, "practice.update", { type: "practice", id: p.id }, { fields });
+    return practiceView({ ...p, ...change }, deps.config.publicUrl);
   });
 }
 

@@ -9,7 +9,7 @@ export const portalUrl = (publicUrl: string, slug: string) => `${publicUrl.repla
 export function practiceView(p: PracticeRow, publicUrl: string): Practice {
   return {
     id: p.id, name: p.name, slug: p.slug, state: p.state, timeZone: p.timeZone,
-    joinWindowMinutes: p.joinWindowMinutes, portalUrl: portalUrl(publicUrl, p.slug), contact: p.contact,
+    joinWindowMinutes: p.joinWindowMinutes, autoCompleteMinutes: p.autoCompleteMinutes, portalUrl: portalUrl(publicUrl, p.slug), contact: p.contact,
   };
 }
 

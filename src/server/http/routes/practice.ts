@@ -13,6 +13,6 @@ export function practiceRoutes(t: RouteTable, deps: Deps): void {
       checkSetupToken(deps, bearer(req));
       return createPractice(deps, actor, body);
     } });
-  t.add({ method: "PATCH", access: "manage", url: "/practice", operationId: "updatePractice", tag, summary: "Change the practice's contact, shown to clients when video cannot start (owner or manager)",
+  t.add({ method: "PATCH", access: "manage", url: "/practice", operationId: "updatePractice", tag, summary: "Change the practice's name, time zone, contact, join window (R13) or auto-complete minutes (R18) (owner or manager)",
     body: UpdatePracticeInput, reply: Practice, handler: ({ actor, body }) => updatePractice(deps, actor, body) });
 }

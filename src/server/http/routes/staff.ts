@@ -1,11 +1,12 @@
 import {
-  ApiToken, ApiTokenList, CreateStaffInput, Deactivation, TokenRevocation, DisableTeletherapyInput, Staff, StaffInviteResult, StaffList, TeletherapyChange, WhoAmI,
+  ApiToken, ApiTokenList, CreateStaffInput, Deactivation, TokenRevocation, DisableTeletherapyInput, Staff, StaffInviteResult, StaffList, TeletherapyChange, UpdateStaffInput, WhoAmI,
 } from "../../../sdk/schemas/index.js";
 import type { Deps } from "../../domain/deps.js";
 import { getPractice } from "../../domain/practice/service.js";
 import { addStaff, createApiToken, disableTeletherapy, enableTeletherapy, getStaff, listStaff } from "../../domain/staff/service.js";
 import { staffView } from "../../domain/shared/views.js";
 import { deactivateStaff, listTokens, revokeToken } from "../../domain/staff/deactivate.js";
+import { updateStaff } from "../../domain/staff/update.js";
 import { sendStaffInvite } from "../../domain/staff/web.js";
 import type { RouteTable } from "../route.js";
 
@@ -18,6 +19,9 @@ export function staffRoutes(t: RouteTable, deps: Deps): void {
     handler: ({ actor, body }) => addStaff(deps, actor, body) });
   t.add({ method: "GET", access: "see", url: "/staff/:ref", operationId: "getStaff", tag, summary: "One staff member, by id or email", reply: Staff,
     handler: ({ actor, params }) => getStaff(deps, actor, params.ref!) });
+  t.add({ method: "PATCH", access: "manage", url: "/staff/:ref", operationId: "updateStaff", problems: [409], tag,
+    summary: "Change a staff member's name, email or roles (owner or manager; only an owner for the owner role)", body: UpdateStaffInput, reply: Staff,
+    handler: ({ actor, params, body }) => updateStaff(deps, actor, params.ref!, body) });
   t.add({ method: "POST", access: "manage", url: "/staff/:ref/teletherapy/enable", operationId: "enableTeletherapy", tag, summary: "Enable Teletherapy (R2)", reply: TeletherapyChange,
     handler: ({ actor, params }) => enableTeletherapy(deps, actor, params.ref!) });
   t.add({ method: "POST", access: "manage", url: "/staff/:ref/teletherapy/disable", operationId: "disableTeletherapy", tag, summary: "Disable Teletherapy (R2, R3)", body: DisableTeletherapyInput,
