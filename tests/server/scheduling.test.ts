@@ -13,8 +13,9 @@ const create = (w: World, start: string, more: Record<string, unknown> = {}) =>
 
 /** The per-line errors of a refused import. */
 async function importErrors(w: World, csv: string, query: { allowPast?: boolean; allowOverlap?: boolean } = {}) {
+  const before = count(w.store, "appointments");
   const err = await refusal(importAppointments(w.deps, w.p.manager, csv, false, query), "import_invalid", 422);
-  expect(count(w.store, "appointments")).toBe(0);
+  expect(count(w.store, "appointments")).toBe(before);
   return (err.details as ImportResult).errors;
 }
 
@@ -66,5 +67,79 @@ describe("a start names one instant", () => {
       { line: 3, message: expect.stringMatching(/^start 2027-03-14T02:30 does not exist in America\/New_York .* 2027-03-14T01:30 EST and 2027-03-14T03:30 EDT$/) },
       { line: 4, message: expect.stringMatching(/^start 2027-11-07T01:30 happens twice in America\/New_York .*2027-11-07T01:30-04:00 \(EDT/) },
     ]);
+  });
+});
+
+describe("a start in the past", () => {
+  it("is refused with start_in_past unless allowPast; a start exactly now has passed", async () => {
+    const w = await makeWorld(); // clock at 2026-12-01T09:00 New York
+    const err = await refusal(create(w, "2026-11-30T09:00"), "start_in_past", 422);
+    expect(err.message).toBe("the start 2026-11-30T14:00:00.000Z has passed; to record a past appointment, allow it (allowPast)");
+    await refusal(create(w, "2026-12-01T09:00"), "start_in_past", 422);
+    expect(count(w.store, "appointments")).toBe(0);
+    expect((await create(w, "2026-11-30T09:00", { allowPast: true })).start).toBe("2026-11-30T14:00:00.000Z");
+    expect((await create(w, "2026-12-01T09:01")).start).toBe("2026-12-01T14:01:00.000Z");
+  });
+
+  it("in import, past rows are errors on their lines unless allowPast", async () => {
+    const w = await makeWorld();
+    const t = idOf(w.p.tina), c = w.p.alice.id;
+    const csv = aptsCsv(`${t},${c},2026-12-04T10:00,50`, `${t},${c},2026-11-02T10:00,50`);
+    expect(await importErrors(w, csv)).toEqual([
+      { line: 3, message: "start 2026-11-02T15:00:00.000Z has passed (import with --allow-past to record past appointments)" },
+    ]);
+    expect(await importAppointments(w.deps, w.p.manager, csv, false, { allowPast: true })).toMatchObject({ created: 2 });
+  });
+});
+
+describe("overlapping appointments", () => {
+  it("the same therapist or the same client at an overlapping time is 409 overlap naming the other appointment", async () => {
+    const w = await makeWorld();
+    const first = await create(w, "2026-12-10T09:00"); // tina + alice, 09:00–09:50
+    const sameTherapist = await refusal(
+      createAppointment(w.deps, w.p.owner, { therapist: idOf(w.p.tina), client: w.p.carla.id, start: "2026-12-10T09:49", durationMinutes: 30 }),
+      "overlap", 409,
+    );
+    expect(sameTherapist.message).toBe(`the therapist already has appointment ${first.id} at that time; allow overlap (allowOverlap) for group or back-to-back work`);
+    expect(sameTherapist.details).toEqual({ appointmentId: first.id, side: "therapist" });
+    const sameClient = await refusal(
+      createAppointment(w.deps, w.p.owner, { therapist: idOf(w.p.theo), client: w.p.alice.id, start: "2026-12-10T08:30", durationMinutes: 45 }),
+      "overlap", 409,
+    );
+    expect(sameClient.message).not.toContain("Alice");
+    expect(sameClient.details).toEqual({ appointmentId: first.id, side: "client" });
+    expect(count(w.store, "appointments")).toBe(1);
+  });
+
+  it("back to back is not an overlap; a cancelled one is not in the way; allowOverlap books a group", async () => {
+    const w = await makeWorld();
+    const first = await create(w, "2026-12-10T09:00");
+    await create(w, "2026-12-10T09:50");
+    await create(w, "2026-12-10T08:10");
+    w.store.db.prepare(`UPDATE appointments SET status = 'cancelled' WHERE id = ?`).run(first.id);
+    await create(w, "2026-12-10T09:00");
+    await refusal(create(w, "2026-12-10T09:20"), "overlap", 409);
+    expect((await create(w, "2026-12-10T09:20", { allowOverlap: true })).status).toBe("scheduled");
+    expect(count(w.store, "appointments")).toBe(5);
+  });
+
+  it("in import, overlaps within the file and with what is scheduled are errors on their lines", async () => {
+    const w = await makeWorld();
+    const existing = await create(w, "2026-12-10T09:00");
+    const t = idOf(w.p.tina), theo = idOf(w.p.theo), c = w.p.alice.id, carla = w.p.carla.id;
+    const csv = aptsCsv(
+      `${t},${carla},2026-12-10T09:30,50`, // line 2: tina busy with the existing one
+      `${theo},${carla},2026-12-11T10:00,60`, // line 3: overlaps line 4 (carla)
+      `${t},${carla},2026-12-11T10:59,30`, // line 4
+      `${theo},${c},2026-12-11T12:00,50`, // line 5: fine
+      `${theo},${c},2026-12-10T08:00,61`, // line 6: alice busy with the existing one from 09:00
+    );
+    expect(await importErrors(w, csv)).toEqual([
+      { line: 2, message: `overlaps appointment ${existing.id} of the same therapist` },
+      { line: 3, message: "overlaps line 4 of the same client" },
+      { line: 4, message: "overlaps line 3 of the same client" },
+      { line: 6, message: `overlaps appointment ${existing.id} of the same client` },
+    ]);
+    expect(await importAppointments(w.deps, w.p.manager, csv, true, { allowOverlap: true })).toMatchObject({ dryRun: true, created: 5 });
   });
 });

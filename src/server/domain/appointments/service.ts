@@ -13,6 +13,7 @@ import { readRangeEnd, readStart, readTime } from "../shared/time.js";
 import { appointmentView } from "../shared/views.js";
 import { sessionSummaries } from "../sessions/state.js";
 import { refuseDeactivated } from "../staff/deactivate.js";
+import { refuseOverlap } from "./overlap.js";
 
 /** R4, R5 as a code: why a therapist (with or without Teletherapy) cannot see a client living in `state` by telehealth. */
 export function telehealthBlock(teletherapy: boolean, state: string | null): "teletherapy_not_enabled" | "not_us_resident" | null {
@@ -115,6 +116,7 @@ export async function createAppointment(deps: Deps, actor: Actor, input: unknown
       id: newId("apt"), practiceId: a.practiceId, therapistId: therapist.id, clientId: client.id,
       startAt, endAt: startAt + v.durationMinutes * 60_000, telehealth: v.telehealth, createdAt: now,
     };
+    if (!v.allowOverlap) await refuseOverlap(r, a.practiceId, row);
     await r.appointments.insert(row);
     await audit(r, a, now, a.practiceId, "appointment.create", { type: "appointment", id: row.id }, { telehealth: row.telehealth });
     const clientReady = !!client.email && client.hasPortalAccount;

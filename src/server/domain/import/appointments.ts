@@ -7,6 +7,7 @@ import type { Actor, Deps } from "../deps.js";
 import { newId } from "../shared/crypto.js";
 import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { exactLocalTime, LocalTimeError } from "../../../sdk/schemas/time.js";
+import { importOverlaps } from "../appointments/overlap.js";
 import { finishImport, readBool, readImportTable, type ImportError } from "./columns.js";
 
 /** Lookup tables for the import: staff and clients by id and by email. */
@@ -46,6 +47,7 @@ export async function importAppointments(
     const tz = (await r.practices.byId(a.practiceId))!.timeZone;
     const { staff, clients } = await refsOf(r, a.practiceId);
     const rows: NewAppointment[] = [];
+    const lines: number[] = [];
     for (const { line, values } of table.rows) {
       const problems: string[] = [];
       const therapist = staff.get(values[col.therapist!]!.trim().toLowerCase()) ?? staff.get(values[col.therapist!]!.trim());
@@ -74,10 +76,15 @@ export async function importAppointments(
         errors.push({ line, message: problems.join("; ") });
         continue;
       }
+      lines.push(line);
       rows.push({
         id: newId("apt"), practiceId: a.practiceId, therapistId: therapist!.id, clientId: client!.id,
         startAt, endAt: startAt + minutes * 60_000, telehealth: telehealth!, createdAt: now,
       });
+    }
+    if (!options.allowOverlap) {
+      const overlaps = await importOverlaps(r, a.practiceId, rows.map((row, i) => ({ ...row, line: lines[i]! })));
+      for (const [i, message] of overlaps) errors.push({ line: lines[i]!, message });
     }
     return finishImport(table, errors, rows.length, dryRun, async () => {
       await r.appointments.insertMany(rows);
