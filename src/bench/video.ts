@@ -99,7 +99,7 @@ async function measure(url: string, dataDir: string, browser: Browser, runs: num
   await sdk.portal.signup({ token, password: PASSWORD });
   const server = { url };
   const start = new Date(Math.floor((Date.now() + 5 * 60_000) / 1000) * 1000).toISOString();
-  const id = (await sdk.appointments.create({ therapist: therapistEmail, client: clientEmail, start, durationMinutes: 50, telehealth: true })).id;
+  const id = (await sdk.appointments.create({ therapist: therapistEmail, client: clientEmail, start, durationMinutes: 50, allowPast: true, allowOverlap: true, telehealth: true })).id;
   const sessionUrl = `${url}/p/${slug}/appointments/${id}/session`;
 
   const dana = await browser.newContext();

@@ -78,6 +78,8 @@ const RULE_HINTS: Record<string, string> = {
   session_completed: `the session has ended; "tele appointments show ID" shows when`,
   session_not_active: `only a scheduled telehealth appointment has a session; "tele appointments show ID" shows its status`,
   session_not_started: `nobody has joined and the join window is not open; there is nothing to end yet`,
+  start_in_past: `add --allow-past to record an appointment that has already happened`,
+  overlap: `"tele appointments show ID" shows the other appointment; add --allow-overlap for group or back-to-back work`,
   idempotency_key_reused: "run the command again; each run sends a new idempotency key",
 };
 

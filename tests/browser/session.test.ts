@@ -74,7 +74,7 @@ describe("session page (waiting room) in Chromium", () => {
     const invite = await smtp.waitFor((m) => m.to === "dana@client.test" && m.text.includes("/invite/"));
     await sdk.portal.signup({ token: /\/invite\/([A-Za-z0-9_-]{43})/.exec(invite.text)![1]!, password: "dana's long password" });
     const start = new Date(Math.floor((Date.now() + 5 * MIN) / 1000) * 1000).toISOString();
-    aptId = (await sdk.appointments.create({ therapist: "tina@maple.test", client: "dana@client.test", start, durationMinutes: 50, telehealth: true })).id;
+    aptId = (await sdk.appointments.create({ therapist: "tina@maple.test", client: "dana@client.test", start, durationMinutes: 50, allowPast: true, allowOverlap: true, telehealth: true })).id;
     const token = await tele(["staff", "token", "tina@maple.test", "--json"], w.env);
     expect(token.code, token.stderr).toBe(0);
     tinaEnv = { TELE_CONFIG_DIR: w.configDir, TELE_URL: base, TELE_TOKEN: token.json<{ token: string }>().token };

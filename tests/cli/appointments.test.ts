@@ -11,10 +11,13 @@ const convertReply = (req: { body: string }) => ({ json: { ...conversion, dryRun
 
 describe("tele appointments create", () => {
   it("passes --start through and warns on stderr when a telehealth client is not ready (R6)", async () => {
-    stub = await stubApi({ "POST /api/v1/appointments": { status: 201, json: { ...appointment, telehealth: true } } });
+    stub = await stubApi({ "POST /api/v1/appointments": { status: 201, json: { ...appointment, telehealth: true } }, "GET /api/v1/me": { json: whoami } });
     const r = await tele(["appointments", "create", "--therapist", "stf_ana", "--client", "cli_bo", "--start", "2026-12-01T15:00", "--duration", "50", "--telehealth", "--json"], { stub });
     expect(r.code).toBe(0);
-    expect(JSON.parse(stub.requests[0].body)).toEqual({ therapist: "stf_ana", client: "cli_bo", start: "2026-12-01T15:00", durationMinutes: 50, telehealth: true });
+    const sent = stub.requests.find((q) => q.method === "POST")!;
+    expect(JSON.parse(sent.body)).toEqual({
+      therapist: "stf_ana", client: "cli_bo", start: "2026-12-01T15:00", durationMinutes: 50, telehealth: true, allowPast: false, allowOverlap: false,
+    });
     expect(JSON.parse(r.stdout).clientReady).toBe(false);
     expect(r.stderr).toContain("Warning: client cli_bo has no email or no active portal account");
   });

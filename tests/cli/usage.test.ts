@@ -52,7 +52,7 @@ describe("malformed values are caught before any request", () => {
     [["clients", "add", "--name", "Bo", "--email", "not-an-email"], "--email must be an email address"],
     [["clients", "add", "--name", "Bo", "--state", "ZZ"], "--state must be a two-letter U.S. state"],
     [["appointments", "create", "--therapist", "stf_a", "--client", "cli_b", "--start", "2026-12-01T15:00", "--duration", "fifty"], "--duration must be a whole number"],
-    [["appointments", "create", "--therapist", "stf_a", "--client", "cli_b", "--start", "tomorrow", "--duration", "50"], "--start must be an ISO 8601"],
+    [["appointments", "create", "--therapist", "stf_a", "--client", "cli_b", "--start", "tomorrow", "--duration", "50"], "--start must be a date and a time, such as 2026-12-03T15:00"],
     [["staff", "add", "--name", "Ana", "--email", "ana@example.com", "--role", "wizard"], "--role must be one of"],
     [["mail", "list", "--to", "nobody"], "--to must be an email address"],
     [["appointments", "convert"], "choose appointments by ids"],

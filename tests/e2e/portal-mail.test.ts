@@ -72,7 +72,7 @@ describe("portal invites by email", () => {
     const fay = (await tele(["clients", "add", "--name", "Fay Client", "--email", "fay@client.test", "--state", "OH", "--json"], w.env)).json();
     const gus = (await tele(["clients", "add", "--name", "Gus NoEmail", "--state", "OH", "--json"], w.env)).json();
     for (const c of [fay.id, gus.id]) {
-      const r = await tele(["appointments", "create", "--therapist", "tess@maple.test", "--client", c, "--start", "2027-05-03T10:00", "--duration", "50"], w.env);
+      const r = await tele(["appointments", "create", "--therapist", "tess@maple.test", "--client", c, "--start", "2027-05-03T10:00", "--duration", "50", "--allow-overlap"], w.env); // a group session
       expect(r.code, r.stderr).toBe(0);
     }
     const res = await tele(["appointments", "convert", "--therapist", "tess@maple.test", "--invite-missing", "--json"], w.env);

@@ -66,7 +66,7 @@ describe("tele staff / appointments against a real server", () => {
     const list = (await as(["appointments", "list", "--from", "2027-02-01", "--to", "2027-02-01", "--json"])).json();
     expect(list.map((a: { id: string }) => a.id)).toEqual([created.id]);
     expect(list[0].telehealth).toBe(false);
-    const past = (await as(["appointments", "create", "--therapist", "tina@maple.test", "--client", "alice@client.test", "--start", "2020-02-01T09:00", "--duration", "45", "--json"])).json();
+    const past = (await as(["appointments", "create", "--therapist", "tina@maple.test", "--client", "alice@client.test", "--start", "2020-02-01T09:00", "--duration", "45", "--allow-past", "--json"])).json();
     const refused = await as(["appointments", "convert", past.id, "--json"]);
     expect(refused.code).toBe(6);
     expect(errorJson(refused.stderr).code).toBe("not_convertible");

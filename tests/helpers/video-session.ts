@@ -34,7 +34,7 @@ export function verify(jwt: string, secret: string) {
 /** A telehealth appointment (by default) with Tess, starting in a few minutes. */
 export async function bookTelehealth(sdk: Tele, client: string, startInMinutes = 5, o: { telehealth?: boolean; therapist?: string } = {}) {
   const start = new Date(Date.now() + startInMinutes * 60_000).toISOString();
-  return sdk.appointments.create({ therapist: o.therapist ?? "tess@maple.test", client, start, durationMinutes: 50, telehealth: o.telehealth ?? true });
+  return sdk.appointments.create({ therapist: o.therapist ?? "tess@maple.test", client, start, durationMinutes: 50, allowPast: true, allowOverlap: true, telehealth: o.telehealth ?? true });
 }
 
 /** The provider's browser session, through a `tele sessions open` sign-in link. */

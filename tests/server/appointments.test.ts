@@ -87,8 +87,8 @@ describe("R7: converting one appointment", () => {
   it.each(["past", "cancelled", "completed", "no_show"] as const)("a %s appointment is 409 not_convertible, both ways", async (kind) => {
     const w = await makeWorld();
     const start = kind === "past" ? "2026-11-30T09:00" : "2026-12-10T09:00";
-    const inPerson = await book(w, { client: w.p.alice, start });
-    const tele = await book(w, { client: w.p.alice, start: kind === "past" ? "2026-12-01T08:59" : "2026-12-11T09:00", telehealth: kind !== "past" });
+    const inPerson = await book(w, { client: w.p.alice, start, allowPast: kind === "past" });
+    const tele = await book(w, { client: w.p.alice, start: kind === "past" ? "2026-12-01T08:59" : "2026-12-11T09:00", telehealth: kind !== "past", allowPast: kind === "past" });
     if (kind === "past") w.store.db.prepare(`UPDATE appointments SET telehealth = 1 WHERE id = ?`).run(tele.id);
     else for (const id of [inPerson.id, tele.id]) setStatus(w.store, id, kind);
     const before = rows(w.store, "appointments");
@@ -99,7 +99,7 @@ describe("R7: converting one appointment", () => {
 
   it("an appointment starting exactly now counts as past", async () => {
     const w = await makeWorld();
-    const a = await book(w, { client: w.p.alice, start: "2026-12-01T09:00" }); // = T0
+    const a = await book(w, { client: w.p.alice, start: "2026-12-01T09:00", allowPast: true }); // = T0
     await refusal(setTelehealth(w.deps, w.p.owner, a.id, { telehealth: true }), "not_convertible", 409);
   });
 

@@ -18,7 +18,7 @@ async function week() {
   const already = await book(w, { client: w.p.alice, start: "2026-12-09T09:00", telehealth: true });
   const cancelled = await book(w, { client: w.p.alice, start: "2026-12-09T11:00" });
   setStatus(w.store, cancelled.id, "cancelled");
-  const past = await book(w, { client: w.p.alice, start: "2026-11-30T09:00" });
+  const past = await book(w, { client: w.p.alice, start: "2026-11-30T09:00", allowPast: true });
   const theos = await book(w, { therapist: w.p.theo, client: w.p.alice, start: "2026-12-08T09:00" });
   return { w, ok1, ok2, abroad, already, cancelled, past, theos };
 }

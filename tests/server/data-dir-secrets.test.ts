@@ -124,7 +124,7 @@ describe("a copy of the data directory", () => {
 
     // A session: the provider's /s/ sign-in link (one used, one left live), the client's emailed /j/ link, both pages' CSRF tokens.
     const soon = new Date(Date.now() + 5 * 60_000).toISOString();
-    const appt = await sdk.appointments.create({ therapist: "tess@maple.test", client: "dana@client.test", start: soon, durationMinutes: 50, telehealth: true });
+    const appt = await sdk.appointments.create({ therapist: "tess@maple.test", client: "dana@client.test", start: soon, durationMinutes: 50, allowPast: true, allowOverlap: true, telehealth: true });
     const linkRes = await api(`/api/v1/appointments/${appt.id}/sign-in-link`, "sign-in-link-1");
     expect(linkRes.status).toBe(201);
     const link = new URL(((await linkRes.json()) as { url: string }).url);

@@ -88,7 +88,7 @@ async function makePractice(name: string) {
 
   /** A telehealth appointment that starts in 5 minutes (its window is open). */
   const bookNow = () => sdk().appointments.create({
-    therapist: therapist.email, client: client.id, start: new Date(Date.now() + 5 * 60_000).toISOString(), durationMinutes: 50, telehealth: true,
+    therapist: therapist.email, client: client.id, start: new Date(Date.now() + 5 * 60_000).toISOString(), durationMinutes: 50, allowOverlap: true, telehealth: true,
   });
   /** The owner's browser, signed in through `tele sessions open`'s single-use link. */
   const providerCookie = async (appointmentId: string) => {

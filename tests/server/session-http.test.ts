@@ -34,7 +34,7 @@ const csrfIn = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)![1]!;
 /** A telehealth appointment for `client` that starts in 5 minutes (its window is open). */
 async function bookNow(client: string) {
   const start = new Date(Date.now() + 5 * 60_000).toISOString();
-  return sdk.appointments.create({ therapist: "tess@maple.test", client, start, durationMinutes: 50, telehealth: true });
+  return sdk.appointments.create({ therapist: "tess@maple.test", client, start, durationMinutes: 50, allowPast: true, allowOverlap: true, telehealth: true });
 }
 
 /** The owner signed in to the browser through `tele sessions open`'s single-use link. */
@@ -176,7 +176,7 @@ describe("the session over HTTP (R16, R18)", () => {
     const { cookie } = await clientSignIn();
     expect((await streamOf("apt_nope", cookie)).status).toBe(404);
     const other = await sdk.clients.add({ name: "Eve Other", email: "eve@client.test", state: "NY" });
-    const hers = await sdk.appointments.create({ therapist: "tess@maple.test", client: other.id, start: new Date(Date.now() + 5 * 60_000).toISOString(), durationMinutes: 50, telehealth: true });
+    const hers = await sdk.appointments.create({ therapist: "tess@maple.test", client: other.id, start: new Date(Date.now() + 5 * 60_000).toISOString(), durationMinutes: 50, allowPast: true, allowOverlap: true, telehealth: true });
     expect((await streamOf(hers.id, cookie)).status).toBe(403);
     expect((await call("/j/short")).status).toBe(404);
     expect((await call(`/j/${"A".repeat(43)}`)).status).toBe(404);

@@ -65,7 +65,7 @@ describe("restart and Zoom webhooks (R18)", () => {
     await sdk().staff.enableTeletherapy("tess@birch.test");
     const client = await sdk().clients.add({ name: "Dana Client", email: "dana@client.test", state: "NJ" });
     const appt = await sdk().appointments.create({
-      therapist: "tess@birch.test", client: client.id, start: new Date(Date.now() + 5 * 60_000).toISOString(), durationMinutes: 50, telehealth: true,
+      therapist: "tess@birch.test", client: client.id, start: new Date(Date.now() + 5 * 60_000).toISOString(), durationMinutes: 50, allowOverlap: true, telehealth: true,
     });
     const cookie = await ownerCookie(appt.id);
     const before = await stream(appt.id, cookie);

@@ -208,7 +208,7 @@ describe("who gets a token, and when", () => {
     await api.staff.add({ name: "Tess Therapist", email: "tess@bare.test", roles: ["therapist"] });
     await api.staff.enableTeletherapy("tess@bare.test");
     const c = await addClient(bare, api, "Fay Client", "fay@client.test");
-    const appt = await api.appointments.create({ therapist: "tess@bare.test", client: c.id, start: new Date(Date.now() + 5 * 60_000).toISOString(), durationMinutes: 50, telehealth: true });
+    const appt = await api.appointments.create({ therapist: "tess@bare.test", client: c.id, start: new Date(Date.now() + 5 * 60_000).toISOString(), durationMinutes: 50, allowPast: true, allowOverlap: true, telehealth: true });
     const cookie = await clientCookie(bare, "fay@client.test");
     const page = await sessionPage(bare, appt.id, cookie);
     expect(page.body).toContain('data-video-configured="0"');

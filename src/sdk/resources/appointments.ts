@@ -12,6 +12,12 @@ import {
 import { API, segment, sendImport, type ImportOptions } from "./common.js";
 
 /** Appointments: scheduling, listing, and conversion to telehealth and back (R5–R8). */
+/** Options of an appointment import. */
+export interface AppointmentImportOptions extends ImportOptions {
+  allowPast?: boolean;
+  allowOverlap?: boolean;
+}
+
 export class AppointmentsResource {
   constructor(private readonly http: HttpClient) {}
 
@@ -53,9 +59,13 @@ export class AppointmentsResource {
     return this.http.send({ method: "POST", path: `${API}/appointments/convert`, json: input }, ConversionResult, options);
   }
 
-  /** Imports appointments from CSV (`therapist, client, start, duration_minutes`, optional `telehealth`). */
-  import(csvText: string, options?: ImportOptions): Promise<ImportResult> {
-    return sendImport(this.http, `${API}/appointments/import`, csvText, options);
+  /**
+   * Imports appointments from CSV (`therapist, client, start, duration_minutes`, optional `telehealth`).
+   * Rows starting in the past or overlapping are bad rows unless `allowPast` / `allowOverlap`.
+   */
+  import(csvText: string, options: AppointmentImportOptions = {}): Promise<ImportResult> {
+    const { allowPast, allowOverlap, ...rest } = options;
+    return sendImport(this.http, `${API}/appointments/import`, csvText, rest, { allowPast, allowOverlap });
   }
 }
 

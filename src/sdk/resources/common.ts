@@ -23,10 +23,14 @@ export interface ImportOptions extends RequestOptions {
  * 422 `import_invalid`, thrown as a RuleRefusedError whose `details` is the ImportResult
  * (checked against the schema; read it with `importResultOf`).
  */
-export async function sendImport(http: HttpClient, path: string, csv: string, options: ImportOptions = {}): Promise<ImportResult> {
+export async function sendImport(
+  http: HttpClient, path: string, csv: string, options: ImportOptions = {}, flags: Record<string, boolean | undefined> = {},
+): Promise<ImportResult> {
   const { dryRun, ...requestOptions } = options;
+  const query: Record<string, true | undefined> = { dryRun: dryRun ? true : undefined };
+  for (const [name, on] of Object.entries(flags)) query[name] = on ? true : undefined;
   try {
-    return await http.send({ method: "POST", path, csv, query: { dryRun: dryRun ? true : undefined } }, ImportResult, requestOptions);
+    return await http.send({ method: "POST", path, csv, query }, ImportResult, requestOptions);
   } catch (err) {
     if (err instanceof RuleRefusedError && err.code === "import_invalid" && !ImportResult.safeParse(err.details).success) {
       throw new MalformedResponseError("the server refused the import but did not say which rows are bad", {

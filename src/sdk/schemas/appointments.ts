@@ -52,12 +52,27 @@ export const LocalOrUtcDateTime = z
     message: "must be an ISO 8601 date or date-time, such as 2026-12-01 or 2026-12-01T15:00",
   });
 
+/**
+ * An appointment's start: a date and a time (a bare date is not a start), with an offset or read in
+ * the practice's zone. A time the zone skips or passes twice is refused by the server (R9).
+ */
+export const StartDateTime = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})?$/, {
+    message: "must be a date and a time, such as 2026-12-03T15:00 (ISO 8601; an offset such as -05:00 is optional)",
+  });
+
 export const CreateAppointmentInput = z.strictObject({
   therapist: Ref,
   client: Ref,
-  start: LocalOrUtcDateTime,
+  start: StartDateTime,
   durationMinutes: z.number().int().min(5, { message: "must be at least 5 minutes" }).max(24 * 60, { message: "must be at most 1440 minutes (a day)" }),
   telehealth: z.boolean().default(false),
+  /** Schedule even though the start has passed (recording past sessions); refused with `start_in_past` otherwise. */
+  allowPast: z.boolean().default(false),
+  /** Schedule even though it overlaps another scheduled appointment of the therapist or client (group or back-to-back work). */
+  allowOverlap: z.boolean().default(false),
 });
 export type CreateAppointmentInput = z.input<typeof CreateAppointmentInput>;
 
@@ -116,6 +131,11 @@ export const ConversionResult = z.object({
   invitesSent: z.array(z.string()),
 });
 export type ConversionResult = z.infer<typeof ConversionResult>;
+
+const flagParam = z.enum(["true", "false"]).optional();
+
+/** The query of `POST /appointments/import`: a dry run, and whether past or overlapping rows are accepted (issue 10). */
+export const AppointmentImportQuery = z.strictObject({ dryRun: flagParam, allowPast: flagParam, allowOverlap: flagParam });
 
 export const ImportResult = z.object({
   dryRun: z.boolean(),

@@ -195,6 +195,79 @@ function resolveLocal(wall: number, z: Zone): number {
   return early;
 }
 
+/** Why a local start time cannot be scheduled as written (stable codes the API and CLI share). */
+export type LocalTimeProblem = "date_without_time" | "nonexistent_local_time" | "ambiguous_local_time";
+
+/** One reading of a local time: the instant, the same wall clock with its explicit offset, and the zone's name then. */
+export interface LocalReading {
+  epochMs: number;
+  /** Such as 2026-11-01T01:30-04:00: what to send to mean exactly this instant. */
+  withOffset: string;
+  abbreviation: string;
+}
+
+/** A local time that names no single instant: a bare date, a time in a DST gap, or one in a DST overlap. */
+export class LocalTimeError extends RangeError {
+  constructor(readonly code: LocalTimeProblem, message: string, readonly readings: LocalReading[] = []) {
+    super(message);
+    this.name = "LocalTimeError";
+  }
+}
+
+function offsetText(offsetMs: number): string {
+  const m = Math.abs(offsetMs) / MINUTE;
+  const two = (n: number) => (n < 10 ? "0" : "") + n;
+  return `${offsetMs < 0 ? "-" : "+"}${two(Math.floor(m / 60))}:${two(m % 60)}`;
+}
+
+function reading(epochMs: number, z: Zone, timeZone: string): LocalReading {
+  const offset = offsetAt(z, epochMs);
+  const wall = new Date(epochMs + offset).toISOString().slice(0, 16);
+  return { epochMs, withOffset: wall + offsetText(offset), abbreviation: zoneAbbreviation(epochMs, timeZone) };
+}
+
+/**
+ * Epoch ms of a start time that must name exactly one instant: a date and a time, with an offset
+ * or read in `timeZone`. Unlike zonedToUtc it never guesses: a bare date, a wall-clock time the
+ * zone skips (spring forward) or one it passes twice (fall back) is a LocalTimeError whose message
+ * says what to write instead.
+ */
+export function exactLocalTime(local: string, timeZone: string): number {
+  const p = parse(local);
+  const z = zone(timeZone);
+  const s = local.trim();
+  if (p.dateOnly) {
+    throw new LocalTimeError("date_without_time", `"${s}" is a date without a time; give the start as a date and time, such as ${s}T15:00`);
+  }
+  if (p.offset !== null) return p.wall - p.offset;
+  const before = offsetAt(z, p.wall - DAY);
+  const after = offsetAt(z, p.wall + DAY);
+  if (before === after) return p.wall - before;
+  const early = p.wall - before, late = p.wall - after;
+  const earlyFits = offsetAt(z, early) === before, lateFits = offsetAt(z, late) === after;
+  if (earlyFits !== lateFits) return earlyFits ? early : late;
+  const [first, second] = [early, late].sort((x, y) => x - y).map((ms) => reading(ms, z, timeZone));
+  const shown = s.slice(0, 16).replace(" ", "T");
+  if (earlyFits) {
+    throw new LocalTimeError(
+      "ambiguous_local_time",
+      `${shown} happens twice in ${timeZone} (the clocks go back): ${first.withOffset} (${first.abbreviation}, ${isoUtc(first.epochMs)}) ` +
+        `or ${second.withOffset} (${second.abbreviation}, ${isoUtc(second.epochMs)}); add the offset you mean, such as ${first.withOffset}`,
+      [first, second],
+    );
+  }
+  throw new LocalTimeError(
+    "nonexistent_local_time",
+    `${shown} does not exist in ${timeZone} (the clocks go forward); the valid times around it are ` +
+      `${localText(first)} and ${localText(second)}`,
+    [first, second],
+  );
+}
+
+function localText(r: LocalReading): string {
+  return `${r.withOffset.slice(0, 16)} ${r.abbreviation}`;
+}
+
 /** Epoch ms of an ISO 8601 date or date-time; without an offset it is wall-clock time in `timeZone`. */
 export function zonedToUtc(local: string, timeZone: string): number {
   const p = parse(local);

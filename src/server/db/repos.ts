@@ -60,6 +60,15 @@ export interface ClientRepo {
 /** The editable fields of a client. */
 export type ClientChange = Partial<Pick<ClientRow, "name" | "email" | "state" | "phone" | "dateOfBirth">>;
 
+/** An appointment's time and the two people it holds, for the overlap rule. */
+export interface Interval {
+  id: string;
+  therapistId: string;
+  clientId: string;
+  startAt: number;
+  endAt: number;
+}
+
 export interface AppointmentRepo {
   insert(a: NewAppointment): Promise<void>;
   insertMany(rows: NewAppointment[]): Promise<void>;
@@ -71,6 +80,8 @@ export interface AppointmentRepo {
   setTelehealth(practiceId: string, ids: string[], telehealth: boolean, now: number): Promise<void>;
   upcomingTelehealth(practiceId: string, therapistId: string, now: number): Promise<string[]>;
   setStatus(practiceId: string, id: string, status: AppointmentRow["status"], now: number): Promise<void>;
+  /** Scheduled appointments that overlap [from, to), for the overlap rule (issue 10): one indexed range scan. */
+  scheduledBetween(practiceId: string, from: number, to: number): Promise<Interval[]>;
 }
 
 export interface SessionRepo {

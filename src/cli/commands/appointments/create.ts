@@ -1,20 +1,26 @@
 /** `tele appointments create --therapist S --client C --start T --duration MIN [--telehealth]`. */
-import { Appointment, CreateAppointmentInput, LocalOrUtcDateTime, Ref } from "../../../sdk/schemas/index.js";
+import { Appointment, CreateAppointmentInput, Ref, StartDateTime } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
 import { printJson } from "../../output.js";
 import { checkedInput, required, wholeNumber } from "../../values.js";
 import { appointmentLine, warnClientsNotReady } from "./shared.js";
+import { exactStart } from "./start.js";
 
-const FLAGS = { therapist: "--therapist", client: "--client", start: "--start", durationMinutes: "--duration", telehealth: "--telehealth" };
+const FLAGS = { therapist: "--therapist", client: "--client", start: "--start", durationMinutes: "--duration", telehealth: "--telehealth",
+  allowPast: "--allow-past", allowOverlap: "--allow-overlap" };
 
 /** The appointment to create; times pass through as given (the server reads them in the practice's zone). */
 export async function parseCreate(ctx: CommandContext, { flags }: RawArgs): Promise<CreateAppointmentInput> {
   const therapist = await required(ctx, flags.therapist, "--therapist", "Therapist (id or email)", { schema: Ref });
   const client = await required(ctx, flags.client, "--client", "Client (id or email)", { schema: Ref });
-  const start = await required(ctx, flags.start, "--start", "Start (such as 2026-12-01T15:00)", { schema: LocalOrUtcDateTime });
+  const start = await required(ctx, flags.start, "--start", "Start (such as 2026-12-01T15:00)", { schema: StartDateTime });
   const duration = await required(ctx, flags.duration, "--duration", "Duration in minutes");
-  const input = { therapist, client, start, durationMinutes: wholeNumber(ctx, duration, "--duration"), telehealth: flags.telehealth === true };
-  return checkedInput(ctx, CreateAppointmentInput, input, FLAGS);
+  const input = {
+    therapist, client, start, durationMinutes: wholeNumber(ctx, duration, "--duration"), telehealth: flags.telehealth === true,
+    allowPast: flags.allowPast === true, allowOverlap: flags.allowOverlap === true,
+  };
+  const checkedIn = checkedInput(ctx, CreateAppointmentInput, input, FLAGS);
+  return { ...checkedIn, start: await exactStart(ctx, checkedIn.start) };
 }
 
 /** Schedules it; warns when a telehealth client cannot join yet (R6). */

@@ -3,6 +3,7 @@ import { Option, type Command } from "commander";
 import { group, type Act } from "../../define.js";
 
 const TIME_HELP = "ISO 8601 date or date-time; without an offset it is read in the practice's time zone";
+const START_HELP = "ISO 8601 date and time such as 2026-12-03T15:00; without an offset it is read in the practice's time zone, and a time the clocks skip or pass twice is refused or asked about";
 
 /** Registers the appointment commands. */
 export function defineAppointmentCommands(program: Command, act: Act): void {
@@ -13,9 +14,11 @@ export function defineAppointmentCommands(program: Command, act: Act): void {
     .description("schedule one appointment")
     .option("--therapist <staff>", "therapist id or email")
     .option("--client <client>", "client id or email")
-    .option("--start <time>", `start time (${TIME_HELP})`)
+    .option("--start <time>", `start time (${START_HELP})`)
     .option("--duration <minutes>", "length in minutes, such as 50")
     .option("--telehealth", "a telehealth appointment (the therapist needs Teletherapy, R5)")
+    .option("--allow-past", "schedule it even though the start has passed (recording a past session)")
+    .option("--allow-overlap", "schedule it even though it overlaps the therapist's or client's other appointments (group or back-to-back work)")
     .addHelpText("after", `\nExample:\n  tele appointments create --therapist ana@example.com --client cli_123 --start 2026-12-01T15:00 --duration 50 --telehealth\n`)
     .action(act(() => import("./create.js")));
 
@@ -65,5 +68,7 @@ export function defineAppointmentCommands(program: Command, act: Act): void {
     .usage("<file.csv> [options]")
     .option("--dry-run", "check every row and report, writing nothing")
     .option("--encoding <name>", "the file's encoding when it has no byte order mark: utf-8 (default), windows-1252, utf-16le, utf-16be")
+    .option("--allow-past", "accept rows whose start has passed (importing history)")
+    .option("--allow-overlap", "accept rows that overlap each other or existing appointments of the same therapist or client")
     .action(act(() => import("./import.js")));
 }

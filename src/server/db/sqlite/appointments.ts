@@ -23,6 +23,9 @@ function where(f: AppointmentFilter): { sql: string; params: Record<string, unkn
   return { sql: parts.join(" AND "), params };
 }
 
+/** The longest appointment the schema allows (1440 minutes). */
+const MAX_LENGTH = 86_400_000;
+
 type Raw = Omit<AppointmentRow, "telehealth" | "clientReady"> & { telehealth: number; clientReady: number };
 
 export function appointmentRepo(s: StatementCache): AppointmentRepo {
@@ -92,6 +95,14 @@ export function appointmentRepo(s: StatementCache): AppointmentRepo {
     },
     async setStatus(practiceId, id, status, now) {
       s.get(`UPDATE appointments SET status = ?, updated_at = ? WHERE practice_id = ? AND id = ?`).run(status, now, practiceId, id);
+    },
+    async scheduledBetween(practiceId, from, to) {
+      // No appointment is longer than a day, so one that ends after `from` starts after `from` - 1 day:
+      // the start index bounds the scan on both sides.
+      const rows = s.get(`SELECT id, therapist_id, client_id, start_at, end_at FROM appointments INDEXED BY appointments_start
+        WHERE practice_id = ? AND status = 'scheduled' AND start_at >= ? AND start_at < ? AND end_at > ?`)
+        .raw().all(practiceId, from - MAX_LENGTH, to, from) as [string, string, string, number, number][];
+      return rows.map(([id, therapistId, clientId, startAt, endAt]) => ({ id, therapistId, clientId, startAt, endAt }));
     },
     async upcomingTelehealth(practiceId, therapistId, now) {
       return s.get(`SELECT id FROM appointments WHERE practice_id = ? AND therapist_id = ? AND telehealth = 1

@@ -9,10 +9,11 @@ import { conflict, forbidden, notFound, refused } from "../errors.js";
 import { newId } from "../shared/crypto.js";
 import { CHANGERS, mayChangeFor, reachesAll, READERS, requireStaff, type Purpose } from "../shared/permissions.js";
 import { findClient, findStaff } from "../shared/resolve.js";
-import { readRangeEnd, readTime } from "../shared/time.js";
+import { readRangeEnd, readStart, readTime } from "../shared/time.js";
 import { appointmentView } from "../shared/views.js";
 import { sessionSummaries } from "../sessions/state.js";
 import { refuseDeactivated } from "../staff/deactivate.js";
+import { refuseOverlap } from "./overlap.js";
 
 /** R4, R5 as a code: why a therapist (with or without Teletherapy) cannot see a client living in `state` by telehealth. */
 export function telehealthBlock(teletherapy: boolean, state: string | null): "teletherapy_not_enabled" | "not_us_resident" | null {
@@ -89,6 +90,11 @@ export async function getAppointment(deps: Deps, actor: Actor, id: string): Prom
   return appointmentView(row, (await sessionSummaries(deps.store, a.practiceId, [row], now)).get(row.id));
 }
 
+/** A start that has passed, refused unless the caller says it records a past appointment (issue 10). */
+export function pastStart(startAt: number) {
+  return refused("start_in_past", `the start ${new Date(startAt).toISOString()} has passed; to record a past appointment, allow it (allowPast)`);
+}
+
 /** Schedules one appointment; telehealth needs R4 and R5. Therapists schedule only their own. */
 export async function createAppointment(deps: Deps, actor: Actor, input: unknown): Promise<Appointment> {
   const a = requireStaff(actor, ...CHANGERS);
@@ -104,11 +110,13 @@ export async function createAppointment(deps: Deps, actor: Actor, input: unknown
       const why = telehealthRefusal(therapist, client);
       if (why) throw why;
     }
-    const startAt = readTime("start", v.start, await practiceZone(r, a.practiceId));
+    const startAt = readStart("start", v.start, await practiceZone(r, a.practiceId));
+    if (startAt <= now && !v.allowPast) throw pastStart(startAt);
     const row = {
       id: newId("apt"), practiceId: a.practiceId, therapistId: therapist.id, clientId: client.id,
       startAt, endAt: startAt + v.durationMinutes * 60_000, telehealth: v.telehealth, createdAt: now,
     };
+    if (!v.allowOverlap) await refuseOverlap(r, a.practiceId, row);
     await r.appointments.insert(row);
     await audit(r, a, now, a.practiceId, "appointment.create", { type: "appointment", id: row.id }, { telehealth: row.telehealth });
     const clientReady = !!client.email && client.hasPortalAccount;

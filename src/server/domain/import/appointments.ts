@@ -6,7 +6,8 @@ import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { newId } from "../shared/crypto.js";
 import { MANAGERS, requireStaff } from "../shared/permissions.js";
-import { zonedToUtc } from "../../../sdk/schemas/time.js";
+import { exactLocalTime, LocalTimeError } from "../../../sdk/schemas/time.js";
+import { importOverlaps } from "../appointments/overlap.js";
 import { finishImport, readBool, readImportTable, type ImportError } from "./columns.js";
 
 /** Lookup tables for the import: staff and clients by id and by email. */
@@ -27,7 +28,16 @@ async function refsOf(r: Repos, practiceId: string) {
  * `tele appointments import`: another system's export, all or nothing. Times without an offset are
  * read in the practice's time zone (R9); telehealth rows must pass R4 and R5 like any other.
  */
-export async function importAppointments(deps: Deps, actor: Actor, csv: string, dryRun: boolean): Promise<ImportResult> {
+export interface AppointmentImportOptions {
+  /** Accept rows whose start has passed (an import of history). */
+  allowPast?: boolean;
+  /** Accept rows that overlap each other or existing appointments of the same therapist or client. */
+  allowOverlap?: boolean;
+}
+
+export async function importAppointments(
+  deps: Deps, actor: Actor, csv: string, dryRun: boolean, options: AppointmentImportOptions = {},
+): Promise<ImportResult> {
   const a = requireStaff(actor, ...MANAGERS);
   const now = deps.clock();
   const table = readImportTable(csv, ["therapist", "client", "start", "duration_minutes"], ["telehealth"]);
@@ -37,6 +47,7 @@ export async function importAppointments(deps: Deps, actor: Actor, csv: string, 
     const tz = (await r.practices.byId(a.practiceId))!.timeZone;
     const { staff, clients } = await refsOf(r, a.practiceId);
     const rows: NewAppointment[] = [];
+    const lines: number[] = [];
     for (const { line, values } of table.rows) {
       const problems: string[] = [];
       const therapist = staff.get(values[col.therapist!]!.trim().toLowerCase()) ?? staff.get(values[col.therapist!]!.trim());
@@ -46,10 +57,12 @@ export async function importAppointments(deps: Deps, actor: Actor, csv: string, 
       if (!client) problems.push("client not found");
       let startAt = NaN;
       try {
-        startAt = zonedToUtc(values[col.start!]!.trim(), tz);
-      } catch {
-        problems.push("start must be an ISO 8601 date-time such as 2026-12-01T15:00");
+        startAt = exactLocalTime(values[col.start!]!.trim(), tz);
+      } catch (err) {
+        // A bare date, or a time the zone skips or passes twice, says what to write instead.
+        problems.push(err instanceof LocalTimeError ? `start ${err.message}` : "start must be an ISO 8601 date-time such as 2026-12-01T15:00");
       }
+      if (startAt <= now && !options.allowPast) problems.push(`start ${new Date(startAt).toISOString()} has passed (import with --allow-past to record past appointments)`);
       const durationCell = values[col.duration_minutes!]!.trim();
       const minutes = /^\d{1,4}$/.test(durationCell) ? Number(durationCell) : NaN;
       if (!(minutes >= 5 && minutes <= 1440)) problems.push("duration_minutes must be a whole number from 5 to 1440");
@@ -63,10 +76,15 @@ export async function importAppointments(deps: Deps, actor: Actor, csv: string, 
         errors.push({ line, message: problems.join("; ") });
         continue;
       }
+      lines.push(line);
       rows.push({
         id: newId("apt"), practiceId: a.practiceId, therapistId: therapist!.id, clientId: client!.id,
         startAt, endAt: startAt + minutes * 60_000, telehealth: telehealth!, createdAt: now,
       });
+    }
+    if (!options.allowOverlap) {
+      const overlaps = await importOverlaps(r, a.practiceId, rows.map((row, i) => ({ ...row, line: lines[i]! })));
+      for (const [i, message] of overlaps) errors.push({ line: lines[i]!, message });
     }
     return finishImport(table, errors, rows.length, dryRun, async () => {
       await r.appointments.insertMany(rows);

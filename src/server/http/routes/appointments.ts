@@ -1,5 +1,5 @@
 import {
-  Appointment, AppointmentList, AppointmentQuery, ConversionResult, ConvertInput, CreateAppointmentInput, ImportResult, SignInLink,
+  Appointment, AppointmentImportQuery, AppointmentList, AppointmentQuery, ConversionResult, ConvertInput, CreateAppointmentInput, ImportResult, SignInLink,
   UpdateAppointmentInput,
 } from "../../../sdk/schemas/index.js";
 import { convertAppointments } from "../../domain/appointments/convert.js";
@@ -8,19 +8,22 @@ import type { Deps } from "../../domain/deps.js";
 import { importAppointments } from "../../domain/import/appointments.js";
 import { mintSignInLink } from "../../domain/sessions/sign-in-link.js";
 import type { RouteTable } from "../route.js";
-import { IMPORT_BODY_LIMIT, ImportQuery } from "./clients.js";
+import { IMPORT_BODY_LIMIT } from "./clients.js";
 
 export function appointmentRoutes(t: RouteTable, deps: Deps): void {
   const tag = "appointments";
   t.add({ method: "GET", access: "see", url: "/appointments", operationId: "listAppointments", problems: [404], tag, summary: "List appointments", query: AppointmentQuery, reply: AppointmentList,
     handler: ({ actor, query }) => listAppointments(deps, actor, query) });
-  t.add({ method: "POST", access: "change", url: "/appointments", operationId: "createAppointment", problems: [404], tag, summary: "Schedule an appointment (R4, R5)", body: CreateAppointmentInput, reply: Appointment,
+  t.add({ method: "POST", access: "change", url: "/appointments", operationId: "createAppointment", problems: [404, 409, 422], tag, summary: "Schedule an appointment (R4, R5)", body: CreateAppointmentInput, reply: Appointment,
     status: 201, handler: ({ actor, body }) => createAppointment(deps, actor, body) });
   t.add({ method: "POST", access: "change", url: "/appointments/convert", operationId: "convertAppointments", problems: [404], tag, summary: "Bulk conversion to telehealth or back (R8)", body: ConvertInput,
     reply: ConversionResult, bodyLimit: 16 * 1024 * 1024, handler: ({ actor, body }) => convertAppointments(deps, actor, body) });
   t.add({ method: "POST", access: "manage", url: "/appointments/import", operationId: "importAppointments", tag, summary: "Import appointments from CSV, all or nothing", csv: true,
-    query: ImportQuery, reply: ImportResult, bodyLimit: IMPORT_BODY_LIMIT,
-    handler: ({ actor, body, query }) => importAppointments(deps, actor, String(body ?? ""), ImportQuery.parse(query).dryRun === "true") });
+    query: AppointmentImportQuery, reply: ImportResult, bodyLimit: IMPORT_BODY_LIMIT,
+    handler: ({ actor, body, query }) => {
+      const q = AppointmentImportQuery.parse(query);
+      return importAppointments(deps, actor, String(body ?? ""), q.dryRun === "true", { allowPast: q.allowPast === "true", allowOverlap: q.allowOverlap === "true" });
+    } });
   t.add({ method: "GET", access: "see", url: "/appointments/:id", operationId: "getAppointment", tag, summary: "One appointment", reply: Appointment,
     handler: ({ actor, params }) => getAppointment(deps, actor, params.id!) });
   t.add({ method: "PATCH", access: "change", url: "/appointments/:id", operationId: "updateAppointment", problems: [409, 422], tag, summary: "Convert one appointment to telehealth or back (R7)", body: UpdateAppointmentInput,
