@@ -25,16 +25,17 @@ export type World = Awaited<ReturnType<typeof makeWorld>>;
 
 /**
  * Schedules an appointment as the owner (or `as`); `start` is read in America/New_York without an
- * offset. A start that has passed needs `allowPast`, as it does for anyone (issue 10).
+ * offset. A start that has passed needs `allowPast`, and one that overlaps another of the same
+ * person's `allowOverlap`, as they do for anyone (issue 10).
  */
 export function book(w: World, o: {
-  therapist?: Actor | string; client: { id: string }; start: string; telehealth?: boolean; as?: Actor; minutes?: number; allowPast?: boolean;
+  therapist?: Actor | string; client: { id: string }; start: string; telehealth?: boolean; as?: Actor; minutes?: number; allowPast?: boolean; allowOverlap?: boolean;
 }) {
   const t = o.therapist ?? w.p.tina;
   const therapist = typeof t === "string" ? t : (t as { staff: { id: string } }).staff.id;
   return createAppointment(w.deps, o.as ?? w.p.owner, {
     therapist, client: o.client.id, start: o.start, durationMinutes: o.minutes ?? 50, telehealth: o.telehealth ?? false,
-    allowPast: o.allowPast ?? false,
+    allowPast: o.allowPast ?? false, allowOverlap: o.allowOverlap ?? false,
   });
 }
 

@@ -144,7 +144,7 @@ describe("the client's dashboard", () => {
   async function seeded() {
     const w = await makeWorld();
     const at = async (start: string, o: { telehealth?: boolean; client?: { id: string }; minutes?: number; therapist?: typeof w.p.theo } = {}) =>
-      (await book(w, { client: o.client ?? w.p.alice, start, telehealth: o.telehealth, minutes: o.minutes, therapist: o.therapist })).id;
+      (await book(w, { client: o.client ?? w.p.alice, start, telehealth: o.telehealth, minutes: o.minutes, therapist: o.therapist, allowPast: true, allowOverlap: true })).id;
     const ids = {
       ended: await at("2026-12-01T07:00"),
       ongoing: await at("2026-12-01T08:30", { therapist: w.p.theo }),
@@ -175,7 +175,7 @@ describe("the client's dashboard", () => {
 
   it("opens the join window 15 minutes before the start, and names the day when that is the day before", async () => {
     const { w, ids } = await seeded();
-    const midnight = (await book(w, { client: w.p.alice, start: "2026-12-03T00:05", telehealth: true })).id;
+    const midnight = (await book(w, { client: w.p.alice, start: "2026-12-03T00:05", telehealth: true, allowOverlap: true })).id;
     w.setNow(Date.parse("2026-12-01T14:45:00Z") - 1);
     let d = (await clientDashboard(w.deps, aliceActor(w), await practiceOf(w)))!;
     expect(d.appointments.find((a) => a.id === ids.later)!.join!.open).toBe(false);

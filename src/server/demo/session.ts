@@ -57,10 +57,11 @@ export async function seedDemoSession(
   await portalSignup(deps, visitor, { token: invite, password: DEMO_CLIENT_PASSWORD }, practice.id);
   const welcome = await demoLink(deps, practice.id, "staff_invite", therapist.id);
   await acceptStaffInvite(deps, visitor, { slug: practice.slug, token: welcome, password: DEMO_THERAPIST_PASSWORD, confirm: DEMO_THERAPIST_PASSWORD });
-  const book = (minutes: number) =>
-    createAppointment(deps, owner, { therapist: therapist.id, client: client.id, start: fromNow(deps, minutes), durationMinutes: 50, telehealth: true });
-  const joinNow = await book(5);
-  const joinSoon = await book(20);
+  const book = (minutes: number, durationMinutes: number) =>
+    createAppointment(deps, owner, { therapist: therapist.id, client: client.id, start: fromNow(deps, minutes), durationMinutes, telehealth: true });
+  // A short one whose window is open now, then one straight after it (back to back, so no overlap) whose window opens in minutes.
+  const joinNow = await book(5, 15);
+  const joinSoon = await book(20, 50);
   return {
     client: { ...client, password: DEMO_CLIENT_PASSWORD },
     therapist: { ...therapist, password: DEMO_THERAPIST_PASSWORD },
