@@ -105,3 +105,9 @@ export function practiceState(store: SqliteStore, practiceId: string): string {
     sessions: q(`SELECT * FROM telehealth_sessions WHERE practice_id = ? ORDER BY appointment_id`),
   });
 }
+
+/**
+ * The limits for the matrix apps: every actor tries the same account and link there, and the
+ * limits themselves are tested in limits.test.ts, not in the matrices.
+ */
+export const MATRIX_LIMITS = { accountAttempts: 10_000, addressAttempts: 10_000, windowMs: 60_000 };

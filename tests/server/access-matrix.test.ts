@@ -10,7 +10,7 @@ import type { FastifyInstance } from "fastify";
 import type { SqliteStore } from "../../src/server/db/sqlite/store.js";
 import type { Deps } from "../../src/server/domain/deps.js";
 import { buildApp } from "../../src/server/http/app.js";
-import { buildAccessFixture, practiceState, type AccessFixture } from "../helpers/access-world.js";
+import { buildAccessFixture, practiceState, type AccessFixture, MATRIX_LIMITS } from "../helpers/access-world.js";
 import { T0 } from "../helpers/world.js";
 import { ACTORS, API_CASES, expectedStatus, GRANTS, type ActorName } from "./access-rules.js";
 
@@ -22,8 +22,7 @@ const deps = { clock: () => T0, config: { publicUrl: "http://tele.test" } } as D
 beforeAll(async () => {
   fx = await buildAccessFixture();
   deps.store = fx.copy();
-  // Every actor tries the same account and link here: the limits are tested in limits.test.ts, not in this matrix.
-  app = buildApp(deps, { onRoute: (r) => routes.push(r), limits: { accountAttempts: 10_000, addressAttempts: 10_000, windowMs: 60_000 } });
+  app = buildApp(deps, { onRoute: (r) => routes.push(r), limits: MATRIX_LIMITS });
   await app.ready();
 }, 60_000);
 
