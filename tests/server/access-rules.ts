@@ -50,6 +50,8 @@ export interface FixtureIds {
   alice: string;
   appointment: string;
   tinaToken: string;
+  /** A mail of the practice, still queued (a staff invite). */
+  mail: string;
 }
 
 const bogusLink = { token: "x".repeat(43), password: "a long enough password 1" };
@@ -75,6 +77,7 @@ export const API_CASES: Record<string, ApiCase> = {
   "POST /api/v1/clients/import": { rule: "manage", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/clients/import?dryRun=true", csv: "name,email,state\n" }) },
   "GET /api/v1/clients/:ref": { rule: "see", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/clients/${i.alice}` }) },
   "PATCH /api/v1/clients/:ref": { rule: "manage", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/clients/${i.alice}`, body: { phone: "555-0111" } }) },
+  "POST /api/v1/clients/:ref/archive": { rule: "manage", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/clients/${i.alice}/archive`, body: { cancelUpcoming: true } }) },
   "POST /api/v1/clients/:ref/invite": { rule: "change", touches: "tina", ok: 201, call: (i) => ({ url: `/api/v1/clients/${i.alice}/invite` }) },
   "POST /api/v1/portal/signup": { rule: "public", touches: "practice", ok: 422, call: () => ({ url: "/api/v1/portal/signup", body: bogusLink }) },
   "POST /api/v1/portal/reset": { rule: "public", touches: "practice", ok: 422, call: () => ({ url: "/api/v1/portal/reset", body: bogusLink }) },
@@ -92,7 +95,9 @@ export const API_CASES: Record<string, ApiCase> = {
   "PATCH /api/v1/appointments/:id": { rule: "change", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/appointments/${i.appointment}`, body: { telehealth: false } }) },
   "POST /api/v1/appointments/:id/sign-in-link": { rule: "change", touches: "tina", ok: 201, call: (i) => ({ url: `/api/v1/appointments/${i.appointment}/sign-in-link` }) },
   "GET /api/v1/mail": { rule: "manage", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/mail" }) },
-  "GET /api/v1/audit": { rule: "manage", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/audit" }) },
+  "GET /api/v1/mail/:id": { rule: "manage", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/mail/${i.mail}` }) },
+  "POST /api/v1/mail/:id/retry": { rule: "manage", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/mail/${i.mail}/retry` }) },
+  "GET /api/v1/audit": { rule: "manage", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/audit?since=2026-11-01&limit=10" }) },
 };
 
 /** The expected status of one cell, from the table alone (A1–A6). */

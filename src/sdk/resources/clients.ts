@@ -1,9 +1,11 @@
 import type { HttpClient, RequestOptions } from "../http.js";
 import {
+  ArchiveClientResult,
   Client,
   ClientList,
   PortalAccount,
   PortalInviteResult,
+  type ArchiveClientInput,
   type CreateClientInput,
   type ImportResult,
   type PortalPasswordInput,
@@ -36,6 +38,15 @@ export class ClientsResource {
    */
   update(ref: string, input: UpdateClientInput, options?: RequestOptions): Promise<Client> {
     return this.http.send({ method: "PATCH", path: `${API}/clients/${segment("client", ref)}`, json: input }, Client, options);
+  }
+
+  /**
+   * Archives a client (owner or manager): hidden from lists, history kept, no portal sign-in, no new
+   * invites or appointments. Refused (409 `has_upcoming_appointments`) while the client has upcoming
+   * scheduled appointments, unless `cancelUpcoming` cancels them with it. Idempotent (`changed`).
+   */
+  archive(ref: string, input: ArchiveClientInput = {}, options?: RequestOptions): Promise<ArchiveClientResult> {
+    return this.http.send({ method: "POST", path: `${API}/clients/${segment("client", ref)}/archive`, json: input }, ArchiveClientResult, options);
   }
 
   /** Sends (or re-sends) the portal invite, or a password-reset link when the client has an account. */

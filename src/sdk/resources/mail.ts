@@ -1,5 +1,6 @@
+import { TeleError } from "../errors.js";
 import type { HttpClient, RequestOptions } from "../http.js";
-import { MailList, type Mail, type MailStatus } from "../schemas/index.js";
+import { Mail, MailList, MailMessage, type MailStatus } from "../schemas/index.js";
 import { API } from "./common.js";
 
 /** Filters for the outgoing mail list. */
@@ -18,4 +19,20 @@ export class MailResource {
     const path = `${API}/mail`;
     return this.http.send({ method: "GET", path, query: { to: query.to, status: query.status } }, MailList, options);
   }
+
+  /** One mail with its text; `text` is null once delivered (the body is not kept: it may have held a single-use link). */
+  get(id: string, options?: RequestOptions): Promise<MailMessage> {
+    return this.http.send({ method: "GET", path: `${API}/mail/${mailId(id)}` }, MailMessage, options);
+  }
+
+  /** Attempts a queued or failed mail again now (409 `mail_already_sent` for a sent one); the attempt follows within moments. */
+  retry(id: string, options?: RequestOptions): Promise<Mail> {
+    return this.http.send({ method: "POST", path: `${API}/mail/${mailId(id)}/retry` }, Mail, options);
+  }
+}
+
+function mailId(id: string): string {
+  const value = typeof id === "string" ? id.trim() : "";
+  if (!value) throw new TeleError("a mail id is required");
+  return encodeURIComponent(value);
 }

@@ -6,6 +6,11 @@ import { API } from "./common.js";
 export interface AuditListQuery {
   recordId?: string;
   action?: string;
+  /** A staff member's or client's id: only what they did. */
+  actor?: string;
+  /** Only entries at or after this time (ISO 8601; without an offset, in the practice's zone). */
+  since?: string;
+  /** At most this many (1–1000, default 100). */
   limit?: number;
 }
 
@@ -49,6 +54,6 @@ export class AuditResource {
   /** Audit entries, newest first (owner or manager only). */
   list(query: AuditListQuery = {}, options?: RequestOptions): Promise<AuditEntry[]> {
     const path = `${API}/audit`;
-    return this.http.send({ method: "GET", path, query: { recordId: query.recordId, action: query.action, limit: query.limit } }, AuditList, options);
+    return this.http.send({ method: "GET", path, query: { recordId: query.recordId, action: query.action, actor: query.actor, since: query.since, limit: query.limit } }, AuditList, options);
   }
 }

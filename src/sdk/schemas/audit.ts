@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LocalOrUtcDateTime } from "./appointments.js";
 
 export const AuditEntry = z.object({
   id: z.number().int(),
@@ -18,5 +19,9 @@ export const AuditList = z.array(AuditEntry);
 export const AuditQuery = z.strictObject({
   recordId: z.string().max(64).optional(),
   action: z.string().max(64).optional(),
+  /** Only what this staff member or client did (their id). */
+  actor: z.string().max(64).optional(),
+  /** Only entries at or after this time: ISO 8601, or without an offset read in the practice's zone. */
+  since: LocalOrUtcDateTime.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

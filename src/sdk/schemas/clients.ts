@@ -15,8 +15,12 @@ export const Client = z.object({
   portal: z.object({
     status: PortalStatus,
     inviteExpiresAt: z.iso.datetime().optional(),
+    /** With status `none`: the last invite ran out unused at this time (`tele clients invite --expired`). */
+    inviteExpiredAt: z.iso.datetime().optional(),
   }),
   createdAt: z.iso.datetime(),
+  /** Present once the client is archived: hidden from lists, history kept, no portal, no booking. */
+  archivedAt: z.iso.datetime().optional(),
 });
 export type Client = z.infer<typeof Client>;
 export const ClientList = z.array(Client);

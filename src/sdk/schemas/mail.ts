@@ -21,3 +21,12 @@ export const MailQuery = z.strictObject({
   to: z.string().trim().max(254).optional(),
   status: MailStatus.optional(),
 });
+
+/**
+ * One mail with its text (`GET /api/v1/mail/:id`). `text` is null once the mail was delivered: the
+ * body is not kept after delivery, because mail can hold single-use links (tokens live only as hashes).
+ */
+export const MailMessage = Mail.extend({
+  text: z.string().nullable(),
+});
+export type MailMessage = z.infer<typeof MailMessage>;

@@ -196,4 +196,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE telehealth_sessions ADD COLUMN video TEXT CHECK (video IN ('builtin', 'zoom'));
   ALTER TABLE telehealth_sessions ADD COLUMN audio_only INTEGER NOT NULL DEFAULT 0;
   `,
+  /* 8 (admin commands slice, issue 10): archived clients (hidden from lists, history kept); the audit log by actor */ `
+  ALTER TABLE clients ADD COLUMN archived_at INTEGER;
+  CREATE INDEX audit_actor ON audit_log (practice_id, actor_id, id);
+  `,
 ];

@@ -46,8 +46,8 @@ export interface ClientRepo {
   list(practiceId: string, now: number, therapistId?: string): Promise<ClientRow[]>;
   /** The names of the given clients, in one query (pages that list appointments). */
   names(practiceId: string, ids: string[]): Promise<{ id: string; name: string }[]>;
-  /** id, email and state of every client, for resolving import rows (and R4 on them). */
-  refs(practiceId: string): Promise<{ id: string; email: string | null; state: string | null }[]>;
+  /** id, email, state and whether archived, of every client, for resolving import rows (and R4 on them). */
+  refs(practiceId: string): Promise<{ id: string; email: string | null; state: string | null; archivedAt: number | null }[]>;
   setPassword(practiceId: string, id: string, passwordHash: string, now: number): Promise<void>;
   passwordHash(practiceId: string, id: string): Promise<string | null>;
   hasAppointmentWith(practiceId: string, clientId: string, therapistId: string): Promise<boolean>;
@@ -55,6 +55,10 @@ export interface ClientRepo {
   update(practiceId: string, id: string, fields: ClientChange): Promise<void>;
   /** Ids of the client's scheduled telehealth appointments that start after `now`, soonest first. */
   upcomingTelehealth(practiceId: string, clientId: string, now: number): Promise<string[]>;
+  /** Ids of the client's scheduled appointments (any kind) that start at or after `now`, soonest first. */
+  upcomingScheduled(practiceId: string, clientId: string, now: number): Promise<string[]>;
+  /** Marks the client archived (hidden from lists; rows and history stay). */
+  archive(practiceId: string, id: string, now: number): Promise<void>;
 }
 
 /** The editable fields of a client. */
@@ -128,11 +132,15 @@ export interface MailRepo {
   due(now: number, limit: number): Promise<MailRow[]>;
   markSent(id: string, now: number): Promise<void>;
   markFailed(id: string, error: string, nextAttemptAt: number): Promise<void>;
+  byId(practiceId: string, id: string): Promise<MailRow | undefined>;
+  /** Makes a queued or failed mail due at `now`; false when it was sent (or is not there). */
+  retryNow(practiceId: string, id: string, now: number): Promise<boolean>;
 }
 
 export interface AuditRepo {
   append(entry: NewAudit): Promise<void>;
-  list(practiceId: string, q: { recordId?: string; action?: string; limit: number }): Promise<AuditRow[]>;
+  /** Newest first; `since` is an instant (epoch ms), `actorId` a staff or client id. */
+  list(practiceId: string, q: { recordId?: string; action?: string; actorId?: string; since?: number; limit: number }): Promise<AuditRow[]>;
 }
 
 export interface IdempotencyRepo {

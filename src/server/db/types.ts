@@ -48,7 +48,11 @@ export interface ClientRow {
   hasPortalAccount: boolean;
   /** Expiry of the newest live portal invite, when there is one. */
   inviteExpiresAt: number | null;
+  /** Expiry of the newest invite that ran out unused (not replaced, not revoked), when there is one. */
+  inviteExpiredAt?: number | null;
   createdAt: number;
+  /** When the client was archived (hidden from lists, history kept); null or absent while active. */
+  archivedAt?: number | null;
 }
 
 export interface AppointmentRow {

@@ -4,8 +4,12 @@ import type { StatementCache } from "./statements.js";
 
 const LIVE_INVITE = `(SELECT max(l.expires_at) FROM links l WHERE l.practice_id = c.practice_id AND l.subject_id = c.id
   AND l.kind = 'portal_invite' AND l.used_at IS NULL AND l.revoked_at IS NULL AND l.expires_at > @now)`;
+/** The newest invite that ran out unused: neither replaced (that revokes it) nor used (issue 10: `--expired`). */
+const EXPIRED_INVITE = `(SELECT max(l.expires_at) FROM links l WHERE l.practice_id = c.practice_id AND l.subject_id = c.id
+  AND l.kind = 'portal_invite' AND l.used_at IS NULL AND l.revoked_at IS NULL AND l.expires_at <= @now)`;
 const COLS = `c.id, c.practice_id AS practiceId, c.name, c.email, c.state, c.phone, c.date_of_birth AS dateOfBirth,
-  c.portal_activated_at IS NOT NULL AS hasPortalAccount, ${LIVE_INVITE} AS inviteExpiresAt, c.created_at AS createdAt`;
+  c.portal_activated_at IS NOT NULL AS hasPortalAccount, ${LIVE_INVITE} AS inviteExpiresAt, ${EXPIRED_INVITE} AS inviteExpiredAt,
+  c.created_at AS createdAt, c.archived_at AS archivedAt`;
 
 type Raw = Omit<ClientRow, "hasPortalAccount"> & { hasPortalAccount: number };
 /** The column of each editable field; only these names ever reach the SQL text. */
@@ -35,9 +39,9 @@ export function clientRepo(s: StatementCache): ClientRepo {
     async list(practiceId, now, therapistId) {
       const rows = therapistId
         ? s.get(`SELECT ${COLS} FROM clients c WHERE c.practice_id = @practiceId AND EXISTS (SELECT 1 FROM appointments a
-            WHERE a.practice_id = c.practice_id AND a.client_id = c.id AND a.therapist_id = @therapistId) ORDER BY c.name, c.id`)
+            WHERE a.practice_id = c.practice_id AND a.client_id = c.id AND a.therapist_id = @therapistId) AND c.archived_at IS NULL ORDER BY c.name, c.id`)
             .all({ practiceId, now, therapistId })
-        : s.get(`SELECT ${COLS} FROM clients c WHERE c.practice_id = @practiceId ORDER BY c.name, c.id`).all({ practiceId, now });
+        : s.get(`SELECT ${COLS} FROM clients c WHERE c.practice_id = @practiceId AND c.archived_at IS NULL ORDER BY c.name, c.id`).all({ practiceId, now });
       return (rows as Raw[]).map(toClient);
     },
     async names(practiceId, ids) {
@@ -46,7 +50,8 @@ export function clientRepo(s: StatementCache): ClientRepo {
         .all(practiceId, JSON.stringify(ids)) as { id: string; name: string }[];
     },
     async refs(practiceId) {
-      return s.get(`SELECT id, email, state FROM clients WHERE practice_id = ?`).all(practiceId) as { id: string; email: string | null; state: string | null }[];
+      return s.get(`SELECT id, email, state, archived_at AS archivedAt FROM clients WHERE practice_id = ?`).all(practiceId) as
+        { id: string; email: string | null; state: string | null; archivedAt: number | null }[];
     },
     async setPassword(practiceId, id, passwordHash, now) {
       s.get(`UPDATE clients SET password_hash = ?, portal_activated_at = coalesce(portal_activated_at, ?)
@@ -68,6 +73,13 @@ export function clientRepo(s: StatementCache): ClientRepo {
     async upcomingTelehealth(practiceId, clientId, now) {
       return s.get(`SELECT id FROM appointments WHERE practice_id = ? AND client_id = ? AND telehealth = 1
         AND status = 'scheduled' AND start_at > ? ORDER BY start_at`).pluck().all(practiceId, clientId, now) as string[];
+    },
+    async upcomingScheduled(practiceId, clientId, now) {
+      return s.get(`SELECT id FROM appointments WHERE practice_id = ? AND client_id = ? AND status = 'scheduled' AND start_at >= ?
+        ORDER BY start_at, id`).pluck().all(practiceId, clientId, now) as string[];
+    },
+    async archive(practiceId, id, now) {
+      s.get(`UPDATE clients SET archived_at = ? WHERE practice_id = ? AND id = ? AND archived_at IS NULL`).run(now, practiceId, id);
     },
   };
 }

@@ -26,6 +26,12 @@ export function mailRepo(s: StatementCache): MailRepo {
       // Delivered: the body goes, since it may carry a live single-use link (tokens are kept only as hashes at rest).
       s.get(`UPDATE mail SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL, text_body = '' WHERE id = ?`).run(now, id);
     },
+    async byId(practiceId, id) {
+      return s.get(`SELECT ${COLS} FROM mail WHERE practice_id = ? AND id = ?`).get(practiceId, id) as MailRow | undefined;
+    },
+    async retryNow(practiceId, id, now) {
+      return s.get(`UPDATE mail SET next_attempt_at = ? WHERE practice_id = ? AND id = ? AND status != 'sent'`).run(now, practiceId, id).changes === 1;
+    },
     async markFailed(id, error, nextAttemptAt) {
       s.get(`UPDATE mail SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`)
         .run(error, nextAttemptAt, id);

@@ -14,6 +14,7 @@ import { appointmentView } from "../shared/views.js";
 import { sessionSummaries } from "../sessions/state.js";
 import { refuseDeactivated } from "../staff/deactivate.js";
 import { refuseOverlap } from "./overlap.js";
+import { refuseArchived } from "../clients/archive.js";
 
 /** R4, R5 as a code: why a therapist (with or without Teletherapy) cannot see a client living in `state` by telehealth. */
 export function telehealthBlock(teletherapy: boolean, state: string | null): "teletherapy_not_enabled" | "not_us_resident" | null {
@@ -106,6 +107,7 @@ export async function createAppointment(deps: Deps, actor: Actor, input: unknown
     refuseDeactivated(therapist);
     if (!therapist.roles.includes("therapist")) throw refused("not_a_therapist", `staff member ${therapist.id} does not have the therapist role`);
     const client = await findClient(r, a.practiceId, v.client, now);
+    refuseArchived(client);
     if (v.telehealth) {
       const why = telehealthRefusal(therapist, client);
       if (why) throw why;

@@ -10,6 +10,7 @@ import { CHANGERS, changesAll, requireStaff } from "../shared/permissions.js";
 import { findClient } from "../shared/resolve.js";
 import { portalUrl } from "../shared/views.js";
 import { passwordProblem } from "../portal/sign-in.js";
+import { refuseArchived } from "./archive.js";
 
 export const INVITE_TTL_MS = 48 * 3600_000; // R10
 export const RESET_TTL_MS = 3600_000; // R11: short-lived
@@ -21,6 +22,7 @@ export const RESET_TTL_MS = 3600_000; // R11: short-lived
 export async function issuePortalLink(
   r: Repos, deps: Deps, actor: Actor, now: number, practice: PracticeRow, client: ClientRow,
 ): Promise<PortalInviteResult> {
+  refuseArchived(client);
   if (!client.email) throw refused("no_email", `client ${client.id} has no email address; add one before inviting`);
   const kind: LinkKind = client.hasPortalAccount ? "password_reset" : "portal_invite";
   await r.links.revokeLive(practice.id, client.id, [kind], now);

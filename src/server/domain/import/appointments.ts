@@ -14,10 +14,10 @@ import { finishImport, readBool, readImportTable, type ImportError } from "./col
 async function refsOf(r: Repos, practiceId: string) {
   const staff = new Map<string, StaffRow>();
   for (const s of await r.staff.list(practiceId)) staff.set(s.id, s).set(s.email, s);
-  const clients = new Map<string, { id: string; state: string | null }>();
+  const clients = new Map<string, { id: string; state: string | null; archived: boolean }>();
   // Only what a row can name and R4 needs: no full client rows, no portal subqueries.
   for (const c of await r.clients.refs(practiceId)) {
-    const v = { id: c.id, state: c.state };
+    const v = { id: c.id, state: c.state, archived: c.archivedAt !== null };
     clients.set(c.id, v);
     if (c.email) clients.set(c.email, v);
   }
@@ -55,6 +55,7 @@ export async function importAppointments(
       if (!therapist) problems.push("therapist not found");
       else if (!therapist.roles.includes("therapist")) problems.push(`staff member ${therapist.id} is not a therapist`);
       if (!client) problems.push("client not found");
+      else if (client.archived) problems.push(`client ${client.id} is archived and cannot be booked`);
       let startAt = NaN;
       try {
         startAt = exactLocalTime(values[col.start!]!.trim(), tz);

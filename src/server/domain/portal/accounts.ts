@@ -53,7 +53,7 @@ export async function requestFreshLink(deps: Deps, actor: Actor, practice: Pract
   const now = deps.clock();
   const sent = await deps.store.tx(async (r) => {
     const client = await r.clients.byEmail(practice.id, address, now);
-    if (!client?.email) return false;
+    if (!client?.email || client.archivedAt) return false; // an archived client gets nothing, and the page says the same
     await issuePortalLink(r, deps, actor, now, practice, client);
     return true;
   });

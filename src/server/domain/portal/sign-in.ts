@@ -36,7 +36,9 @@ export const normalEmail = (email: string) => email.trim().toLowerCase();
 export async function signInClient(
   deps: Deps, actor: Actor, practice: PracticeRow, email: string, password: string,
 ): Promise<string | null> {
-  const client = email.includes("@") ? await deps.store.clients.byEmail(practice.id, normalEmail(email), deps.clock()) : undefined;
+  const found = email.includes("@") ? await deps.store.clients.byEmail(practice.id, normalEmail(email), deps.clock()) : undefined;
+  // An archived client signs in no more: the same answer as a wrong password, and the attempt is audited by id.
+  const client = found?.archivedAt ? undefined : found;
   const stored = client ? await deps.store.clients.passwordHash(practice.id, client.id) : null;
   const ok = stored && password ? await verifyPassword(password, stored) : (await passwordMissDelay(), false);
   const now = deps.clock();
@@ -46,7 +48,7 @@ export async function signInClient(
   }
   const anonymous: Actor = { kind: "anonymous", ip: actor.ip, requestId: actor.requestId };
   await deps.store.tx((r) =>
-    audit(r, anonymous, now, practice.id, "portal.sign_in_failed", { type: "client", id: client?.id ?? null }),
+    audit(r, anonymous, now, practice.id, "portal.sign_in_failed", { type: "client", id: found?.id ?? null }, found?.archivedAt ? { archived: true } : undefined),
   );
   return null;
 }

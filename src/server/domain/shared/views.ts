@@ -26,11 +26,15 @@ export function clientView(c: ClientRow): Client {
     ? { status: "active" }
     : c.inviteExpiresAt
       ? { status: "invited", inviteExpiresAt: iso(c.inviteExpiresAt) }
-      : { status: "none" };
-  return {
+      : c.inviteExpiredAt
+        ? { status: "none", inviteExpiredAt: iso(c.inviteExpiredAt) }
+        : { status: "none" };
+  const v: Client = {
     id: c.id, name: c.name, email: c.email, state: c.state, phone: c.phone, dateOfBirth: c.dateOfBirth,
     portal, createdAt: iso(c.createdAt),
   };
+  if (c.archivedAt) v.archivedAt = iso(c.archivedAt);
+  return v;
 }
 
 /** An appointment; `session` is given for telehealth ones (sessions/state.ts sessionSummary). */

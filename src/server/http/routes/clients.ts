@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { Client, ClientList, CreateClientInput, ImportResult, UpdateClientInput, PortalAccount, PortalInviteResult, PortalPasswordInput } from "../../../sdk/schemas/index.js";
+import { ArchiveClientInput, ArchiveClientResult, Client, ClientList, CreateClientInput, ImportResult, UpdateClientInput, PortalAccount, PortalInviteResult, PortalPasswordInput } from "../../../sdk/schemas/index.js";
 import type { Deps } from "../../domain/deps.js";
 import { portalReset, portalSignup, sendPortalInvite } from "../../domain/clients/portal.js";
 import { addClient, getClient, listClients } from "../../domain/clients/service.js";
 import { updateClient } from "../../domain/clients/update.js";
+import { archiveClient } from "../../domain/clients/archive.js";
 import { importClients } from "../../domain/import/clients.js";
 import type { RouteTable } from "../route.js";
 
@@ -29,6 +30,9 @@ export function clientRoutes(t: RouteTable, deps: Deps): void {
   t.add({ method: "PATCH", access: "manage", url: "/clients/:ref", operationId: "updateClient", problems: [409], tag,
     summary: "Change a client's name, email, state, phone or date of birth (owner or manager; audited)", body: UpdateClientInput, reply: Client,
     handler: ({ actor, params, body }) => updateClient(deps, actor, params.ref!, body) });
+  t.add({ method: "POST", access: "manage", url: "/clients/:ref/archive", operationId: "archiveClient", problems: [409], tag,
+    summary: "Archive a client: hidden from lists, history kept; refused with upcoming appointments unless cancelUpcoming (owner or manager; audited)",
+    body: ArchiveClientInput, reply: ArchiveClientResult, handler: ({ actor, params, body }) => archiveClient(deps, actor, params.ref!, body) });
   t.add({ method: "POST", access: "change", url: "/clients/:ref/invite", operationId: "inviteClient", tag, summary: "Send a portal invite, or a reset link for an existing account (R10, R11)",
     reply: PortalInviteResult, status: 201, handler: ({ actor, params }) => sendPortalInvite(deps, actor, params.ref!) });
   t.add({ method: "POST", access: "public", url: "/portal/signup", operationId: "portalSignup", problems: [422], tag: "portal", public: true, summary: "Create a portal account with an invite link (R10)",

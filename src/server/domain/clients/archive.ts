@@ -1,0 +1,60 @@
+import { ArchiveClientInput, type ArchiveClientResult } from "../../../sdk/schemas/index.js";
+import type { ClientRow } from "../../db/types.js";
+import { audit } from "../audit/audit.js";
+import type { Actor, Deps } from "../deps.js";
+import { conflict } from "../errors.js";
+import { MANAGERS, requireStaff } from "../shared/permissions.js";
+import { findClient } from "../shared/resolve.js";
+import { clientView } from "../shared/views.js";
+
+/** How many of the refused appointments' ids the 409 names in `details` (the count is always whole). */
+const NAMED_IN_REFUSAL = 100;
+
+/** An archived client is never invited or booked again: 409 `client_archived` (issue 10). */
+export function refuseArchived(c: Pick<ClientRow, "id" | "archivedAt">): void {
+  if (c.archivedAt) throw conflict("client_archived", `client ${c.id} is archived; an archived client cannot be invited to the portal or booked`);
+}
+
+/**
+ * Archives a client (owner or manager): hidden from client lists, every record and the audit
+ * history kept; `tele clients show` still finds them. The portal is closed to them at once: pending
+ * invite and reset links are revoked and their browser sessions end, and signing in is refused.
+ *
+ * Refused while the client has upcoming scheduled appointments (409 `has_upcoming_appointments`, their
+ * count and ids in `details`) unless `cancelUpcoming`: then they are cancelled in the same
+ * transaction, every link for their sessions stops working, and each is audited. A telehealth
+ * session under way (joined in its window) is never cancelled from here (409 `session_under_way`).
+ * Archiving an archived client changes nothing (`changed: false`).
+ */
+export async function archiveClient(deps: Deps, actor: Actor, ref: string, input: unknown): Promise<ArchiveClientResult> {
+  const a = requireStaff(actor, ...MANAGERS);
+  const v = ArchiveClientInput.parse(input ?? {});
+  const now = deps.clock();
+  return deps.store.tx(async (r) => {
+    const c = await findClient(r, a.practiceId, ref, now);
+    if (c.archivedAt) return { client: clientView(c), changed: false, cancelled: [], revokedLinks: 0 };
+    const upcoming = await r.clients.upcomingScheduled(a.practiceId, c.id, now);
+    if (upcoming.length && !v.cancelUpcoming) {
+      throw conflict("has_upcoming_appointments",
+        `client ${c.id} has ${upcoming.length} upcoming scheduled appointment(s); cancel them together with the archive (cancelUpcoming), or cancel or move them first`,
+        { count: upcoming.length, appointments: upcoming.slice(0, NAMED_IN_REFUSAL) });
+    }
+    const begun = (await r.sessions.forAppointments(a.practiceId, upcoming)).filter((s) => s.state !== "completed");
+    if (begun.length) {
+      throw conflict("session_under_way", `appointment ${begun[0]!.appointmentId} has a telehealth session under way; end it before archiving client ${c.id}`,
+        { appointments: begun.map((s) => s.appointmentId) });
+    }
+    let revokedLinks = 0;
+    for (const id of upcoming) {
+      await r.appointments.setStatus(a.practiceId, id, "cancelled", now);
+      revokedLinks += await r.links.revokeForAppointment(a.practiceId, id, now);
+      await audit(r, a, now, a.practiceId, "appointment.cancel", { type: "appointment", id }, { reason: "client_archived" });
+    }
+    revokedLinks += await r.links.revokeLive(a.practiceId, c.id, ["portal_invite", "password_reset"], now);
+    const endedWebSessions = await r.webSessions.revokeAllFor(a.practiceId, "client", c.id, now);
+    await r.clients.archive(a.practiceId, c.id, now);
+    await audit(r, a, now, a.practiceId, "client.archive", { type: "client", id: c.id }, { cancelled: upcoming, revokedLinks, endedWebSessions });
+    const archived = (await r.clients.byId(a.practiceId, c.id, now))!;
+    return { client: clientView(archived), changed: true, cancelled: upcoming, revokedLinks };
+  });
+}
