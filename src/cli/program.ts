@@ -8,6 +8,7 @@ import type { Act, RunState } from "./define.js";
 import type { Io } from "./io.js";
 import { defineAccountCommands } from "./commands/account/index.js";
 import { defineAppointmentCommands } from "./commands/appointments/index.js";
+import { defineAuditCommands } from "./commands/audit/index.js";
 import { defineClientCommands } from "./commands/clients/index.js";
 import { defineMailCommands } from "./commands/mail/index.js";
 import { definePracticeCommands } from "./commands/practice/index.js";
@@ -77,6 +78,7 @@ export function buildProgram(io: Io, state: RunState, version: string): Command 
   defineAppointmentCommands(program, act);
   defineSessionCommands(program, act);
   defineMailCommands(program, act);
+  defineAuditCommands(program, act);
   defineHelpCommand(program, io);
   return program;
 }

@@ -81,6 +81,10 @@ const RULE_HINTS: Record<string, string> = {
   start_in_past: `add --allow-past to record an appointment that has already happened`,
   overlap: `"tele appointments show ID" shows the other appointment; add --allow-overlap for group or back-to-back work`,
   idempotency_key_reused: "run the command again; each run sends a new idempotency key",
+  has_upcoming_appointments: `add --cancel-upcoming to cancel them together with the archive; "tele clients show CLIENT" lists them`,
+  client_archived: `the client is archived (hidden from lists, history kept); "tele clients show CLIENT" shows when`,
+  mail_already_sent: `it went out; "tele mail show ID" shows when`,
+  session_under_way: `end the session first; "tele appointments show ID" shows it`,
 };
 
 /** Hints for a code that means something else for a particular command (the edits of issue 10). */

@@ -2,6 +2,7 @@ import type { HttpClient, RequestOptions } from "../http.js";
 import {
   ArchiveClientResult,
   Client,
+  ClientDetail,
   ClientList,
   PortalAccount,
   PortalInviteResult,
@@ -27,9 +28,9 @@ export class ClientsResource {
     return this.http.send({ method: "POST", path: `${API}/clients`, json: input }, Client, options);
   }
 
-  /** One client, by id or email. */
-  get(ref: string, options?: RequestOptions): Promise<Client> {
-    return this.http.send({ method: "GET", path: `${API}/clients/${segment("client", ref)}` }, Client, options);
+  /** One client, by id or email, with their next scheduled appointments (`upcoming`, at most 20; `upcomingMore`). */
+  get(ref: string, options?: RequestOptions): Promise<ClientDetail> {
+    return this.http.send({ method: "GET", path: `${API}/clients/${segment("client", ref)}` }, ClientDetail, options);
   }
 
   /**

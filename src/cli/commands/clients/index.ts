@@ -39,16 +39,43 @@ export function defineClientCommands(program: Command, act: Act): void {
 
   clients
     .command("show")
-    .description("show one client")
+    .description("show one client and their upcoming appointments (archived clients too)")
     .argument("[client]", "client id or email")
     .usage("<client> [options]")
+    .addHelpText("after", `\nLists the next 20 scheduled appointments (start in the practice's zone, therapist, telehealth or not)\nand says when there are more. With --json: the client with "upcoming" (appointments) and "upcomingMore".\n`)
     .action(act(() => import("./show.js")));
+
+  clients
+    .command("archive")
+    .description("archive a client: hidden from lists, history kept, no portal sign-in, no new invites or appointments (owner or manager)")
+    .argument("[client]", "client id or email")
+    .usage("<client> [options]")
+    .option("--cancel-upcoming", "cancel the client's upcoming appointments with it (links for their sessions stop working)")
+    .addHelpText(
+      "after",
+      `\nRefused (exit 6, has_upcoming_appointments) while the client has upcoming scheduled appointments,\n` +
+        `unless --cancel-upcoming: then you are asked first on a terminal (default No); without a terminal\n` +
+        `that needs --yes. "tele clients show CLIENT" still shows an archived client. With --json:\n` +
+        `{client, changed, cancelled, revokedLinks}.\n\n` +
+        `Example:\n  tele clients archive alice@client.test --cancel-upcoming --yes\n`,
+    )
+    .action(act(() => import("./archive.js")));
 
   clients
     .command("invite")
     .description("send (or re-send) the portal invite, or a password-reset link if the client has an account")
-    .argument("[client]", "client id or email")
-    .usage("<client> [options]")
+    .argument("[clients...]", "client ids or emails")
+    .usage("<client...> [options] | --not-invited | --expired")
+    .option("--not-invited", "every client with an email who has no portal account, no live invite and no expired one")
+    .option("--expired", "every client whose invite expired unused (no portal account)")
+    .addHelpText(
+      "after",
+      `\nSeveral clients, or a selection, get one invite each and a summary: who was invited, who was skipped\n` +
+        `and why (exit 0 when nobody was skipped). A selection is confirmed on a terminal (default No) and needs\n` +
+        `--yes without one. With --json, one client: {clientId, kind, mailId, expiresAt}; several or a selection:\n` +
+        `{invited: [...], skipped: [{client, reason, message}]}.\n\n` +
+        `Examples:\n  tele clients invite cli_1 cli_2\n  tele clients invite --expired --yes\n`,
+    )
     .action(act(() => import("./invite.js")));
 
   clients

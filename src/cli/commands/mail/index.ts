@@ -1,4 +1,4 @@
-/** `tele mail list [--to EMAIL]`: outgoing mail and its delivery status (R21). */
+/** `tele mail list | show | retry`: outgoing mail and its delivery status (R21). */
 import type { Command } from "commander";
 import { group, type Act } from "../../define.js";
 
@@ -11,4 +11,19 @@ export function defineMailCommands(program: Command, act: Act): void {
     .option("--to <email>", "only mail to this address")
     .option("--status <status>", "queued, sent or failed")
     .action(act(() => import("./list.js")));
+  mail
+    .command("show")
+    .description("show one mail: its headers and text, links printed whole (owner or manager)")
+    .argument("[id]", "mail id, from \"tele mail list\"")
+    .usage("<id> [options]")
+    .addHelpText("after", `\nA delivered mail's text is not kept (it may have held a single-use link); show says so.\nWith --json: the mail with "text" (null once delivered).\n`)
+    .action(act(() => import("./show.js")));
+  mail
+    .command("retry")
+    .description("attempt a queued or failed mail again now (owner or manager); a sent one is refused (exit 6)")
+    .argument("[id]", "mail id, from \"tele mail list\"")
+    .usage("<id> [options]")
+    .option("--no-wait", "do not wait for the attempt's outcome")
+    .addHelpText("after", `\nWaits a few seconds for the attempt and says whether it went out. With --json: the mail.\n`)
+    .action(act(() => import("./retry.js")));
 }

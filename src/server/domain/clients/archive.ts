@@ -37,7 +37,7 @@ export async function archiveClient(deps: Deps, actor: Actor, ref: string, input
     if (upcoming.length && !v.cancelUpcoming) {
       throw conflict("has_upcoming_appointments",
         `client ${c.id} has ${upcoming.length} upcoming scheduled appointment(s); cancel them together with the archive (cancelUpcoming), or cancel or move them first`,
-        { count: upcoming.length, appointments: upcoming.slice(0, NAMED_IN_REFUSAL) });
+        { clientId: c.id, count: upcoming.length, appointments: upcoming.slice(0, NAMED_IN_REFUSAL) });
     }
     const begun = (await r.sessions.forAppointments(a.practiceId, upcoming)).filter((s) => s.state !== "completed");
     if (begun.length) {

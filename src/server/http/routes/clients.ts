@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { ArchiveClientInput, ArchiveClientResult, Client, ClientList, CreateClientInput, ImportResult, UpdateClientInput, PortalAccount, PortalInviteResult, PortalPasswordInput } from "../../../sdk/schemas/index.js";
+import { ArchiveClientInput, ArchiveClientResult, Client, ClientDetail, ClientList, CreateClientInput, ImportResult, UpdateClientInput, PortalAccount, PortalInviteResult, PortalPasswordInput } from "../../../sdk/schemas/index.js";
 import type { Deps } from "../../domain/deps.js";
 import { portalReset, portalSignup, sendPortalInvite } from "../../domain/clients/portal.js";
-import { addClient, getClient, listClients } from "../../domain/clients/service.js";
+import { addClient, listClients } from "../../domain/clients/service.js";
 import { updateClient } from "../../domain/clients/update.js";
 import { archiveClient } from "../../domain/clients/archive.js";
+import { getClientDetail } from "../../domain/clients/detail.js";
 import { importClients } from "../../domain/import/clients.js";
 import type { RouteTable } from "../route.js";
 
@@ -25,8 +26,8 @@ export function clientRoutes(t: RouteTable, deps: Deps): void {
   t.add({ method: "POST", access: "manage", url: "/clients/import", operationId: "importClients", tag, summary: "Import clients from CSV, all or nothing", csv: true, query: ImportQuery,
     reply: ImportResult, bodyLimit: IMPORT_BODY_LIMIT,
     handler: ({ actor, body, query }) => importClients(deps, actor, String(body ?? ""), ImportQuery.parse(query).dryRun === "true") });
-  t.add({ method: "GET", access: "see", url: "/clients/:ref", operationId: "getClient", tag, summary: "One client, by id or email (audited read)", reply: Client,
-    handler: ({ actor, params }) => getClient(deps, actor, params.ref!) });
+  t.add({ method: "GET", access: "see", url: "/clients/:ref", operationId: "getClient", tag, summary: "One client, by id or email, with their next scheduled appointments (audited read)", reply: ClientDetail,
+    handler: ({ actor, params }) => getClientDetail(deps, actor, params.ref!) });
   t.add({ method: "PATCH", access: "manage", url: "/clients/:ref", operationId: "updateClient", problems: [409], tag,
     summary: "Change a client's name, email, state, phone or date of birth (owner or manager; audited)", body: UpdateClientInput, reply: Client,
     handler: ({ actor, params, body }) => updateClient(deps, actor, params.ref!, body) });

@@ -1,0 +1,14 @@
+/** Staff names for human tables that carry staff ids (one request, only in human mode). */
+import type { CommandContext } from "../context.js";
+
+/** The practice's staff by id (deactivated ones too: their history still names them). */
+export async function staffNames(ctx: CommandContext): Promise<Map<string, string>> {
+  const staff = await (await ctx.tele()).staff.list();
+  return new Map(staff.map((s) => [s.id, s.name]));
+}
+
+/** "Tina Therapist (stf_…)", or the id alone when the name is not known. */
+export function named(names: Map<string, string>, id: string): string {
+  const name = names.get(id);
+  return name ? `${name} (${id})` : id;
+}
