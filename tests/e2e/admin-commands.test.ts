@@ -99,18 +99,20 @@ describe("tele clients archive", () => {
   });
 
   it("--cancel-upcoming --yes cancels them and their session links die; hidden from lists, shown by id; --json prints the record", async () => {
-    // Bruno has a portal account (the service tests prove he can no longer sign in), and a sign-in link into his telehealth session is waiting.
+    // Bruno has a portal account, and a sign-in link into his telehealth session is waiting.
     await json(["clients", "invite", ids.bruno!]);
     const mail = await until(async () => smtp.received.find((m) => m.to === "bruno@client.test"), Boolean, "Bruno's invite");
     const token = /\/invite\/([A-Za-z0-9_-]{43})/.exec(mail!.text)![1]!;
     await sdk.portal.signup({ token, password: "correct horse battery" });
     const link = (await json(["sessions", "open", ids.brunoTele!, "--print"])).url as string;
+    expect((await portalSignIn("bruno@client.test")).status).toBe(303);
 
     const out = await json(["clients", "archive", ids.bruno!, "--cancel-upcoming", "--yes"]);
     expect(out).toMatchObject({ changed: true, cancelled: [ids.brunoTele, ids.brunoOffice], client: { id: ids.bruno, archivedAt: expect.any(String) } });
     expect(out.revokedLinks).toBeGreaterThanOrEqual(1);
     for (const id of [ids.brunoTele, ids.brunoOffice]) expect((await json(["appointments", "show", id!])).status).toBe("cancelled");
     expect((await fetch(link, { redirect: "manual" })).status).toBe(410);
+    expect((await portalSignIn("bruno@client.test")).status).toBe(401); // the same answer as a wrong password
     expect((await json(["clients", "list"])).map((c: { id: string }) => c.id)).not.toContain(ids.bruno);
     expect(await json(["clients", "show", ids.bruno!])).toMatchObject({ id: ids.bruno, archivedAt: out.client.archivedAt, upcoming: [], upcomingMore: false });
     const shown = await as(["clients", "show", ids.bruno!]);
@@ -143,6 +145,18 @@ describe("tele clients archive", () => {
     expect(r.stderr).toBe("Their portal is closed: pending links stopped working (0 links) and they cannot sign in.\n");
   });
 });
+
+/** Signs in on the portal's form like a browser: 303 with a session, or 401 with the form again. */
+async function portalSignIn(email: string): Promise<Response> {
+  const form = await fetch(`${w.server.url}/p/${w.slug}`);
+  const cookie = form.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? "";
+  return fetch(`${w.server.url}/p/${w.slug}/sign-in`, {
+    method: "POST", redirect: "manual",
+    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ _csrf: csrf, email, password: "correct horse battery" }).toString(),
+  });
+}
 
 describe("tele clients show", () => {
   it("lists upcoming appointments: start in the practice's zone, the therapist's name, telehealth yes/no; past ones not", async () => {
