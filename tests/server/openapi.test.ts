@@ -55,7 +55,8 @@ describe("the served document", () => {
     const s = doc.components.schemas;
     for (const name of ["Staff", "Client", "Appointment", "Problem", "Practice", "Role", "CreateStaffInput"]) expect(s[name], name).toBeDefined();
     const json = (path: string, method: string, status: string) => deref(doc, doc.paths[path][method].responses[status]).content["application/json"].schema;
-    expect(json("/api/v1/clients/{ref}", "get", "200")).toEqual({ $ref: "#/components/schemas/Client" });
+    expect(json("/api/v1/clients/{ref}", "patch", "200")).toEqual({ $ref: "#/components/schemas/Client" });
+    expect(json("/api/v1/clients/{ref}", "get", "200")).toEqual({ $ref: "#/components/schemas/ClientDetail" }); // the client and their upcoming appointments (issue 10)
     expect(deref(doc, json("/api/v1/staff", "get", "200")).items).toEqual({ $ref: "#/components/schemas/Staff" });
     expect(doc.paths["/api/v1/staff"].post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/CreateStaffInput" });
     expect(deref(doc, doc.components.responses.NotFound).content["application/problem+json"].schema).toEqual({ $ref: "#/components/schemas/Problem" });
