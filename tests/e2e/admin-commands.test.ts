@@ -7,30 +7,10 @@
  */
 import Database from "better-sqlite3";
 import { join } from "node:path";
-import { simpleParser } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
 import { errorJson, startWorld, tele, type E2eWorld, type RunResult } from "../helpers/e2e.js";
-
-/** A loopback SMTP server that refuses every message while `refuse` is set (as a full mailbox would, 452). */
-async function toggleSmtp() {
-  const received: { to: string; text: string }[] = [];
-  const state = { refuse: false };
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ["STARTTLS", "AUTH"], logger: false,
-    onRcptTo(_address, _session, cb) {
-      if (state.refuse) return cb(Object.assign(new Error("mailbox full, try again later"), { responseCode: 452 }));
-      cb();
-    },
-    onData(stream, session, cb) {
-      simpleParser(stream).then((m) => (received.push({ to: session.envelope.rcptTo[0]!.address, text: m.text ?? "" }), cb()), cb);
-    },
-  });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  const port = (server.server.address() as { port: number }).port;
-  return { url: `smtp://127.0.0.1:${port}`, received, state, close: () => new Promise<void>((ok) => server.close(() => ok())) };
-}
+import { toggleSmtp, until } from "../helpers/smtp-toggle.js";
 
 let w: E2eWorld;
 let smtp: Awaited<ReturnType<typeof toggleSmtp>>;
@@ -46,16 +26,6 @@ const inDays = (days: number, hour = 10) => {
   const d = new Date(Date.now() + days * 86_400_000);
   return `${d.toISOString().slice(0, 10)}T${String(hour).padStart(2, "0")}:00`;
 };
-/** Waits until `check` holds (the mail worker runs beside the requests). */
-async function until<T>(read: () => Promise<T>, check: (v: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const v = await read();
-    if (check(v)) return v;
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 beforeAll(async () => {
   smtp = await toggleSmtp();
   // Failed mail waits its backoff (15 minutes) instead of the harness's 100 ms: only `tele mail retry` brings it back sooner.
