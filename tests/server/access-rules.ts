@@ -91,6 +91,9 @@ export const API_CASES: Record<string, ApiCase> = {
   "GET /api/v1/appointments/:id": { rule: "see", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/appointments/${i.appointment}` }) },
   "PATCH /api/v1/appointments/:id": { rule: "change", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/appointments/${i.appointment}`, body: { telehealth: false } }) },
   "POST /api/v1/appointments/:id/sign-in-link": { rule: "change", touches: "tina", ok: 201, call: (i) => ({ url: `/api/v1/appointments/${i.appointment}/sign-in-link` }) },
+  "POST /api/v1/appointments/:id/cancel": { rule: "change", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/appointments/${i.appointment}/cancel`, body: { reason: "client asked" } }) },
+  "POST /api/v1/appointments/:id/reschedule": { rule: "change", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/appointments/${i.appointment}/reschedule`, body: { start: "2026-12-02T10:00" } }) },
+  "POST /api/v1/appointments/:id/status": { rule: "manage", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/appointments/${i.appointment}/status`, body: { status: "no_show" } }) },
   "GET /api/v1/mail": { rule: "manage", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/mail" }) },
   "GET /api/v1/audit": { rule: "manage", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/audit" }) },
 };
