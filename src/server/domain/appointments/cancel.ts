@@ -11,7 +11,7 @@ import type { Actor, Deps } from "../deps.js";
 import { conflict } from "../errors.js";
 import { CHANGERS, MANAGERS, requireStaff } from "../shared/permissions.js";
 import { closePresence } from "../sessions/state.js";
-import { announce, changedView } from "./changes.js";
+import { changedView, onAppointmentChange } from "./changes.js";
 import { findInScope } from "./service.js";
 
 /**
@@ -46,11 +46,11 @@ export async function cancelAppointment(deps: Deps, actor: Actor, id: string, in
       throw conflict("not_cancellable", `appointment ${id} is ${found.status.replace("_", "-")} and cannot be cancelled; a manager can correct its status (set-status)`);
     }
     const revokedLinks = await closeAppointment(r, found, "cancelled", v.reason ?? null, now);
-    await audit(r, a, now, a.practiceId, "appointment.cancel", { type: "appointment", id }, { reason: v.reason ?? null, revokedLinks, notify: v.notify });
+    await audit(r, a, now, a.practiceId, "appointment.cancel", { type: "appointment", id }, { reason: v.reason ?? null, revokedLinks, notify: v.notify }).catch(() => undefined);
     return { ...found, status: "cancelled" as const, cancelReason: v.reason ?? null };
   });
   await deps.sessions?.closed(row.practiceId, row.id).catch(() => undefined);
-  await announce(deps, { kind: "cancelled", appointmentId: row.id, practiceId: row.practiceId, notify: v.notify });
+  await onAppointmentChange(deps, { kind: "cancelled", appointmentId: row.id, practiceId: row.practiceId, notify: v.notify }).catch(() => undefined);
   return changedView(deps, row);
 }
 

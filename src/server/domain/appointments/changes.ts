@@ -6,7 +6,8 @@
  *
  * - `notify` is the caller's choice (`--no-notify` makes it false); it is passed on, not decided here.
  * - Called after commit: a change that rolled back is never announced. A failure in here must not
- *   undo or fail the change that has already happened, so the call is wrapped by `announce`.
+ *   undo or fail the change that has already happened: callers await it and ignore its rejection,
+ *   so whatever plugs in keeps its own record of what is still to send (the mail outbox, R21).
  */
 import type { AppointmentRow } from "../../db/types.js";
 import type { Deps } from "../deps.js";
@@ -24,15 +25,6 @@ export interface AppointmentChange {
 /** The hook itself: the notifications' slice replaces this body. */
 export async function onAppointmentChange(_deps: Deps, _change: AppointmentChange): Promise<void> {
   // Intentionally empty until client notifications are built (issue 11, notifications slice).
-}
-
-/** Calls the hook after a committed change; its failure is reported to `warn` and never thrown. */
-export async function announce(deps: Deps, change: AppointmentChange, warn?: (err: Error) => void): Promise<void> {
-  try {
-    await onAppointmentChange(deps, change);
-  } catch (err) {
-    warn?.(err as Error);
-  }
 }
 
 /** The API's view of a changed appointment, with its session summary (telehealth ones). */

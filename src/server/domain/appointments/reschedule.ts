@@ -13,7 +13,7 @@ import { CHANGERS, requireStaff } from "../shared/permissions.js";
 import { findClient, findStaff } from "../shared/resolve.js";
 import { readStart } from "../shared/time.js";
 import { refuseDeactivated } from "../staff/deactivate.js";
-import { announce, changedView } from "./changes.js";
+import { changedView, onAppointmentChange } from "./changes.js";
 import { refuseOverlap } from "./overlap.js";
 import { findInScope, pastStart, practiceZone, telehealthRefusal } from "./service.js";
 
@@ -46,7 +46,7 @@ export async function rescheduleAppointment(deps: Deps, actor: Actor, id: string
     });
     return { ...row, startAt, endAt };
   });
-  await announce(deps, { kind: "rescheduled", appointmentId: id, practiceId: a.practiceId, notify: v.notify });
+  await onAppointmentChange(deps, { kind: "rescheduled", appointmentId: id, practiceId: a.practiceId, notify: v.notify }).catch(() => undefined);
   return changedView(deps, result);
 }
 
