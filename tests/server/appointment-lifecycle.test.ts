@@ -15,7 +15,7 @@ import { cancelAppointment, setAppointmentStatus } from "../../src/server/domain
 import { rescheduleAppointment } from "../../src/server/domain/appointments/reschedule.js";
 import type { Actor } from "../../src/server/domain/deps.js";
 import { sessionAccess } from "../../src/server/domain/sessions/access.js";
-import type { WaitingEvent } from "../../src/server/domain/sessions/dashboard-feed.js";
+import { DashboardFeed, FEED_PER_STAFF, type WaitingEvent, type Watcher } from "../../src/server/domain/sessions/dashboard-feed.js";
 import { SessionHub, type Connection } from "../../src/server/domain/sessions/hub.js";
 import { useJoinLink } from "../../src/server/domain/sessions/join-link.js";
 import { mintSignInLink, useSignInLink } from "../../src/server/domain/sessions/sign-in-link.js";
@@ -203,5 +203,17 @@ describe("the dashboard's waiting feed", () => {
     t.w.advance(MIN);
     await t.open(t.w.p.tina);
     expect(heard.tina.at(-1)).toEqual({ appointmentId: t.appt.id, waitingSince: null });
+  });
+
+  it("is bounded: a few streams per staff member; ending one person's streams leaves the others", async () => {
+    const feed = new DashboardFeed();
+    const ended: string[] = [];
+    const watcher = (staffId: string): Watcher => ({ practiceId: "prc_1", staffId, sees: () => true, send: () => {}, end: () => void ended.push(staffId) });
+    for (let i = 0; i < FEED_PER_STAFF; i++) expect(feed.add(watcher("stf_a"))).toBe(true);
+    expect(feed.add(watcher("stf_a"))).toBe(false);
+    expect(feed.add(watcher("stf_b"))).toBe(true);
+    expect(feed.end("stf_a")).toBe(FEED_PER_STAFF);
+    expect(ended.filter((x) => x === "stf_b")).toEqual([]);
+    expect(feed.add(watcher("stf_a"))).toBe(true);
   });
 });
