@@ -2,7 +2,8 @@
  * The session page's script (the waiting room, R17). It:
  *   - listens to the page's event stream (data-session-events) and shows the view for each
  *     `state` event: waiting → "Waiting for …", live → "You're in the session with …" (no reload),
- *     completed → "This session has ended", after which it closes the stream so it stops reconnecting;
+ *     completed → "This session has ended", cancelled → "This appointment was cancelled" (issue 11),
+ *     after either of which it closes the stream so it stops reconnecting;
  *   - announces each change in the aria-live region and moves focus to the new view's heading
  *     (unless the person is using a control elsewhere on the page), marks who is here (data-side)
  *     from each event's `present`, and fills in the ended view's start and end times (in the practice's zone);
@@ -23,7 +24,7 @@ interface StateEvent {
   endedAt?: string;
 }
 
-type View = "waiting" | "live" | "ended";
+type View = "waiting" | "live" | "ended" | "cancelled";
 
 const root = find("[data-session-events]");
 if (root) waitingRoom(root);
@@ -36,7 +37,10 @@ function waitingRoom(root: HTMLElement): void {
   const devices = startDeviceCheck();
   const stopCamera = () => devices?.stop();
 
-  const viewOf = (state: string): View => (state === "live" ? "live" : state === "completed" ? "ended" : "waiting");
+  const viewOf = (state: string): View =>
+    state === "live" ? "live" : state === "completed" ? "ended" : state === "cancelled" ? "cancelled" : "waiting";
+  /** Views after which nothing more can happen on this page: the stream is closed and the camera let go. */
+  const final = (view: View) => view === "ended" || view === "cancelled";
 
   const clock = (iso: string): string => {
     try {
@@ -79,10 +83,10 @@ function waitingRoom(root: HTMLElement): void {
     for (const el of all("[data-view]")) el.hidden = el.getAttribute("data-view") !== view;
     const heading = find(`[data-view="${view}"] [data-say]`);
     if (changed && live) live.textContent = heading?.textContent ?? "";
-    if (view === "ended") {
+    if (final(view)) {
       stopCamera();
-      // Nothing is left to do here but read the times: the window notice and camera check go.
-      for (const el of all("[data-window-notice], .panel.camera")) el.hidden = true;
+      // Nothing is left to do here but read the times: the window notice and camera check go (and, cancelled, the video).
+      for (const el of all(view === "cancelled" ? "[data-window-notice], .panel.camera, .panel.video" : "[data-window-notice], .panel.camera")) el.hidden = true;
       presence({ provider: false, client: false });
       es?.close();
       es = null;
@@ -103,7 +107,7 @@ function waitingRoom(root: HTMLElement): void {
   }
 
   const events = root.getAttribute("data-session-events");
-  if (viewOf(current) !== "ended" && events && typeof EventSource === "function") {
+  if (!final(viewOf(current)) && events && typeof EventSource === "function") {
     es = new EventSource(events);
     es.addEventListener("state", (e) => {
       let ev: StateEvent;

@@ -9,6 +9,9 @@
  * - `[data-only-open]` on it: the element itself is shown only while open (alert entries).
  * - `[data-alert]`: shown while any entry inside it is open.
  * - `[data-server-now]`: the server's clock (ms) when the page was made.
+ * - `[data-dashboard-events]`: the dashboard's event stream (issue 11); each `waiting` event
+ *   `{appointmentId, waitingSince}` shows "Client waiting since 4:02 PM" (in `data-zone`, the
+ *   practice's zone) on `[data-waiting-for="ID"]`, or hides it (null), and says so in `#waiting-status`.
  */
 import { all, find, skewFrom } from "./dom.js";
 
@@ -36,3 +39,42 @@ function tick(): void {
 
 tick();
 setInterval(tick, 1000);
+
+interface WaitingEvent {
+  appointmentId: string;
+  waitingSince: string | null;
+}
+
+function followWaiting(root: HTMLElement): void {
+  const url = root.getAttribute("data-dashboard-events");
+  if (!url || typeof EventSource !== "function") return;
+  const zone = root.getAttribute("data-zone") || undefined;
+  const status = document.getElementById("waiting-status");
+  const clock = (iso: string): string => {
+    try {
+      return new Intl.DateTimeFormat("en-US", { timeZone: zone, hour: "numeric", minute: "2-digit" }).format(new Date(iso));
+    } catch {
+      return new Date(iso).toLocaleTimeString();
+    }
+  };
+  const es = new EventSource(url);
+  es.addEventListener("waiting", (e) => {
+    let ev: WaitingEvent;
+    try {
+      ev = JSON.parse((e as MessageEvent<string>).data) as WaitingEvent;
+    } catch {
+      return; // a malformed event changes nothing
+    }
+    for (const el of all("[data-waiting-for]")) {
+      if (el.getAttribute("data-waiting-for") !== ev.appointmentId) continue;
+      const text = ev.waitingSince ? `Client waiting since ${clock(ev.waitingSince)}` : "";
+      if (el.textContent === text && el.hidden === !ev.waitingSince) continue;
+      el.textContent = text;
+      el.hidden = !ev.waitingSince;
+      if (status && text) status.textContent = text;
+    }
+  });
+}
+
+const dashboard = find("[data-dashboard-events]");
+if (dashboard) followWaiting(dashboard);

@@ -295,7 +295,7 @@ function start(root: HTMLElement): void {
   document.addEventListener("tele:rtc", (e) => onRtc((e as CustomEvent<RtcEvent>).detail));
   document.addEventListener("tele:session-state", (e) => {
     sessionState = (e as CustomEvent<{ state: string }>).detail.state;
-    if (sessionState === "completed") end();
+    if (sessionState === "completed" || sessionState === "cancelled") end();
     else void admit();
   });
   call("idle");

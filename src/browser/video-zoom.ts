@@ -255,7 +255,7 @@ function start(root: HTMLElement): void {
   // In the session (waiting or live): join. Ended: leave, and on the provider's page end it for both.
   function follow(state: string | null): void {
     sessionState = state;
-    if (state === "completed") void leave();
+    if (state === "completed" || state === "cancelled") void leave();
     else if (wanted()) void join();
   }
   document.addEventListener("tele:session-state", (e) => follow((e as CustomEvent<{ state: string }>).detail.state));

@@ -77,6 +77,8 @@ export const PAGE_CASES: Record<string, PageCase> = {
   "POST /p/:slug/appointments/:id/session/signal": {
     rule: "participant", touches: "tina", ok: 409, out: 401, csrf: "session", call: (i) => ({ method: "POST", url: `${M}/appointments/${i.appointment}/session/signal` }),
   },
+  // The dashboard's "client waiting" feed (issue 11) is for whoever may begin sessions; the snapshot form ends by itself.
+  "GET /p/:slug/staff/events": { rule: "provider", touches: "practice", ok: 200, out: 401, call: () => ({ method: "GET", url: `${M}/staff/events?snapshot=1` }) },
   "POST /p/:slug/appointments/:id/session/end": {
     rule: "provider", touches: "tina", ok: 303, out: 401, csrf: "session", call: (i) => ({ method: "POST", url: `${M}/appointments/${i.appointment}/session/end` }),
   },

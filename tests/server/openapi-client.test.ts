@@ -49,7 +49,7 @@ export const emails: string[] = staff.map((s) => s.email);
 export const roles: components["schemas"]["Role"][] = staff.flatMap((s) => s.roles);
 export const portal: "none" | "invited" | "active" = client.portal.status;
 export const starts: string = appointment.start;
-export const state: "not_open" | "open" | "waiting" | "live" | "completed" | undefined = appointment.session?.state;
+export const state: "not_open" | "open" | "waiting" | "live" | "completed" | "cancelled" | undefined = appointment.session?.state;
 export const problem: components["schemas"]["Problem"] = notFound;
 // The generated types are precise, not any: these must be errors.
 // @ts-expect-error Staff has no password

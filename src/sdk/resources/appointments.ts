@@ -5,7 +5,10 @@ import {
   ConversionResult,
   SignInLink,
   type AppointmentQuery,
+  type CancelInput,
   type ConvertInput,
+  type RescheduleInput,
+  type SetStatusInput,
   type CreateAppointmentInput,
   type ImportResult,
 } from "../schemas/index.js";
@@ -52,6 +55,28 @@ export class AppointmentsResource {
   signInLink(id: string, options?: RequestOptions): Promise<SignInLink> {
     const path = `${API}/appointments/${segment("appointment", id)}/sign-in-link`;
     return this.http.send({ method: "POST", path }, SignInLink, options);
+  }
+
+  /**
+   * Cancels an appointment (R22): every link to its session stops working and open session pages
+   * are told. Already cancelled: 409 `already_cancelled`; completed or no-show: 409 `not_cancellable`.
+   */
+  cancel(id: string, input: CancelInput = {}, options?: RequestOptions): Promise<Appointment> {
+    return this.http.send({ method: "POST", path: `${API}/appointments/${segment("appointment", id)}/cancel`, json: input }, Appointment, options);
+  }
+
+  /**
+   * Moves an appointment (R22): same id, same session page address; R4, R5, the past-start and
+   * overlap rules are checked again. A joined session, or a past, completed or cancelled appointment:
+   * 409 `not_reschedulable`.
+   */
+  reschedule(id: string, input: RescheduleInput, options?: RequestOptions): Promise<Appointment> {
+    return this.http.send({ method: "POST", path: `${API}/appointments/${segment("appointment", id)}/reschedule`, json: input }, Appointment, options);
+  }
+
+  /** An owner's or manager's correction of an appointment's outcome (R24): completed, no_show or cancelled. */
+  setStatus(id: string, input: SetStatusInput, options?: RequestOptions): Promise<Appointment> {
+    return this.http.send({ method: "POST", path: `${API}/appointments/${segment("appointment", id)}/status`, json: input }, Appointment, options);
   }
 
   /** Bulk conversion by ids, therapist, client and date range (R8); atomic and idempotent. */

@@ -5,7 +5,8 @@ export const APPOINTMENT_STATUSES = ["scheduled", "completed", "cancelled", "no_
 export const AppointmentStatus = z.enum(APPOINTMENT_STATUSES);
 export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
 
-export const SESSION_STATES = ["not_open", "open", "waiting", "live", "completed"] as const;
+/** `cancelled`: the appointment was cancelled (issue 11); its session cannot be joined and its links are dead. */
+export const SESSION_STATES = ["not_open", "open", "waiting", "live", "completed", "cancelled"] as const;
 
 /**
  * A telehealth appointment's session (R13, R18): its state, and once someone joined, when it actually
@@ -35,6 +36,8 @@ export const Appointment = z.object({
   /** R6: the client has an email address and an active portal account, so they can join. */
   clientReady: z.boolean(),
   createdAt: z.iso.datetime(),
+  /** Why a cancelled appointment was cancelled: the canceller's reason, or `provider_absent` (R24). */
+  cancelReason: z.string().optional(),
   /** Telehealth appointments only. */
   session: AppointmentSession.optional(),
 });

@@ -200,4 +200,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE clients ADD COLUMN archived_at INTEGER;
   CREATE INDEX audit_actor ON audit_log (practice_id, actor_id, id);
   `,
+  /* 9 (lifecycle slice, issue 11): why an appointment was cancelled (the caller's reason, or provider_absent, R24),
+     and the client's first arrival in its session, so that a no-show is told from real presence */ `
+  ALTER TABLE appointments ADD COLUMN cancel_reason TEXT;
+  ALTER TABLE telehealth_sessions ADD COLUMN client_joined_at INTEGER;
+  UPDATE telehealth_sessions SET client_joined_at = COALESCE(started_at, created_at)
+    WHERE client_present_ms > 0 OR client_connected_at IS NOT NULL OR started_at IS NOT NULL;
+  `,
 ];

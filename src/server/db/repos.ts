@@ -83,7 +83,10 @@ export interface AppointmentRepo {
   missing(practiceId: string, ids: string[]): Promise<string[]>;
   setTelehealth(practiceId: string, ids: string[], telehealth: boolean, now: number): Promise<void>;
   upcomingTelehealth(practiceId: string, therapistId: string, now: number): Promise<string[]>;
-  setStatus(practiceId: string, id: string, status: AppointmentRow["status"], now: number): Promise<void>;
+  /** Sets the status; `cancelReason` is kept for `cancelled` and cleared for any other status. */
+  setStatus(practiceId: string, id: string, status: AppointmentRow["status"], now: number, cancelReason?: string | null): Promise<void>;
+  /** Moves one appointment to a new time (reschedule, R22). */
+  setTime(practiceId: string, id: string, startAt: number, endAt: number, now: number): Promise<void>;
   /** Scheduled appointments that overlap [from, to), for the overlap rule (issue 10): one indexed range scan. */
   scheduledBetween(practiceId: string, from: number, to: number): Promise<Interval[]>;
 }

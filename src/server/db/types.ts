@@ -66,6 +66,8 @@ export interface AppointmentRow {
   status: AppointmentStatus;
   clientReady: boolean;
   createdAt: number;
+  /** Why it was cancelled (the caller's words, or `provider_absent`, R24); null otherwise. */
+  cancelReason?: string | null;
 }
 
 export type LinkKind = "portal_invite" | "password_reset" | "staff_invite" | "staff_sign_in" | "join";
@@ -106,6 +108,8 @@ export interface SessionRow {
   providerConnectedAt: number | null;
   clientConnectedAt: number | null;
   providerJoinedAt: number | null;
+  /** The client's first arrival (R24: a client who never came is a no-show); absent on rows made before it was kept. */
+  clientJoinedAt?: number | null;
   /** The video provider that ran the session (R29), set on the first arrival; null before video was set up. */
   video?: "builtin" | "zoom" | null;
   /** Whether the call is (at the end: ended) audio-only. */

@@ -62,6 +62,37 @@ export function defineAppointmentCommands(program: Command, act: Act): void {
     .action(act(() => import("./convert.js")));
 
   appointments
+    .command("cancel")
+    .description("cancel one or more appointments: every link to their sessions stops working at once (R22)")
+    .argument("[ids...]", "appointment ids")
+    .option("--reason <text>", "why (kept on the appointment for staff; never sent to the client)")
+    .option("--no-notify", "do not tell the client")
+    .addHelpText("after", `\nMore than one ID is confirmed first on a terminal (default No); without a terminal it needs --yes.\n`)
+    .action(act(() => import("./cancel.js")));
+
+  appointments
+    .command("reschedule")
+    .description("move an appointment to a new time: same id, same session page (R22; R4 and R5 checked again)")
+    .argument("[id]", "appointment id")
+    .usage("<id> --start <time> [options]")
+    .option("--start <time>", `the new start (${START_HELP})`)
+    .option("--duration <minutes>", "a new length in minutes (the current one otherwise)")
+    .option("--allow-past", "move it even though the new start has passed")
+    .option("--allow-overlap", "move it even though it then overlaps the therapist's or client's other appointments")
+    .option("--no-notify", "do not tell the client")
+    .addHelpText("after", `\nRefused (exit 6, not_reschedulable): a session someone has joined, and past, completed or cancelled appointments.\n`)
+    .action(act(() => import("./reschedule.js")));
+
+  appointments
+    .command("set-status")
+    .description("correct an appointment's outcome: completed, no_show or cancelled (owners and managers, R24)")
+    .argument("[id]", "appointment id")
+    .argument("[status]", "completed, no_show or cancelled")
+    .usage("<id> <status> [options]")
+    .option("--reason <text>", "for cancelled: why")
+    .action(act(() => import("./set-status.js")));
+
+  appointments
     .command("import")
     .description("add many appointments from a CSV file, e.g. another system's export (all or nothing)")
     .argument("[file]", "CSV with columns therapist, client, start, duration_minutes, and optionally telehealth")

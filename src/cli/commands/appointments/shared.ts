@@ -34,7 +34,7 @@ export function appointmentTable(ctx: CommandContext, appointments: Appointment[
 export function appointmentLine(appointment: Appointment, timeZone: string): string {
   const start = `${formatTime(appointment.start, timeZone)} (${timeZone})`;
   const minutes = minutesBetween(appointment.start, appointment.end);
-  return `${appointment.id}: ${start}, ${minutes} min, ${mode(appointment)}, therapist ${appointment.therapistId}, client ${appointment.clientId}, ${appointment.status}`;
+  return `${appointment.id}: ${start}, ${minutes} min, ${mode(appointment)}, therapist ${appointment.therapistId}, client ${appointment.clientId}, ${appointment.status}${appointment.cancelReason ? ` (${appointment.cancelReason})` : ""}`;
 }
 
 /** The R6 warning for clients who cannot join yet, with the command that fixes it. */

@@ -4,7 +4,8 @@ import { bool, type StatementCache } from "./statements.js";
 
 const READY = `(c.email IS NOT NULL AND c.portal_activated_at IS NOT NULL)`;
 const COLS = `a.id, a.practice_id AS practiceId, a.therapist_id AS therapistId, a.client_id AS clientId,
-  a.start_at AS startAt, a.end_at AS endAt, a.telehealth, a.status, ${READY} AS clientReady, a.created_at AS createdAt`;
+  a.start_at AS startAt, a.end_at AS endAt, a.telehealth, a.status, ${READY} AS clientReady, a.created_at AS createdAt,
+  a.cancel_reason AS cancelReason`;
 
 /** Builds the WHERE clause for a filter; the SQL text depends only on which fields are set. */
 function where(f: AppointmentFilter): { sql: string; params: Record<string, unknown> } {
@@ -93,8 +94,12 @@ export function appointmentRepo(s: StatementCache): AppointmentRepo {
       const value = telehealth ? 1 : 0;
       for (const id of ids) st.run(value, now, practiceId, id);
     },
-    async setStatus(practiceId, id, status, now) {
-      s.get(`UPDATE appointments SET status = ?, updated_at = ? WHERE practice_id = ? AND id = ?`).run(status, now, practiceId, id);
+    async setStatus(practiceId, id, status, now, cancelReason) {
+      s.get(`UPDATE appointments SET status = ?, cancel_reason = ?, updated_at = ? WHERE practice_id = ? AND id = ?`)
+        .run(status, status === "cancelled" ? cancelReason ?? null : null, now, practiceId, id);
+    },
+    async setTime(practiceId, id, startAt, endAt, now) {
+      s.get(`UPDATE appointments SET start_at = ?, end_at = ?, updated_at = ? WHERE practice_id = ? AND id = ?`).run(startAt, endAt, now, practiceId, id);
     },
     async scheduledBetween(practiceId, from, to) {
       // No appointment is longer than a day, so one that ends after `from` starts after `from` - 1 day:

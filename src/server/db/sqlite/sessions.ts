@@ -5,7 +5,7 @@ import type { StatementCache } from "./statements.js";
 const COLS = `s.appointment_id AS appointmentId, s.practice_id AS practiceId, s.state, s.session_name AS sessionName,
   s.started_at AS startedAt, s.ended_at AS endedAt, s.provider_present_ms AS providerPresentMs,
   s.client_present_ms AS clientPresentMs, s.provider_connected_at AS providerConnectedAt,
-  s.client_connected_at AS clientConnectedAt, s.provider_joined_at AS providerJoinedAt,
+  s.client_connected_at AS clientConnectedAt, s.provider_joined_at AS providerJoinedAt, s.client_joined_at AS clientJoinedAt,
   s.video, s.audio_only AS audioOnly, s.created_at AS createdAt, s.updated_at AS updatedAt`;
 
 type Stored = Omit<SessionRow, "audioOnly"> & { audioOnly: number };
@@ -29,15 +29,16 @@ export function sessionRepo(s: StatementCache): SessionRepo {
     },
     async save(r) {
       s.get(`INSERT INTO telehealth_sessions (appointment_id, practice_id, state, session_name, started_at, ended_at,
-          provider_present_ms, client_present_ms, provider_connected_at, client_connected_at, provider_joined_at, video, audio_only, created_at, updated_at)
+          provider_present_ms, client_present_ms, provider_connected_at, client_connected_at, provider_joined_at, client_joined_at, video, audio_only, created_at, updated_at)
         VALUES (@appointmentId, @practiceId, @state, @sessionName, @startedAt, @endedAt, @providerPresentMs, @clientPresentMs,
-          @providerConnectedAt, @clientConnectedAt, @providerJoinedAt, @video, @audioOnly, @createdAt, @updatedAt)
+          @providerConnectedAt, @clientConnectedAt, @providerJoinedAt, @clientJoinedAt, @video, @audioOnly, @createdAt, @updatedAt)
         ON CONFLICT (appointment_id) DO UPDATE SET state = excluded.state, session_name = excluded.session_name,
           started_at = excluded.started_at, ended_at = excluded.ended_at, provider_present_ms = excluded.provider_present_ms,
           client_present_ms = excluded.client_present_ms, provider_connected_at = excluded.provider_connected_at,
           client_connected_at = excluded.client_connected_at, provider_joined_at = excluded.provider_joined_at,
+          client_joined_at = excluded.client_joined_at,
           video = excluded.video, audio_only = excluded.audio_only,
-          updated_at = excluded.updated_at`).run({ ...r, video: r.video ?? null, audioOnly: r.audioOnly ? 1 : 0 });
+          updated_at = excluded.updated_at`).run({ ...r, clientJoinedAt: r.clientJoinedAt ?? null, video: r.video ?? null, audioOnly: r.audioOnly ? 1 : 0 });
     },
     async overdue(now) {
       return rows(s.get(`SELECT ${COLS} FROM telehealth_sessions s

@@ -10,10 +10,13 @@ import { conflict } from "../errors.js";
 /** Who an appointment holds, for messages: "therapist" or "client". */
 type Side = "therapist" | "client";
 
-/** 409 `overlap` when the new appointment's therapist or client already has one at that time. */
-export async function refuseOverlap(r: Repos, practiceId: string, a: Omit<Interval, "id">): Promise<void> {
+/**
+ * 409 `overlap` when the new appointment's therapist or client already has one at that time. An
+ * appointment being moved (`id` given, a reschedule) does not overlap its own old time.
+ */
+export async function refuseOverlap(r: Repos, practiceId: string, a: Omit<Interval, "id"> & { id?: string }): Promise<void> {
   for (const other of await r.appointments.scheduledBetween(practiceId, a.startAt, a.endAt)) {
-    if (other.startAt >= a.endAt || other.endAt <= a.startAt) continue;
+    if (other.id === a.id || other.startAt >= a.endAt || other.endAt <= a.startAt) continue;
     const side: Side | null = other.therapistId === a.therapistId ? "therapist" : other.clientId === a.clientId ? "client" : null;
     if (!side) continue;
     throw conflict("overlap", `the ${side} already has appointment ${other.id} at that time; allow overlap (allowOverlap) for group or back-to-back work`, {

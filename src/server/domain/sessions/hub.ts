@@ -3,6 +3,7 @@ import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { forbidden } from "../errors.js";
 import type { Present, SessionAccess, SessionRole } from "./access.js";
+import { DashboardFeed } from "./dashboard-feed.js";
 import { arrive, complete, leave, markAllAbsent, type CompletionReason } from "./lifecycle.js";
 import { SignalRelay, type RtcEvent } from "./relay.js";
 import { sessionState, stateEvent, type StateEvent } from "./state.js";
@@ -48,6 +49,8 @@ export class SessionHub {
   private stopped = false;
   /** The built-in video's signalling between the two sides' current streams (R29). */
   readonly relay = new SignalRelay();
+  /** The provider dashboards' "client waiting since" streams (issue 11). */
+  readonly dashboards = new DashboardFeed();
   /** Each side's last reported audio-only switch, per appointment, for the session record. */
   private readonly audioOnly = new Map<string, { provider: boolean; client: boolean }>();
 
@@ -93,7 +96,7 @@ export class SessionHub {
         conn.end();
         return;
       }
-      await this.broadcast(id);
+      await this.broadcast(id, conn.practiceId);
       if (set.has(conn)) this.relay.attach(conn);
     });
   }
@@ -127,7 +130,7 @@ export class SessionHub {
     return this.serial(id, async () => {
       if (this.sides(id)[conn.role]) return; // came back in the meantime
       await leave(this.deps, actor, conn.practiceId, id, conn.role);
-      await this.broadcast(id);
+      await this.broadcast(id, conn.practiceId);
     });
   }
 
@@ -141,7 +144,7 @@ export class SessionHub {
   endStreamsOf(kind: Present["kind"], id: string): number {
     const theirs = [...this.streams.values()].flatMap((set) => [...set]).filter((c) => c.who.kind === kind && c.who.id === id);
     for (const c of theirs) c.end();
-    return theirs.length;
+    return theirs.length + (kind === "staff" ? this.dashboards.end(id) : 0);
   }
 
   /** Auto-complete (R18): sessions past their deadline with nobody connected. Returns the appointments completed. */
@@ -212,21 +215,43 @@ export class SessionHub {
     if (this.timer) clearInterval(this.timer);
     for (const set of this.streams.values()) for (const c of set) c.end();
     this.streams.clear();
+    this.dashboards.end();
     this.relay.clear();
   }
 
   private finish(actor: Actor, practiceId: string, appointmentId: string, reason: CompletionReason): Promise<SessionRow> {
     return this.serial(appointmentId, async () => {
-      const { rec } = await complete(this.deps, actor, practiceId, appointmentId, reason);
-      const conns = [...(this.streams.get(appointmentId) ?? [])];
-      const ev = stateEvent("completed", rec, { provider: false, client: false });
-      this.streams.delete(appointmentId);
-      this.relay.clear(appointmentId);
-      this.audioOnly.delete(appointmentId);
-      for (const c of conns) c.send(ev);
-      for (const c of conns) c.end();
+      const { rec, appointment } = await complete(this.deps, actor, practiceId, appointmentId, reason);
+      this.closeStreams(appointmentId, stateEvent(appointment.status === "cancelled" ? "cancelled" : "completed", rec, { provider: false, client: false }));
+      this.dashboards.publish(appointment, rec);
       return rec;
     });
+  }
+
+  /**
+   * After a committed change that closed the appointment (cancelled, or a status set by a manager):
+   * every open page of its session is told the new state at once, and its streams end.
+   */
+  closed(practiceId: string, appointmentId: string): Promise<void> {
+    return this.serial(appointmentId, async () => {
+      const [a, p, rec] = await Promise.all([
+        this.deps.store.appointments.byId(practiceId, appointmentId),
+        this.deps.store.practices.byId(practiceId),
+        this.deps.store.sessions.byAppointment(practiceId, appointmentId),
+      ]);
+      if (!a || !p) return;
+      this.closeStreams(appointmentId, stateEvent(sessionState(a, p, rec, this.deps.clock()), rec, { provider: false, client: false }));
+      this.dashboards.publish(a, rec);
+    });
+  }
+
+  private closeStreams(appointmentId: string, ev: StateEvent): void {
+    const conns = [...(this.streams.get(appointmentId) ?? [])];
+    this.streams.delete(appointmentId);
+    this.relay.clear(appointmentId);
+    this.audioOnly.delete(appointmentId);
+    for (const c of conns) c.send(ev);
+    for (const c of conns) c.end();
   }
 
   /** Is the connection's side already stored as present? (A second tab after a restart must still mark it.) */
@@ -235,16 +260,17 @@ export class SessionHub {
     return Boolean(rec && (conn.role === "provider" ? rec.providerConnectedAt : rec.clientConnectedAt) !== null);
   }
 
-  private async broadcast(appointmentId: string): Promise<void> {
-    const set = this.streams.get(appointmentId);
-    if (!set?.size) return;
-    const first = set.values().next().value!;
+  /** Tells every stream of the appointment its state, and the dashboards whether its client waits. */
+  private async broadcast(appointmentId: string, practiceId: string): Promise<void> {
     const [a, p, rec] = await Promise.all([
-      this.deps.store.appointments.byId(first.practiceId, appointmentId),
-      this.deps.store.practices.byId(first.practiceId),
-      this.deps.store.sessions.byAppointment(first.practiceId, appointmentId),
+      this.deps.store.appointments.byId(practiceId, appointmentId),
+      this.deps.store.practices.byId(practiceId),
+      this.deps.store.sessions.byAppointment(practiceId, appointmentId),
     ]);
     if (!a || !p) return;
+    this.dashboards.publish(a, rec);
+    const set = this.streams.get(appointmentId);
+    if (!set?.size) return;
     const ev = stateEvent(sessionState(a, p, rec, this.deps.clock()), rec, this.sides(appointmentId));
     for (const c of set) c.send(ev);
   }

@@ -6,6 +6,7 @@ import type { Actor, Deps } from "../deps.js";
 import { conflict } from "../errors.js";
 import type { SessionRole } from "./access.js";
 import { issueJoinLink, joinLinkExpiry } from "./join-link.js";
+import { autoCompleteOutcome, tellManagersProviderAbsent } from "./outcome.js";
 import { closePresence, newSessionRow } from "./state.js";
 
 /**
@@ -42,7 +43,7 @@ export async function arrive(
     // Which provider runs the session (R29): the one set up when it is first joined.
     rec.video ??= deps.video?.provider.configured ? deps.video.provider.name : null;
     if (role === "provider") rec.providerConnectedAt ??= now;
-    else rec.clientConnectedAt ??= now;
+    else (rec.clientConnectedAt ??= now), (rec.clientJoinedAt ??= now);
     let mailed = false;
     if (role === "provider" && rec.providerJoinedAt === null) {
       rec.providerJoinedAt = now;
@@ -80,15 +81,16 @@ export type CompletionReason = "ended_by_provider" | "auto_complete" | "video_en
 
 /**
  * Completes a session (R18): presence totals closed, the appointment completed, every live link
- * to it revoked. Idempotent: a completed session stays as it is and `completed` is false.
+ * to it revoked. Idempotent: a completed session stays as it is and `completed` is false. When it
+ * completes by itself (auto_complete) the appointment's status comes from who came (R24, outcome.ts).
  */
 export async function complete(
   deps: Deps, actor: Actor, practiceId: string, appointmentId: string, reason: CompletionReason,
-): Promise<{ completed: boolean; rec: SessionRow }> {
+): Promise<{ completed: boolean; rec: SessionRow; appointment: AppointmentRow }> {
   const now = deps.clock();
-  return deps.store.tx(async (r) => {
+  const result = await deps.store.tx(async (r) => {
     const { appointment, practice, rec: found } = await load(r, practiceId, appointmentId);
-    if (found?.state === "completed") return { completed: false, rec: found };
+    if (found?.state === "completed") return { completed: false, rec: found, appointment, mailed: 0 };
     if (!appointment.telehealth || appointment.status !== "scheduled") {
       throw conflict("session_not_active", `appointment ${appointmentId} is ${appointment.telehealth ? appointment.status : "in person"}; there is no session to end`);
     }
@@ -102,13 +104,18 @@ export async function complete(
     rec.endedAt = now;
     rec.updatedAt = now;
     await r.sessions.save(rec);
-    await r.appointments.setStatus(practiceId, appointmentId, "completed", now);
+    const outcome = reason === "auto_complete" ? autoCompleteOutcome(rec) : { status: "completed" as const, cancelReason: null };
+    await r.appointments.setStatus(practiceId, appointmentId, outcome.status, now, outcome.cancelReason);
     const revokedLinks = await r.links.revokeForAppointment(practiceId, appointmentId, now);
+    const mails = outcome.cancelReason ? await tellManagersProviderAbsent(r, now, practice, appointment, deps.config.publicUrl) : [];
     await audit(r, actor, now, practiceId, "session.complete", { type: "appointment", id: appointmentId }, {
-      reason, startedAt: rec.startedAt, providerPresentMs: rec.providerPresentMs, clientPresentMs: rec.clientPresentMs, revokedLinks,
+      reason, outcome: outcome.status, cancelReason: outcome.cancelReason, startedAt: rec.startedAt,
+      providerPresentMs: rec.providerPresentMs, clientPresentMs: rec.clientPresentMs, revokedLinks, mails,
     });
-    return { completed: true, rec };
+    return { completed: true, rec, appointment: { ...appointment, ...outcome }, mailed: mails.length };
   });
+  if (result.mailed) deps.mailQueued?.();
+  return { completed: result.completed, rec: result.rec, appointment: result.appointment };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { AppointmentRow, PracticeRow, SessionRow } from "../../db/types.js"
 import { joinWindow } from "../appointments/window.js";
 
 /** not_open and open come from the join window (R13); waiting, live and completed are stored. */
-export type SessionState = "not_open" | "open" | "waiting" | "live" | "completed";
+export type SessionState = "not_open" | "open" | "waiting" | "live" | "completed" | "cancelled";
 
 /** What the session page's event stream sends on connect and on every change. */
 export interface StateEvent {
@@ -30,6 +30,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The state at `now`: the stored one when someone has joined, else from the join window. */
 export function sessionState(a: AppointmentRow, p: Pick<PracticeRow, "joinWindowMinutes">, rec: SessionRow | undefined, now: number): SessionState {
+  if (a.status === "cancelled") return "cancelled";
   if (rec) return rec.state;
   if (a.status === "completed") return "completed";
   return joinWindow(a, p, now).open ? "open" : "not_open";
@@ -60,7 +61,7 @@ export function stateEvent(state: SessionState, rec: SessionRow | undefined, pre
 export function newSessionRow(a: AppointmentRow, sessionName: string | null, now: number): SessionRow {
   return {
     appointmentId: a.id, practiceId: a.practiceId, state: "waiting", sessionName, startedAt: null, endedAt: null,
-    providerPresentMs: 0, clientPresentMs: 0, providerConnectedAt: null, clientConnectedAt: null, providerJoinedAt: null,
+    providerPresentMs: 0, clientPresentMs: 0, providerConnectedAt: null, clientConnectedAt: null, providerJoinedAt: null, clientJoinedAt: null,
     video: null, audioOnly: false, createdAt: now, updatedAt: now,
   };
 }

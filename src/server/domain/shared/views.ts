@@ -43,6 +43,7 @@ export function appointmentView(a: AppointmentRow, session?: Appointment["sessio
     id: a.id, therapistId: a.therapistId, clientId: a.clientId, start: iso(a.startAt), end: iso(a.endAt),
     telehealth: a.telehealth, status: a.status, clientReady: a.clientReady, createdAt: iso(a.createdAt),
   };
+  if (a.status === "cancelled" && a.cancelReason) v.cancelReason = a.cancelReason;
   if (session) v.session = session;
   return v;
 }

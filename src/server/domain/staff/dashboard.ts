@@ -5,6 +5,7 @@ import { auditRead } from "../audit/audit.js";
 import type { Actor, Deps, StaffActor } from "../deps.js";
 import { forbidden, notFound } from "../errors.js";
 import { mayChangeFor, READERS, requireStaff, seesAll } from "../shared/permissions.js";
+import { waitingSince } from "../sessions/dashboard-feed.js";
 
 /** How far ahead the provider dashboard looks, and how many appointments it lists at most. */
 export const DASHBOARD_DAYS = 14;
@@ -18,6 +19,8 @@ export interface StaffAppointment {
   window: JoinWindow;
   /** R14: the viewer may begin this session (its therapist, an owner or a manager; never a biller). */
   canBegin: boolean;
+  /** While the client waits in the session and no provider is there: since when (epoch ms); else null (issue 11). */
+  waitingSince: number | null;
 }
 
 export interface ProviderDashboard {
@@ -39,11 +42,14 @@ async function describe(deps: Deps, a: StaffActor, rows: AppointmentRow[], pract
   const clientIds = [...new Set(rows.map((r) => r.clientId))];
   const clients = new Map((await deps.store.clients.names(practice.id, clientIds)).map((c) => [c.id, c.name]));
   const staff = new Map((await deps.store.staff.list(practice.id)).map((s) => [s.id, s.name]));
+  const tele = rows.filter((r) => r.telehealth && r.status === "scheduled").map((r) => r.id);
+  const sessions = new Map((await deps.store.sessions.forAppointments(practice.id, tele)).map((s) => [s.appointmentId, s]));
   return rows.map((row) => ({
     appointment: row,
     clientName: clients.get(row.clientId) ?? "(unknown client)",
     therapistName: staff.get(row.therapistId) ?? "(former staff member)",
     window: joinWindow(row, practice, now), canBegin: mayBegin(a, row),
+    waitingSince: mayBegin(a, row) ? waitingSince(row, sessions.get(row.id)) : null,
   }));
 }
 

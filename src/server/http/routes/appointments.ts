@@ -2,6 +2,7 @@ import {
   Appointment, AppointmentImportQuery, AppointmentList, AppointmentQuery, ConversionResult, ConvertInput, CreateAppointmentInput, ImportResult, SignInLink,
   UpdateAppointmentInput,
 } from "../../../sdk/schemas/index.js";
+import { lifecycleRoutes } from "./appointment-lifecycle.js";
 import { convertAppointments } from "../../domain/appointments/convert.js";
 import { createAppointment, getAppointment, listAppointments, setTelehealth } from "../../domain/appointments/service.js";
 import type { Deps } from "../../domain/deps.js";
@@ -31,4 +32,5 @@ export function appointmentRoutes(t: RouteTable, deps: Deps): void {
   t.add({ method: "POST", access: "change", url: "/appointments/:id/sign-in-link", operationId: "createSignInLink", tag,
     summary: "A single-use browser sign-in link (2 minutes) to the appointment's session page: its therapist, an owner or a manager",
     reply: SignInLink, status: 201, secretReply: true, handler: ({ actor, params }) => mintSignInLink(deps, actor, params.id!) });
+  lifecycleRoutes(t, deps);
 }

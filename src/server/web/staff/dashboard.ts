@@ -5,6 +5,7 @@ import { providerDashboard, staffAppointment, type StaffAppointment } from "../.
 import { html, page, type SafeHtml } from "../html.js";
 import { pageHandler, sendPage } from "../index.js";
 import { pageErrors, practiceOf, redirect, signInPath, signOutFor, staffHome, staffSession } from "./common.js";
+import { hearsWaiting } from "./dashboard-events.js";
 import { appointmentFacts, appointmentItem, sessionAlert, sessionOffer } from "./views.js";
 
 function list(items: SafeHtml[], empty: string): SafeHtml {
@@ -25,8 +26,10 @@ export function dashboardPages(app: FastifyInstance, deps: Deps): void {
     const today = d.items.filter((i) => i.appointment.startAt < d.endOfToday).map(item);
     const upcoming = d.items.filter((i) => i.appointment.startAt >= d.endOfToday).map(item);
     const title = d.seesAll ? "Appointments" : "Your appointments";
-    const body = html`<div data-server-now="${d.now}">
+    const feed = hearsWaiting(s.actor.staff.roles) ? html` data-dashboard-events="${staffHome(practice.slug)}/events"` : html``;
+    const body = html`<div data-server-now="${d.now}" data-zone="${tz}"${feed}>
 <h1>${title}</h1>
+<p id="waiting-status" class="sr-only" aria-live="polite"></p>
 <p class="zone">Times are in ${tz} (${zoneAbbreviation(d.now, tz)}).</p>
 ${sessionAlert(practice, d.items, d.now, d.seesAll)}
 <h2>Today</h2>

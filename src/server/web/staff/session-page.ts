@@ -21,6 +21,7 @@ function windowNotice(v: SessionPageView): SafeHtml {
   const a = v.appointment;
   if (!a.telehealth) return notice("info", "This appointment is in person: there is no video session for it.");
   if (v.state === "completed") return notice("info", "This session has ended.");
+  if (v.state === "cancelled") return notice("info", "This appointment was cancelled.");
   if (a.status !== "scheduled") return notice("info", `This appointment is ${a.status.replace("_", "-")}.`);
   if (v.window.open) return notice("ok", "The session window is open.");
   if (v.now < v.window.opensAt) {
@@ -32,9 +33,10 @@ function windowNotice(v: SessionPageView): SafeHtml {
 /** The session page's own endpoints: its event stream, End session, the video token. */
 const sessionUrl = (v: SessionPageView, leaf: "events" | "end" | "video") => `${sessionPath(v.practice.slug, v.appointment.id)}/${leaf}`;
 
-/** Which of the three views shows first; session.js switches between them as the state changes. */
-function viewOf(v: SessionPageView): "waiting" | "live" | "ended" {
+/** Which of the views shows first; session.js switches between them as the state changes. */
+function viewOf(v: SessionPageView): "waiting" | "live" | "ended" | "cancelled" {
   if (v.state === "completed") return "ended";
+  if (v.state === "cancelled") return "cancelled";
   return v.state === "live" ? "live" : "waiting";
 }
 
@@ -61,6 +63,10 @@ function waitingRoom(v: SessionPageView, csrf: string): SafeHtml {
   <div data-view="ended"${hiddenUnless(shown === "ended")}>
     <h2 data-say tabindex="-1">This session has ended</h2>
     <p data-ended-times${hiddenUnless(v.endedAt !== null)}>${endedTimes(v)}</p>
+  </div>
+  <div data-view="cancelled"${hiddenUnless(shown === "cancelled")}>
+    <h2 data-say tabindex="-1">This appointment was cancelled</h2>
+    <p>${provider ? "Its session links no longer work." : `Its links no longer work. To arrange another time, contact ${v.practice.name}${v.practice.contact ? ` at ${v.practice.contact}` : ""}.`}</p>
   </div>
   <p id="session-status" class="sr-only" aria-live="polite"></p>
 </section>`;
@@ -117,7 +123,7 @@ function whoIsHere(v: SessionPageView): SafeHtml {
   const me = v.present.find((p) => p.kind === v.viewer.kind && p.id === v.viewer.id)!;
   const providerName = me.kind === "staff" && me.role !== "therapist" ? `${me.name} (${me.role})` : `${v.therapistName} (therapist)`;
   const row = (side: "provider" | "client", kind: "staff" | "client", name: string) => {
-    const on = v.state !== "completed" && here(kind);
+    const on = v.state !== "completed" && v.state !== "cancelled" && here(kind);
     return html`<li data-side="${side}" data-here="${on ? "yes" : "no"}">${name}${you(kind)}: <span data-here-text>${on ? "here" : "not here"}</span></li>`;
   };
   return html`<h2>Who is here</h2>
@@ -133,6 +139,7 @@ function sessionBody(v: SessionPageView, csrf: string): SafeHtml {
   const end = clockInZone(a.endAt, tz);
   const back = v.viewer.kind === "staff" ? staffHome(v.practice.slug) : `/p/${v.practice.slug}`;
   const room = a.telehealth && a.status === "scheduled" || v.state === "completed";
+  const active = room && v.state !== "completed" && v.state !== "cancelled";
   return html`<h1>Telehealth session</h1>
 <div data-window-notice>${windowNotice(v)}</div>
 <div class="card">
@@ -142,8 +149,8 @@ function sessionBody(v: SessionPageView, csrf: string): SafeHtml {
   <p><strong>Client:</strong> ${v.clientFirstName}</p>
 </div>
 ${room ? waitingRoom(v, csrf) : html``}
-${room && v.state !== "completed" ? videoPanel(v, csrf) : html``}
-${room && v.state !== "completed" ? deviceCheckPanel() : html``}
+${active ? videoPanel(v, csrf) : html``}
+${active ? deviceCheckPanel() : html``}
 ${whoIsHere(v)}
 <p><a href="${back}">Back to ${v.viewer.kind === "staff" ? "appointments" : "your dashboard"}</a></p>`;
 }

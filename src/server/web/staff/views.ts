@@ -81,6 +81,21 @@ function tags(item: StaffAppointment): SafeHtml {
   return html`${mode}${status}`;
 }
 
+/** "4:02 PM" in the practice's zone, as the dashboard's "Client waiting since" line says it (staff.js writes the same). */
+export const clock12 = (ms: number, tz: string) =>
+  new Intl.DateTimeFormat("en-US", { timeZone: tz, hour: "numeric", minute: "2-digit" }).format(new Date(ms));
+
+/**
+ * Issue 11: "Client waiting since 4:02 PM" while the client waits in the session and no provider is
+ * there; staff.js shows, changes and hides it from the dashboard's event stream, without a reload.
+ */
+export function waitingLine(practice: PracticeRow, item: StaffAppointment): SafeHtml {
+  const a = item.appointment;
+  if (!a.telehealth || a.status !== "scheduled" || !item.canBegin) return html``;
+  const since = item.waitingSince;
+  return html`<p class="waiting" data-waiting-for="${a.id}"${since === null ? html` hidden` : html``}>${since === null ? "" : `Client waiting since ${clock12(since, practice.timeZone)}`}</p>`;
+}
+
 /** One appointment in the dashboard's list. */
 export function appointmentItem(practice: PracticeRow, item: StaffAppointment, now: number, withTherapist: boolean): SafeHtml {
   const a = item.appointment;
@@ -90,6 +105,7 @@ export function appointmentItem(practice: PracticeRow, item: StaffAppointment, n
     <div>${item.clientName}</div>
     ${withTherapist ? html`<div class="meta">with ${item.therapistName}</div>` : ""}
     <div>${tags(item)}</div>
+    ${waitingLine(practice, item)}
   </div>
   <div class="actions">
     ${sessionOffer(practice, item, now)}
