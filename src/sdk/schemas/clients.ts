@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Email, Name, oneLineText, StateCode } from "./common.js";
+import { ClientConsent } from "./consent.js";
 
 export const PortalStatus = z.enum(["none", "invited", "active"]);
 export type PortalStatus = z.infer<typeof PortalStatus>;
@@ -17,6 +18,8 @@ export const Client = z.object({
     inviteExpiresAt: z.iso.datetime().optional(),
   }),
   createdAt: z.iso.datetime(),
+  /** The telehealth consent the client accepted (R26). */
+  consent: ClientConsent,
 });
 export type Client = z.infer<typeof Client>;
 export const ClientList = z.array(Client);

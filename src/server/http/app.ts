@@ -10,6 +10,7 @@ import { RouteTable } from "./route.js";
 import { adminRoutes } from "./routes/admin.js";
 import { appointmentRoutes } from "./routes/appointments.js";
 import { clientRoutes } from "./routes/clients.js";
+import { consentRoutes } from "./routes/consent.js";
 import { practiceRoutes } from "./routes/practice.js";
 import { staffRoutes } from "./routes/staff.js";
 import { homePages } from "../web/home.js";
@@ -82,6 +83,7 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
   app.get("/healthz", async () => ({ ok: true }));
   const table = new RouteTable(app, deps, API_PREFIX);
   practiceRoutes(table, deps);
+  consentRoutes(table, deps);
   staffRoutes(table, deps);
   clientRoutes(table, deps);
   appointmentRoutes(table, deps);

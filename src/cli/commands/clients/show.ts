@@ -2,7 +2,7 @@
 import { Client } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
 import { formatTime, printJson } from "../../output.js";
-import { clientRef, portalText } from "./shared.js";
+import { clientRef, consentText, portalText } from "./shared.js";
 
 /** Prints one client. */
 export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
@@ -21,8 +21,9 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
     ["Phone", client.phone ?? "-"],
     ["Born", client.dateOfBirth ?? "-"],
     ["Portal", portalText(client, timeZone)],
+    ["Consent", consentText(client, timeZone)],
     ["Added", `${formatTime(client.createdAt, timeZone)} (${timeZone})`],
   ];
-  for (const [label, value] of rows) ctx.io.out(`${ctx.paint.bold(label.padEnd(6))}  ${value}\n`);
+  for (const [label, value] of rows) ctx.io.out(`${ctx.paint.bold(label.padEnd(7))}  ${value}\n`);
   return 0;
 }

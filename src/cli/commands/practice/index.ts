@@ -27,4 +27,24 @@ export function definePracticeCommands(program: Command, act: Act): void {
         `Examples:\n  tele practice set --contact "(555) 010-0199"\n  tele practice set --timezone America/Chicago --join-window-minutes 10\n`,
     )
     .action(act(() => import("./set.js")));
+
+  const consent = group(practice, "consent", "the practice's telehealth consent text, which clients accept before a telehealth session (R26)");
+  consent
+    .command("set")
+    .description("make FILE the practice's consent text: a new version, unless it is the current text already (owner or manager)")
+    .argument("[file]", "a plain-text file (UTF-8), at most 64 KB")
+    .usage("<file> [options]")
+    .addHelpText(
+      "after",
+      `\nClients are asked to read and accept the new version in the portal before their next telehealth session.\n` +
+        `Line endings and trailing spaces do not count: the same text saved by another editor is not a new version.\n` +
+        `With --json: {version, hash, createdAt, created}.\n\nExample:\n  tele practice consent set consent.txt\n`,
+    )
+    .action(act(() => import("./consent-set.js")));
+  consent
+    .command("show")
+    .description("show the current consent text and its version, hash and time (any staff member)")
+    .option("--version <n>", "an earlier version instead of the current one")
+    .addHelpText("after", `\nWith --json: {version, hash, createdAt, createdBy, text, current}.\n`)
+    .action(act(() => import("./consent-show.js")));
 }
