@@ -14,6 +14,7 @@ import { consentRoutes } from "./routes/consent.js";
 import { practiceRoutes } from "./routes/practice.js";
 import { staffRoutes } from "./routes/staff.js";
 import { homePages } from "../web/home.js";
+import { consentPages } from "../web/consent/routes.js";
 import { registerWeb } from "../web/index.js";
 import { portalPages } from "../web/portal/routes.js";
 import { sessionEventRoutes } from "../web/session/events.js";
@@ -88,7 +89,7 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
   clientRoutes(table, deps);
   appointmentRoutes(table, deps);
   adminRoutes(table, deps);
-  registerWeb(app, deps, [homePages, portalPages, staffPages, sessionEventRoutes, sessionVideoRoutes, sessionSignalRoutes, joinLinkPages]);
+  registerWeb(app, deps, [homePages, portalPages, consentPages, staffPages, sessionEventRoutes, sessionVideoRoutes, sessionSignalRoutes, joinLinkPages]);
   let doc: unknown;
   app.get(`${API_PREFIX}/openapi.json`, async () => (doc ??= openApiDocument(table.specs, opts.version ?? "0.0.0", API_PREFIX)));
   return app;
