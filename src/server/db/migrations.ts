@@ -206,7 +206,7 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL,
     created_by TEXT NOT NULL,          -- staff id
     PRIMARY KEY (practice_id, version)
-  ) WITHOUT ROWID;
+  );
   CREATE TABLE consent_acceptances (
     practice_id TEXT NOT NULL REFERENCES practices(id),
     client_id TEXT NOT NULL REFERENCES clients(id),
@@ -217,7 +217,7 @@ export const MIGRATIONS: readonly string[] = [
     user_agent TEXT,
     PRIMARY KEY (practice_id, client_id, version),
     FOREIGN KEY (practice_id, version) REFERENCES consent_versions (practice_id, version)
-  ) WITHOUT ROWID;
+  );
   CREATE TRIGGER consent_versions_no_update BEFORE UPDATE ON consent_versions
     BEGIN SELECT RAISE(ABORT, 'consent_versions is append-only'); END;
   CREATE TRIGGER consent_acceptances_no_update BEFORE UPDATE ON consent_acceptances
