@@ -1,4 +1,4 @@
-/** `tele practice consent show [--version N]`: the practice's telehealth consent text and its metadata (R26). */
+/** `tele practice consent show [VERSION]`: the practice's telehealth consent text and its metadata (R26). */
 import { ConsentVersion } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
 import { newTele } from "../../context.js";
@@ -10,8 +10,8 @@ const terminalText = (text: string) => text.split("\n").map((line) => line.split
 
 /** Prints the version's metadata, a blank line, and the text. */
 export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
-  const flag = args.flags.version;
-  const version = typeof flag === "string" ? wholeNumber(ctx, flag, "--version", "a version number, such as 2") : undefined;
+  const given = args.positionals[0];
+  const version = typeof given === "string" ? wholeNumber(ctx, given, "VERSION", "a version number, such as 2") : undefined;
   await ctx.tele(); // signed in (or the usual error)
   // The human-mode client escapes every control character of a reply, newlines too; this text keeps its lines.
   const { url, token } = await ctx.connection();

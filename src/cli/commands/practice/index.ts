@@ -43,8 +43,9 @@ export function definePracticeCommands(program: Command, act: Act): void {
     .action(act(() => import("./consent-set.js")));
   consent
     .command("show")
-    .description("show the current consent text and its version, hash and time (any staff member)")
-    .option("--version <n>", "an earlier version instead of the current one")
-    .addHelpText("after", `\nWith --json: {version, hash, createdAt, createdBy, text, current}.\n`)
+    .description("show the current consent text, or version VERSION, with its version, hash and time (any staff member)")
+    // A positional, not --version: that flag is tele's own (it prints tele's version wherever it appears).
+    .argument("[version]", "a version number, such as 1, instead of the current version")
+    .addHelpText("after", `\nWith --json: {version, hash, createdAt, createdBy, text, current}.\n\nExample:\n  tele practice consent show 1\n`)
     .action(act(() => import("./consent-show.js")));
 }
