@@ -22,13 +22,16 @@ export interface ConsentPageOptions {
   formError?: string;
 }
 
-/** The typed-name field: its label, a hint, and when there is one, the error it is described by. */
+/**
+ * The typed-name field: its label, a hint, and when there is one, the error it is described by; with
+ * an error the field takes the focus, so a screen reader reads the label and the error at once.
+ */
 function nameField(o: ConsentPageOptions): SafeHtml {
   const describedBy = o.fieldError ? "f-typedName-error f-typedName-hint" : "f-typedName-hint";
   return html`<div class="field">
   <label for="f-typedName">Type your full name to sign</label>
   <input id="f-typedName" name="typedName" type="text" autocomplete="name" required maxlength="200"
-    aria-describedby="${describedBy}"${o.fieldError ? html` aria-invalid="true"` : ""} value="${o.typedName ?? ""}">
+    aria-describedby="${describedBy}"${o.fieldError ? html` aria-invalid="true" autofocus` : ""} value="${o.typedName ?? ""}">
   ${o.fieldError ? html`<p class="field-error" id="f-typedName-error">${o.fieldError}</p>` : ""}
   <p class="hint" id="f-typedName-hint">Typing your name and pressing “I agree” is your signature. A parent or guardian signing for a client types their own name.</p>
 </div>`;
