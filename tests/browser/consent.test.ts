@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
+import { checkPage } from "../helpers/a11y.js";
 import { expectAccessible } from "../helpers/axe.js";
 import { expectPageHeaders, launchBrowser, screenshotDir, type TestBrowser } from "../helpers/browser.js";
 import { ROOT, startSmtp, startWorld, type E2eWorld } from "../helpers/e2e.js";
@@ -70,6 +71,7 @@ describe("telehealth consent in Chromium", () => {
     const region = gina.getByRole("region", { name: "Maple Therapy: telehealth consent, version 1" });
     expect(await region.locator(".consent-body").innerText()).toBe(TEXT_1);
     await expectAccessible(gina, "the consent page");
+    await checkPage(gina, "the consent page"); // also target sizes, focus rings, and no sideways scrolling at 320 px
 
     await gina.getByRole("button", { name: "I agree" }).click();
     await gina.getByText("Type your full name to sign.", { exact: true }).waitFor();
@@ -77,7 +79,7 @@ describe("telehealth consent in Chromium", () => {
     expect(await field.getAttribute("aria-invalid")).toBe("true");
     const described = (await field.getAttribute("aria-describedby"))!.split(" ");
     expect(await gina.locator(`[id="${described[0]}"]`).textContent()).toBe("Type your full name to sign.");
-    await expectAccessible(gina, "the consent page with an error");
+    await checkPage(gina, "the consent page with an error");
     mkdirSync(SHOTS, { recursive: true });
     await gina.screenshot({ path: join(SHOTS, "client-consent-error.png"), fullPage: true });
     expect((await sdk.clients.get("gina@client.test")).consent).toEqual({ status: "none" });
