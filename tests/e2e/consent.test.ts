@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
 import { errorJson, startSmtp, startWorld, tele, type E2eWorld, type RunResult } from "../helpers/e2e.js";
 
+// Each test runs the binary many times (a process each): room for a machine shared with other work.
+const SLOW = 180_000;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let w: E2eWorld;
 let as: (args: string[], env?: Record<string, string>) => Promise<RunResult>;
@@ -71,7 +73,7 @@ describe("tele practice consent", () => {
     const j = await as(["practice", "consent", "show", "--json"]);
     expect(j.code).toBe(5);
     expect(errorJson(j.stderr).code).toBe("no_consent_text");
-  });
+  }, SLOW);
 
   it("set makes version 1 (--json {version, hash, createdAt, created}); the same text again, saved with CRLF, makes none and says so", async () => {
     const made = await json(["practice", "consent", "set", file("consent.txt", `${TEXT}\n`)]);
@@ -82,7 +84,7 @@ describe("tele practice consent", () => {
     expect(same.stdout).toContain("No new version:");
     expect(same.stdout).toContain(`is the current consent text already (version 1`);
     expect(await json(["practice", "consent", "set", file("consent.txt", TEXT)])).toEqual({ ...made, created: false });
-  });
+  }, SLOW);
 
   it("show prints the version, time, hash and the text with its lines; --json the whole version", async () => {
     const r = await as(["practice", "consent", "show"]);
@@ -96,7 +98,7 @@ describe("tele practice consent", () => {
     expect(shown).toMatchObject({ version: 1, hash: sha(TEXT), text: TEXT, current: true });
     const refused = await as(["practice", "consent", "set", file("mine.txt", "Mine.")], { TELE_TOKEN: tinaToken });
     expect(refused.code).toBe(4);
-  });
+  }, SLOW);
 
   it("refuses a missing file, an empty one, one not UTF-8 (exit 2), and one over 64 KB (exit 2, consent_text_too_large)", async () => {
     expect((await as(["practice", "consent", "set", join(w.dataDir, "nope.txt")])).code).toBe(2);
@@ -108,7 +110,7 @@ describe("tele practice consent", () => {
     expect(big.code).toBe(2);
     expect(errorJson(big.stderr)).toMatchObject({ code: "consent_text_too_large" });
     expect((await json(["practice", "consent", "show"])).version).toBe(1);
-  });
+  }, SLOW);
 });
 
 describe("the client JSON's consent as the client signs in the portal", () => {
@@ -164,5 +166,5 @@ describe("the client JSON's consent as the client signs in the portal", () => {
     const again = await b.request(session);
     expect(again.status).toBe(303);
     expect((await b.request(again.location!)).body).toContain("has changed its telehealth consent since you signed it");
-  });
+  }, SLOW);
 });
