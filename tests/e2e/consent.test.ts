@@ -70,6 +70,7 @@ describe("tele practice consent", () => {
     const r = await as(["practice", "consent", "show"]);
     expect(r.code).toBe(5);
     expect(r.stderr).toContain("the practice has no telehealth consent text yet");
+    expect(r.stderr).toContain(`set one with "tele practice consent set FILE" (R26)`);
     const j = await as(["practice", "consent", "show", "--json"]);
     expect(j.code).toBe(5);
     expect(errorJson(j.stderr).code).toBe("no_consent_text");
