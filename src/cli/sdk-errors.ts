@@ -92,6 +92,10 @@ const COMMAND_HINTS: Record<string, Record<string, string>> = {
   "clients set": {
     upcoming_telehealth: `"tele appointments convert --client CLIENT --in-person" converts them to in-person; then clear the state (R4)`,
   },
+  "practice consent show": {
+    no_consent_text: `set one with "tele practice consent set FILE" (R26)`,
+    not_found: `"tele practice consent show" shows the current version and its number`,
+  },
   "staff set": {
     upcoming_telehealth: `"tele appointments convert --therapist STAFF --in-person" converts them to in-person; then change the roles (R3)`,
   },

@@ -1,6 +1,7 @@
 import { HttpClient, type HttpOptions, type RequestOptions } from "./http.js";
 import { AppointmentsResource } from "./resources/appointments.js";
 import { ClientsResource, PortalResource } from "./resources/clients.js";
+import { ConsentResource } from "./resources/consent.js";
 import { MailResource } from "./resources/mail.js";
 import { AuditResource, me, PracticesResource } from "./resources/practice.js";
 import { StaffResource } from "./resources/staff.js";
@@ -31,6 +32,8 @@ export class Tele {
   readonly practices: PracticesResource;
   /** The audit log. */
   readonly audit: AuditResource;
+  /** The practice's telehealth consent text and its versions (R26). */
+  readonly consent: ConsentResource;
   /** Client portal sign-up and password reset (public). */
   readonly portal: PortalResource;
   private readonly http: HttpClient;
@@ -43,6 +46,7 @@ export class Tele {
     this.mail = new MailResource(this.http);
     this.practices = new PracticesResource(this.http);
     this.audit = new AuditResource(this.http);
+    this.consent = new ConsentResource(this.http);
     this.portal = new PortalResource(this.http);
   }
 

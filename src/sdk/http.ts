@@ -40,7 +40,7 @@ export interface RequestOptions {
 
 /** One API call as the resources describe it. */
 export interface ApiRequest {
-  method: "GET" | "HEAD" | "POST" | "PATCH";
+  method: "GET" | "HEAD" | "POST" | "PATCH" | "PUT";
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   json?: unknown;
@@ -94,7 +94,8 @@ export class HttpClient {
   /** Sends `req` (retrying when safe) and returns the reply parsed with `schema`. */
   async send<S extends z.ZodType>(req: ApiRequest, schema: S, options: RequestOptions = {}): Promise<z.output<S>> {
     const key = req.method === "POST" && options.idempotencyKey !== false ? options.idempotencyKey || randomUUID() : undefined;
-    const safeToRepeat = req.method === "GET" || req.method === "HEAD" || key !== undefined;
+    // PUT sets a whole state, so sending it twice is the same as once (HTTP's idempotent methods).
+    const safeToRepeat = req.method === "GET" || req.method === "HEAD" || req.method === "PUT" || key !== undefined;
     const info: RequestInfo = { method: req.method, path: redactPath(req.path) };
     for (let attempt = 0; ; attempt++) {
       let reply: RawReply;

@@ -23,7 +23,7 @@ const file = (bytes: Buffer | string) => {
 const ok = { json: { dryRun: false, rows: 1, created: 1, errors: [] } };
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const evil = "Ann\u001b[2J\u001b]0;x\u0007\u009b31m\u202eevil";
-const client = { id: "cli_1", name: evil, email: "ann@client.test", state: "NY", phone: null, dateOfBirth: null, portal: { status: "none" }, createdAt: "2026-12-01T14:00:00.000Z" };
+const client = { id: "cli_1", name: evil, email: "ann@client.test", state: "NY", phone: null, dateOfBirth: null, portal: { status: "none" }, createdAt: "2026-12-01T14:00:00.000Z", consent: { status: "none" } };
 
 describe("server values are printed without control characters", () => {
   it("printable shows each unsafe character as a visible escape and leaves the rest alone", () => {

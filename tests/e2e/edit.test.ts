@@ -37,7 +37,7 @@ describe("tele clients set", () => {
     expect(r.stdout).toBe(`Updated client Alice Cooper (${ids.alice}).\n`);
     const c = await json(["clients", "set", ids.alice, "--email", "Alice.New@Client.test", "--state", "nj", "--date-of-birth", "1990-04-30"]);
     expect(c).toMatchObject({ id: ids.alice, name: "Alice Cooper", email: "alice.new@client.test", state: "NJ", phone: "555-0111", dateOfBirth: "1990-04-30" });
-    expect(Object.keys(c).sort()).toEqual(["createdAt", "dateOfBirth", "email", "id", "name", "phone", "portal", "state"]);
+    expect(Object.keys(c).sort()).toEqual(["consent", "createdAt", "dateOfBirth", "email", "id", "name", "phone", "portal", "state"]);
     expect((await json(["clients", "show", "alice.new@client.test"])).name).toBe("Alice Cooper");
     const rows = await audit("client.update");
     expect(rows.map((a) => a.details)).toEqual([{ fields: ["email", "state", "dateOfBirth"] }, { fields: ["name", "phone"] }]);

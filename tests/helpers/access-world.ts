@@ -104,6 +104,8 @@ export function practiceState(store: SqliteStore, practiceId: string): string {
     tokens: q(`SELECT id, staff_id, revoked_at FROM api_tokens WHERE practice_id = ? ORDER BY id`),
     mail: q(`SELECT * FROM mail WHERE practice_id = ? ORDER BY id`),
     sessions: q(`SELECT * FROM telehealth_sessions WHERE practice_id = ? ORDER BY appointment_id`),
+    consent: q(`SELECT * FROM consent_versions WHERE practice_id = ? ORDER BY version`),
+    consentAcceptances: q(`SELECT * FROM consent_acceptances WHERE practice_id = ? ORDER BY client_id, version`),
   });
 }
 

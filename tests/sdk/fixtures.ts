@@ -34,6 +34,7 @@ export const clientBo = {
   dateOfBirth: null,
   portal: { status: "none" },
   createdAt: "2026-01-06T10:00:00.000Z",
+  consent: { status: "none" },
 };
 
 export const appointment = {

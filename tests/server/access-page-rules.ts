@@ -50,6 +50,11 @@ export const PAGE_CASES: Record<string, PageCase> = {
   "POST /p/:slug/forgot": { rule: "public", touches: "practice", ok: 200, csrf: "anonymous", call: () => ({ method: "POST", url: `${M}/forgot`, form: { email: "nobody@x.test" } }) },
   "GET /p/:slug/forgot": { rule: "public", touches: "practice", ok: 200, call: () => ({ method: "GET", url: `${M}/forgot` }) },
   "GET /p/:slug/dashboard": { rule: "portal", touches: "practice", ok: 200, out: 303, call: () => ({ method: "GET", url: `${M}/dashboard` }) },
+  "GET /p/:slug/consent": { rule: "portal", touches: "practice", ok: 200, out: 303, call: () => ({ method: "GET", url: `${M}/consent` }) },
+  // No consent text in the fixture: a client's "I agree" has nothing to accept and goes on to the dashboard; nobody else gets past sign-in.
+  "POST /p/:slug/consent": {
+    rule: "portal", touches: "practice", ok: 303, out: 303, csrf: "session", call: () => ({ method: "POST", url: `${M}/consent`, form: { version: "1", typedName: "Alice Client" } }),
+  },
   "POST /p/:slug/sign-out": { rule: "public", touches: "practice", ok: 303, csrf: "session", call: () => ({ method: "POST", url: `${M}/sign-out` }) },
   "GET /p/:slug/staff/sign-in": { rule: "staffEntry", touches: "practice", ok: 303, out: 200, call: () => ({ method: "GET", url: `${M}/staff/sign-in` }) },
   "POST /p/:slug/staff/sign-in": { rule: "public", touches: "practice", ok: 401, csrf: "anonymous", call: () => ({ method: "POST", url: `${M}/staff/sign-in`, form: wrongPassword }) },

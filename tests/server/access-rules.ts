@@ -60,6 +60,9 @@ const bogusLink = { token: "x".repeat(43), password: "a long enough password 1" 
 export const API_CASES: Record<string, ApiCase> = {
   "POST /api/v1/practices": { rule: "public", touches: "practice", ok: 403, call: () => ({ url: "/api/v1/practices", body: { name: "X", state: "NY", timeZone: "America/New_York", ownerName: "O", ownerEmail: "o@x.test" } }) },
   "PATCH /api/v1/practice": { rule: "manage", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/practice", body: { contact: "555-0100" } }) },
+  "PUT /api/v1/practice/consent": { rule: "manage", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/practice/consent", body: { text: "I agree to telehealth." } }) },
+  // The fixture's practice has no consent text yet: everyone who may read it gets that answer.
+  "GET /api/v1/practice/consent": { rule: "see", touches: "practice", ok: 404, call: () => ({ url: "/api/v1/practice/consent" }) },
   "GET /api/v1/me": { rule: "self", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/me" }) },
   "GET /api/v1/staff": { rule: "see", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/staff" }) },
   "POST /api/v1/staff": { rule: "manage", touches: "practice", ok: 201, call: () => ({ url: "/api/v1/staff", body: { name: "Nia New", email: "nia@maple.test", roles: ["therapist"] } }) },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Email, Name, oneLineText, StateCode } from "./common.js";
+import { ClientConsent } from "./consent.js";
 
 export const PortalStatus = z.enum(["none", "invited", "active"]);
 export type PortalStatus = z.infer<typeof PortalStatus>;
@@ -21,6 +22,8 @@ export const Client = z.object({
   createdAt: z.iso.datetime(),
   /** Present once the client is archived: hidden from lists, history kept, no portal, no booking. */
   archivedAt: z.iso.datetime().optional(),
+  /** The telehealth consent the client accepted (R26). */
+  consent: ClientConsent,
 });
 export type Client = z.infer<typeof Client>;
 export const ClientList = z.array(Client);

@@ -8,3 +8,4 @@ export * from "./audit.js";
 export * from "./encoding.js";
 export * from "./clients-admin.js";
 export * from "./lifecycle.js";
+export * from "./consent.js";

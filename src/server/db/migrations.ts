@@ -207,4 +207,35 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE telehealth_sessions SET client_joined_at = COALESCE(started_at, created_at)
     WHERE client_present_ms > 0 OR client_connected_at IS NOT NULL OR started_at IS NOT NULL;
   `,
+  /* 10 (consent slice, issue 12, R26): the practice's telehealth consent texts, one row a version, and each client's
+     acceptance of a version (typed name, when, from which address and browser); both append-only */ `
+  CREATE TABLE consent_versions (
+    practice_id TEXT NOT NULL REFERENCES practices(id),
+    version INTEGER NOT NULL,          -- 1, 2, 3… per practice; the highest is the current text
+    text TEXT NOT NULL,
+    hash TEXT NOT NULL,                -- SHA-256 of the text, hex
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,          -- staff id
+    PRIMARY KEY (practice_id, version)
+  );
+  CREATE TABLE consent_acceptances (
+    practice_id TEXT NOT NULL REFERENCES practices(id),
+    client_id TEXT NOT NULL REFERENCES clients(id),
+    version INTEGER NOT NULL,
+    typed_name TEXT NOT NULL,
+    accepted_at INTEGER NOT NULL,
+    address TEXT,
+    user_agent TEXT,
+    PRIMARY KEY (practice_id, client_id, version),
+    FOREIGN KEY (practice_id, version) REFERENCES consent_versions (practice_id, version)
+  );
+  CREATE TRIGGER consent_versions_no_update BEFORE UPDATE ON consent_versions
+    BEGIN SELECT RAISE(ABORT, 'consent_versions is append-only'); END;
+  CREATE TRIGGER consent_acceptances_no_update BEFORE UPDATE ON consent_acceptances
+    BEGIN SELECT RAISE(ABORT, 'consent_acceptances is append-only'); END;
+  CREATE TRIGGER consent_versions_no_delete BEFORE DELETE ON consent_versions
+    BEGIN SELECT RAISE(ABORT, 'consent_versions is append-only'); END;
+  CREATE TRIGGER consent_acceptances_no_delete BEFORE DELETE ON consent_acceptances
+    BEGIN SELECT RAISE(ABORT, 'consent_acceptances is append-only'); END;
+  `,
 ];

@@ -1,5 +1,5 @@
 import type {
-  AppointmentFilter, AppointmentRow, AuditRow, ClientRow, ConversionCandidate, LinkKind, LinkRow,
+  AppointmentFilter, AppointmentRow, AuditRow, ClientRow, ConsentAcceptanceRow, ConsentVersionRow, ConversionCandidate, LinkKind, LinkRow,
   MailRow, NewAppointment, NewAudit, PracticeRow, SessionRow, StaffRow, TokenRow, WebSessionRow,
 } from "./types.js";
 
@@ -175,6 +175,18 @@ export interface WebSessionRepo {
   revokeAllFor(practiceId: string, subjectType: WebSessionRow["subjectType"], subjectId: string, now: number): Promise<number>;
 }
 
+/** The practice's telehealth consent versions and clients' acceptances (R26); both append-only. */
+export interface ConsentRepo {
+  /** The current (highest) version, or undefined when the practice has no consent text. */
+  current(practiceId: string): Promise<ConsentVersionRow | undefined>;
+  byVersion(practiceId: string, version: number): Promise<ConsentVersionRow | undefined>;
+  insert(row: ConsentVersionRow): Promise<void>;
+  /** Records an acceptance; false when the client had already accepted that version (the first one stays). */
+  accept(row: ConsentAcceptanceRow): Promise<boolean>;
+  /** The practice's current version and the newest one the client accepted (with when), in one query. */
+  standing(practiceId: string, clientId: string): Promise<{ current: number | null; accepted: number | null; acceptedAt: number | null }>;
+}
+
 export interface Repos {
   practices: PracticeRepo;
   staff: StaffRepo;
@@ -189,6 +201,7 @@ export interface Repos {
   sessions: SessionRepo;
   refusals: RefusalRepo;
   webhookDeliveries: WebhookDeliveryRepo;
+  consent: ConsentRepo;
 }
 
 /** Repositories plus transactions: `tx` runs `fn` atomically; a throw rolls everything back (R21). */

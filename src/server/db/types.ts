@@ -53,6 +53,8 @@ export interface ClientRow {
   createdAt: number;
   /** When the client was archived (hidden from lists, history kept); null or absent while active. */
   archivedAt?: number | null;
+  /** The newest consent version the client accepted (R26), and whether it is the practice's current one; null: none. */
+  consent?: { version: number; acceptedAt: number; current: boolean } | null;
 }
 
 export interface AppointmentRow {
@@ -176,3 +178,26 @@ export interface ConversionCandidate {
 
 /** What scheduling or an import writes; status starts as scheduled. */
 export type NewAppointment = Omit<AppointmentRow, "status" | "clientReady">;
+
+/** One version of the practice's telehealth consent text (R26); the highest version is the current one. */
+export interface ConsentVersionRow {
+  practiceId: string;
+  version: number;
+  text: string;
+  /** SHA-256 of the text, hex. */
+  hash: string;
+  createdAt: number;
+  /** The staff member who set it. */
+  createdBy: string;
+}
+
+/** A client's acceptance of one consent version: their typed name, when, and from which address and browser. */
+export interface ConsentAcceptanceRow {
+  practiceId: string;
+  clientId: string;
+  version: number;
+  typedName: string;
+  acceptedAt: number;
+  address: string | null;
+  userAgent: string | null;
+}

@@ -10,7 +10,7 @@ import type { LimitKind } from "./limits.js";
 
 /** One endpoint: its schemas (for validation and for OpenAPI) and a thin handler that calls a service. */
 export interface RouteSpec {
-  method: "GET" | "POST" | "PATCH";
+  method: "GET" | "POST" | "PATCH" | "PUT";
   url: string;
   /** The operation's stable camelCase name in the OpenAPI document, what a generated client calls it. */
   operationId: string;

@@ -18,6 +18,14 @@ export function portalText(client: Client, timeZone: string | undefined): string
   return `invited (${expired ? "expired" : "expires"} ${formatTime(inviteExpiresAt, timeZone)})`;
 }
 
+/** The telehealth consent the client accepted (R26): none, or the version, when, and whether it is still current. */
+export function consentText(client: Client, timeZone: string): string {
+  const { status, version, acceptedAt } = client.consent;
+  if (status === "none" || version === undefined || !acceptedAt) return "none accepted";
+  const when = formatTime(acceptedAt, timeZone);
+  return status === "current" ? `version ${version}, accepted ${when} (current)` : `version ${version}, accepted ${when} (outdated: a newer text is waiting)`;
+}
+
 /** Clients as a table; the time zone labels invite expiry times. */
 export function clientTable(ctx: CommandContext, clients: Client[], timeZone: string): string {
   const rows = clients.map((c) => [c.id, c.name, c.email ?? "-", c.state ?? "non-U.S.", portalText(c, timeZone)]);

@@ -3,7 +3,7 @@ import { ClientDetail, UPCOMING_SHOWN } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
 import { formatTime, minutesBetween, note, printJson, table } from "../../output.js";
 import { named, staffNames } from "../staff-names.js";
-import { clientRef, portalText } from "./shared.js";
+import { clientRef, consentText, portalText } from "./shared.js";
 
 /** Prints one client, then their upcoming appointments (dates in the practice's zone, therapist names). */
 export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
@@ -22,6 +22,7 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
     ["Phone", client.phone ?? "-"],
     ["Born", client.dateOfBirth ?? "-"],
     ["Portal", portalText(client, timeZone)],
+    ["Consent", consentText(client, timeZone)],
     ["Added", `${formatTime(client.createdAt, timeZone)} (${timeZone})`],
   ];
   if (client.archivedAt) rows.push(["Archived", `${formatTime(client.archivedAt, timeZone)} (${timeZone}): hidden from lists, no portal, no booking`]);

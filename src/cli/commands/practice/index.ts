@@ -27,4 +27,25 @@ export function definePracticeCommands(program: Command, act: Act): void {
         `Examples:\n  tele practice set --contact "(555) 010-0199"\n  tele practice set --timezone America/Chicago --join-window-minutes 10\n`,
     )
     .action(act(() => import("./set.js")));
+
+  const consent = group(practice, "consent", "the practice's telehealth consent text, which clients accept before a telehealth session (R26)");
+  consent
+    .command("set")
+    .description("make FILE the practice's consent text: a new version, unless it is the current text already (owner or manager)")
+    .argument("[file]", "a plain-text file (UTF-8), at most 64 KB")
+    .usage("<file> [options]")
+    .addHelpText(
+      "after",
+      `\nClients are asked to read and accept the new version in the portal before their next telehealth session.\n` +
+        `Line endings and trailing spaces do not count: the same text saved by another editor is not a new version.\n` +
+        `With --json: {version, hash, createdAt, created}.\n\nExample:\n  tele practice consent set consent.txt\n`,
+    )
+    .action(act(() => import("./consent-set.js")));
+  consent
+    .command("show")
+    .description("show the current consent text, or version VERSION, with its version, hash and time (any staff member)")
+    // A positional, not --version: that flag is tele's own (it prints tele's version wherever it appears).
+    .argument("[version]", "a version number, such as 1, instead of the current version")
+    .addHelpText("after", `\nWith --json: {version, hash, createdAt, createdBy, text, current}.\n\nExample:\n  tele practice consent show 1\n`)
+    .action(act(() => import("./consent-show.js")));
 }

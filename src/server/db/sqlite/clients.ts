@@ -1,5 +1,6 @@
 import type { ClientChange, ClientRepo } from "../repos.js";
 import type { ClientRow } from "../types.js";
+import { CLIENT_CONSENT_COLS, clientConsentOf, type RawClientConsent } from "./consent.js";
 import type { StatementCache } from "./statements.js";
 
 const LIVE_INVITE = `(SELECT max(l.expires_at) FROM links l WHERE l.practice_id = c.practice_id AND l.subject_id = c.id
@@ -9,13 +10,14 @@ const EXPIRED_INVITE = `(SELECT max(l.expires_at) FROM links l WHERE l.practice_
   AND l.kind = 'portal_invite' AND l.used_at IS NULL AND l.revoked_at IS NULL AND l.expires_at <= @now)`;
 const COLS = `c.id, c.practice_id AS practiceId, c.name, c.email, c.state, c.phone, c.date_of_birth AS dateOfBirth,
   c.portal_activated_at IS NOT NULL AS hasPortalAccount, ${LIVE_INVITE} AS inviteExpiresAt, ${EXPIRED_INVITE} AS inviteExpiredAt,
-  c.created_at AS createdAt, c.archived_at AS archivedAt`;
+  c.created_at AS createdAt, c.archived_at AS archivedAt, ${CLIENT_CONSENT_COLS}`;
 
-type Raw = Omit<ClientRow, "hasPortalAccount"> & { hasPortalAccount: number };
+type Raw = Omit<ClientRow, "hasPortalAccount" | "consent"> & { hasPortalAccount: number } & RawClientConsent;
 /** The column of each editable field; only these names ever reach the SQL text. */
 const EDITABLE: Record<keyof ClientChange, string> = { name: "name", email: "email", state: "state", phone: "phone", dateOfBirth: "date_of_birth" };
 
-const toClient = (r: Raw): ClientRow => ({ ...r, hasPortalAccount: r.hasPortalAccount === 1 });
+const toClient = ({ consentVersion, consentAcceptedAt, consentCurrentVersion, ...r }: Raw): ClientRow =>
+  ({ ...r, hasPortalAccount: r.hasPortalAccount === 1, consent: clientConsentOf({ consentVersion, consentAcceptedAt, consentCurrentVersion }) });
 
 export function clientRepo(s: StatementCache): ClientRepo {
   const insertSql = `INSERT INTO clients (id, practice_id, name, email, state, phone, date_of_birth, created_at)

@@ -5,6 +5,7 @@ import { appointmentRepo } from "./appointments.js";
 import { auditRepo, idempotencyRepo } from "./audit.js";
 import { AuditGroup } from "./audit-group.js";
 import { clientRepo } from "./clients.js";
+import { consentRepo } from "./consent.js";
 import { linkRepo } from "./links.js";
 import { mailRepo } from "./mail.js";
 import { practiceRepo } from "./practices.js";
@@ -44,6 +45,7 @@ export class SqliteStore implements Store {
       }, mail: mailRepo(s),
       audit: auditRepo(s), idempotency: idempotencyRepo(s),
       webSessions: webSessionRepo(s), sessions: sessionRepo(s), refusals: refusalRepo(s), webhookDeliveries: webhookDeliveryRepo(s),
+      consent: consentRepo(s),
     };
   }
 
@@ -60,6 +62,7 @@ export class SqliteStore implements Store {
   get sessions() { return this.repos.sessions; }
   get refusals() { return this.repos.refusals; }
   get webhookDeliveries() { return this.repos.webhookDeliveries; }
+  get consent() { return this.repos.consent; }
 
   tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
     return this.transaction(fn, true);

@@ -31,10 +31,16 @@ export function clientView(c: ClientRow): Client {
         : { status: "none" };
   const v: Client = {
     id: c.id, name: c.name, email: c.email, state: c.state, phone: c.phone, dateOfBirth: c.dateOfBirth,
-    portal, createdAt: iso(c.createdAt),
+    portal, createdAt: iso(c.createdAt), consent: clientConsentView(c.consent),
   };
   if (c.archivedAt) v.archivedAt = iso(c.archivedAt);
   return v;
+}
+
+/** R26: the newest consent version the client accepted, and whether it is still the practice's current one. */
+export function clientConsentView(accepted: ClientRow["consent"]): Client["consent"] {
+  if (!accepted) return { status: "none" };
+  return { status: accepted.current ? "current" : "outdated", version: accepted.version, acceptedAt: iso(accepted.acceptedAt) };
 }
 
 /** An appointment; `session` is given for telehealth ones (sessions/state.ts sessionSummary). */

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { sessionPath } from "../../domain/appointments/window.js";
 import type { Actor, Deps } from "../../domain/deps.js";
 import { DomainError } from "../../domain/errors.js";
+import { requireConsent } from "../../domain/consent/acceptance.js";
 import { sameSecret } from "../../domain/shared/crypto.js";
 import { sessionAccess, type SessionAccess } from "../../domain/sessions/access.js";
 import { SessionHub, type Connection } from "../../domain/sessions/hub.js";
@@ -27,7 +28,9 @@ export async function participant(deps: Deps, req: FastifyRequest, reply: Fastif
       sendProblem(reply, req, 401, "unauthenticated", "sign in to this practice first");
       return undefined;
     }
-    return { signedIn, actor, access: await sessionAccess(deps, actor, (req.params as { id: string }).id) };
+    const access = await sessionAccess(deps, actor, (req.params as { id: string }).id);
+    await requireConsent(deps, actor, access.appointment.id); // R26: the session page sends such a client to sign first
+    return { signedIn, actor, access };
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     sendProblem(reply, req, err.status, err.code, err.message);

@@ -13,6 +13,7 @@ import { linkFailed, linkPageAllowed } from "../limit-pages.js";
 import { pageHeaders } from "../security.js";
 import { ZOOM_SESSION_PAGE_HEADERS } from "../../video/zoom.js";
 import { videoStage } from "./video-stage.js";
+import { consentFirst } from "../consent/routes.js";
 import { actorOf, currentSession, replaceWebSession } from "../session.js";
 import { pageErrors, practiceOf, redirect, signOutFor, staffHome, staffSession, visitor } from "./common.js";
 
@@ -165,7 +166,10 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
     const actor = s && s.practice.id === practice.id ? await actorOf(deps, req, s) : undefined;
     // Staff arrive signed in (through /s/…); anyone else signs in on the client portal first.
     if (!actor) return redirect(reply, deps, `/p/${practice.slug}`);
-    const view = await openSessionPage(deps, actor, hub, (req.params as { id: string }).id);
+    const id = (req.params as { id: string }).id;
+    // R26: a client who has not accepted the current consent text reads and signs it first, then comes back here.
+    if (await consentFirst(deps, reply, practice, actor, id, sessionPath(practice.slug, id))) return reply;
+    const view = await openSessionPage(deps, actor, hub, id);
     const staff = actor.kind === "staff" ? await staffSession(deps, req, practice) : undefined;
     const body = page({
       title: "Telehealth session", practiceName: practice.name, body: sessionBody(view, s!.session.csrfToken),
