@@ -46,7 +46,7 @@ export async function cancelAppointment(deps: Deps, actor: Actor, id: string, in
       throw conflict("not_cancellable", `appointment ${id} is ${found.status.replace("_", "-")} and cannot be cancelled; a manager can correct its status (set-status)`);
     }
     const revokedLinks = await closeAppointment(r, found, "cancelled", v.reason ?? null, now);
-    await audit(r, a, now, a.practiceId, "appointment.cancel", { type: "appointment", id }, { reason: v.reason ?? null, revokedLinks, notify: v.notify }).catch(() => undefined);
+    await audit(r, a, now, a.practiceId, "appointment.cancel", { type: "appointment", id }, { reason: v.reason ?? null, revokedLinks, notify: v.notify });
     return { ...found, status: "cancelled" as const, cancelReason: v.reason ?? null };
   });
   await deps.sessions?.closed(row.practiceId, row.id).catch(() => undefined);

@@ -2,6 +2,8 @@ import { ArchiveClientInput, type ArchiveClientResult } from "../../../sdk/schem
 import type { ClientRow } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
+import { closeAppointment } from "../appointments/cancel.js";
+import { onAppointmentChange } from "../appointments/changes.js";
 import { conflict } from "../errors.js";
 import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { findClient } from "../shared/resolve.js";
@@ -30,7 +32,7 @@ export async function archiveClient(deps: Deps, actor: Actor, ref: string, input
   const a = requireStaff(actor, ...MANAGERS);
   const v = ArchiveClientInput.parse(input ?? {});
   const now = deps.clock();
-  return deps.store.tx(async (r) => {
+  const result = await deps.store.tx(async (r): Promise<ArchiveClientResult> => {
     const c = await findClient(r, a.practiceId, ref, now);
     if (c.archivedAt) return { client: clientView(c), changed: false, cancelled: [], revokedLinks: 0 };
     const upcoming = await r.clients.upcomingScheduled(a.practiceId, c.id, now);
@@ -46,8 +48,8 @@ export async function archiveClient(deps: Deps, actor: Actor, ref: string, input
     }
     let revokedLinks = 0;
     for (const id of upcoming) {
-      await r.appointments.setStatus(a.practiceId, id, "cancelled", now);
-      revokedLinks += await r.links.revokeForAppointment(a.practiceId, id, now);
+      const appointment = (await r.appointments.byId(a.practiceId, id))!;
+      revokedLinks += await closeAppointment(r, appointment, "cancelled", "client_archived", now);
       await audit(r, a, now, a.practiceId, "appointment.cancel", { type: "appointment", id }, { reason: "client_archived" });
     }
     revokedLinks += await r.links.revokeLive(a.practiceId, c.id, ["portal_invite", "password_reset"], now);
@@ -57,4 +59,10 @@ export async function archiveClient(deps: Deps, actor: Actor, ref: string, input
     const archived = (await r.clients.byId(a.practiceId, c.id, now))!;
     return { client: clientView(archived), changed: true, cancelled: upcoming, revokedLinks };
   });
+  // As a single cancellation does: open session pages are told, and the client hears of each (R22, R23).
+  for (const id of result.cancelled) {
+    await deps.sessions?.closed(a.practiceId, id).catch(() => undefined);
+    await onAppointmentChange(deps, { kind: "cancelled", appointmentId: id, practiceId: a.practiceId, notify: true }).catch(() => undefined);
+  }
+  return result;
 }
