@@ -71,14 +71,22 @@ type Described = SdkErrorReport;
 /** Prints the error as the contract asks and returns the exit code. */
 export async function reportError(io: Io, err: unknown, context: ErrorContext): Promise<number> {
   const described = await describe(err, context.command);
+  if (context.json) {
+    // A script reading stderr gets one JSON document and nothing else (the hint travels inside it).
+    const error = {
+      code: described.code,
+      message: described.message,
+      ...(described.details === undefined ? {} : { details: described.details }),
+      ...(described.hint ? { hint: described.hint } : {}),
+    };
+    if (context.debug) io.err(debugText(err, described));
+    io.err(`${jsonText({ error })}\n`);
+    return described.exitCode;
+  }
   const label = context.colorErr ? "\u001b[31mError:\u001b[39m" : "Error:";
   io.err(`${label} ${described.message}\n`);
   if (described.hint) io.err(`Hint: ${described.hint}\n`);
   if (context.debug) io.err(debugText(err, described));
-  if (context.json) {
-    const error = { code: described.code, message: described.message, ...(described.details === undefined ? {} : { details: described.details }) };
-    io.err(`${jsonText({ error })}\n`);
-  }
   return described.exitCode;
 }
 

@@ -42,7 +42,9 @@ export function commandPath(cmd: Command): string {
 }
 
 /** Builds the whole command tree, writing through `io` and never exiting the process. */
-export function buildProgram(io: Io, state: RunState, version: string): Command {
+export function buildProgram(io: Io, state: RunState, version: string, options: { json?: boolean } = {}): Command {
+  // With --json, stderr carries the JSON error alone: the help commander prints beside a usage error is left out.
+  const writeErr = options.json ? () => {} : (s: string) => io.err(s);
   const program = new Command("tele");
   program
     .description("Telehealth for therapy practices: staff, clients, appointments and telehealth sessions.")
@@ -57,7 +59,7 @@ export function buildProgram(io: Io, state: RunState, version: string): Command 
     .helpCommand(false)
     .exitOverride()
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: () => {} })
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr, outputError: () => {} })
     .showSuggestionAfterError(true)
     .addHelpText("after", `\nRun "tele COMMAND --help" for a command's flags, and "tele help exit-codes" for exit codes.\n`);
 

@@ -59,6 +59,7 @@ export const API_CASES: Record<string, ApiCase> = {
   "POST /api/v1/practices": { rule: "public", touches: "practice", ok: 403, call: () => ({ url: "/api/v1/practices", body: { name: "X", state: "NY", timeZone: "America/New_York", ownerName: "O", ownerEmail: "o@x.test" } }) },
   "PATCH /api/v1/practice": { rule: "manage", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/practice", body: { contact: "555-0100" } }) },
   "GET /api/v1/me": { rule: "self", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/me" }) },
+  "POST /api/v1/me/token/revoke": { rule: "self", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/me/token/revoke" }) },
   "GET /api/v1/staff": { rule: "see", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/staff" }) },
   "POST /api/v1/staff": { rule: "manage", touches: "practice", ok: 201, call: () => ({ url: "/api/v1/staff", body: { name: "Nia New", email: "nia@maple.test", roles: ["therapist"] } }) },
   "GET /api/v1/staff/:ref": { rule: "see", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/staff/${i.tina}` }) },
