@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { CommanderError, type Command } from "commander";
 import { reportError, UsageError, helpHint, type ErrorContext } from "./errors.js";
+import { commandAt, flagsOf } from "./hints.js";
 import type { Io } from "./io.js";
 import { buildProgram, type RunState } from "./program.js";
 
@@ -34,10 +35,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
     await program.parseAsync(argv, { from: "user" });
     return state.code;
   } catch (err) {
+    const command = commandFromArgv(program, argv);
+    const ran = commandAt(program, command);
     const context: ErrorContext = {
       json,
       debug: argv.includes("--debug"),
-      command: commandFromArgv(program, argv),
+      command,
+      flags: ran ? flagsOf(ran) : undefined,
       colorErr: io.colorErr,
     };
     if (err instanceof CommanderError) {

@@ -11,7 +11,7 @@ import { DEMO_SLUG, seedDemo } from "../server/demo/seed.js";
 import { createPractice } from "../server/domain/practice/service.js";
 import { openStore, startServer, type RunningServer } from "../server/main.js";
 import { freeProfileName, readProfile, saveProfile } from "./config.js";
-import { EXIT, ExitError, UsageError } from "./errors.js";
+import { EXIT, ExitError, UsageError, helpHint } from "./errors.js";
 import { version } from "./index.js";
 import { canPrompt, type Io } from "./io.js";
 
@@ -20,7 +20,7 @@ function config(flags: ServerFlags, io: Io): ServerConfig {
   try {
     return readServerConfig(flags, io.env as NodeJS.ProcessEnv);
   } catch (err) {
-    throw new UsageError((err as Error).message, "tele server start --help");
+    throw new UsageError((err as Error).message, helpHint("server start"));
   }
 }
 
@@ -96,7 +96,7 @@ export async function init(opts: InitFlags, io: Io): Promise<number> {
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0]);
     const missing = opts[({ name: "practice", timeZone: "timezone" } as Record<string, keyof InitFlags>)[key] ?? (key as keyof InitFlags)] === undefined;
-    throw new UsageError(`${flag[key] ?? key} ${missing ? "is required" : issue.message}`, "tele init --help");
+    throw new UsageError(`${flag[key] ?? key} ${missing ? "is required" : issue.message}`, helpHint("init"));
   }
   const profile = opts.profile ?? "default";
   if (!(await mayReplaceProfile(io, profile, opts.force === true))) {

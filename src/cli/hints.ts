@@ -1,0 +1,39 @@
+/**
+ * Hints must name things that exist: the flags a hint tells the user to add must belong to the
+ * command that was run (a shared rule hint such as "add --allow-past" is dropped for a command
+ * without that flag), and the commands it quotes ("tele staff list") must be in the command table
+ * (tests/cli/hints.test.ts checks every hint in the source against it).
+ */
+import type { Command } from "commander";
+
+/** The commands a hint quotes: `"tele staff enable STAFF"` → `staff enable STAFF`. */
+export function quotedCommands(text: string): string[] {
+  return [...text.matchAll(/"tele ([^"]+)"/g)].map((m) => m[1]!);
+}
+
+/** The flags a hint names outside its quoted commands (those belong to the quoted command). */
+export function bareFlags(text: string): string[] {
+  const outside = text.replace(/"tele [^"]+"/g, "");
+  return [...outside.matchAll(/(?:^|[\s(,])(--[a-z][a-z0-9-]*)/g)].map((m) => m[1]!);
+}
+
+/** Every long flag a command accepts: its own and its ancestors' (the global ones). */
+export function flagsOf(cmd: Command): string[] {
+  const flags: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) for (const o of c.options) if (o.long) flags.push(o.long);
+  // Built in to every command by commander.
+  flags.push("--help");
+  return flags;
+}
+
+/** The command at a path such as `staff tokens list`, or undefined when there is none. */
+export function commandAt(program: Command, path: string): Command | undefined {
+  let current: Command | undefined = program;
+  for (const word of path.split(" ").filter(Boolean)) current = current?.commands.find((c) => c.name() === word);
+  return current;
+}
+
+/** Whether every flag the hint tells the user to add is one the command accepts. */
+export function hintFits(hint: string, flags: readonly string[]): boolean {
+  return bareFlags(hint).every((flag) => flags.includes(flag));
+}
