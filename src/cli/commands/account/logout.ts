@@ -4,7 +4,7 @@
  */
 import { TeleApiError, TeleConnectionError, UnauthenticatedError } from "../../../sdk/errors.js";
 import { checkProfileName, deleteProfile, readProfile } from "../../config.js";
-import { newTele, type CommandContext, type RawArgs } from "../../context.js";
+import type { CommandContext, RawArgs } from "../../context.js";
 import { EXIT, ExitError } from "../../errors.js";
 import { printJsonValue } from "../../output.js";
 
@@ -18,8 +18,9 @@ export function parseLogout(_ctx: CommandContext, { flags }: RawArgs): string {
 
 async function revoke(url: string, token: string): Promise<Revocation> {
   try {
-    const tele = await newTele(url, token, true);
-    const out = await tele.revokeOwnToken({ timeoutMs: 5_000 });
+    // One quick try: signing out must not hang on a server that is gone.
+    const { Tele } = await import("../../../sdk/client.js");
+    const out = await new Tele({ url, token, retries: 0, timeoutMs: 5_000 }).revokeOwnToken();
     return out.changed ? "revoked" : "already_revoked";
   } catch (err) {
     if (err instanceof UnauthenticatedError) return "already_revoked";
