@@ -3,7 +3,7 @@
  * command to try, the JSON error object with --json, and the exit code of cli-contract.md.
  * Nothing here imports the SDK at load time, so the startup path stays light.
  */
-import { hintFits } from "./hints.js";
+import { hintFits, inFlagTerms } from "./hints.js";
 import type { Io } from "./io.js";
 import { jsonText } from "./output.js";
 import type { SdkErrorReport } from "./sdk-errors.js";
@@ -74,7 +74,10 @@ type Described = SdkErrorReport;
 /** Prints the error as the contract asks and returns the exit code. */
 export async function reportError(io: Io, err: unknown, context: ErrorContext): Promise<number> {
   const described = await describe(err, context.command);
-  if (described.hint && context.flags && !hintFits(described.hint, context.flags)) described.hint = helpHint(context.command);
+  if (context.flags) {
+    described.message = inFlagTerms(described.message, context.flags);
+    if (described.hint && !hintFits(described.hint, context.flags)) described.hint = helpHint(context.command);
+  }
   if (context.json) {
     // A script reading stderr gets one JSON document and nothing else (the hint travels inside it).
     const error = {

@@ -37,3 +37,28 @@ export function commandAt(program: Command, path: string): Command | undefined {
 export function hintFits(hint: string, flags: readonly string[]): boolean {
   return bareFlags(hint).every((flag) => flags.includes(flag));
 }
+
+/** Schema fields whose flag is not simply the field in kebab case. */
+const FIELD_FLAGS: Record<string, string> = { durationMinutes: "--duration", timeZone: "--timezone", startAt: "--start", roles: "--role" };
+
+function flagFor(field: string, flags: readonly string[]): string | undefined {
+  const flag = FIELD_FLAGS[field] ?? `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return flags.includes(flag) ? flag : undefined;
+}
+
+/**
+ * A server message in the terms of the command that was run: the API's field names become the
+ * flags that set them (`durationMinutes: must be…` → `--duration must be…`, `(allowPast)` →
+ * `(--allow-past)`); a field the command has no flag for is left as the server wrote it.
+ */
+export function inFlagTerms(message: string, flags: readonly string[]): string {
+  return message
+    .replace(/(^|; )([a-z][A-Za-z]*)(?:\.[\w.]+)?: /g, (whole, before: string, field: string) => {
+      const flag = flagFor(field, flags);
+      return flag ? `${before}${flag} ` : whole;
+    })
+    .replace(/\(([a-z]+[A-Z][A-Za-z]*)\)/g, (whole, field: string) => {
+      const flag = flagFor(field, flags);
+      return flag ? `(${flag})` : whole;
+    });
+}

@@ -9,7 +9,7 @@ import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { errorFromResponse } from "../../src/sdk/errors.js";
 import { reportError } from "../../src/cli/errors.js";
-import { bareFlags, commandAt, flagsOf, quotedCommands } from "../../src/cli/hints.js";
+import { bareFlags, commandAt, flagsOf, inFlagTerms, quotedCommands } from "../../src/cli/hints.js";
 import { fakeIo } from "../../src/cli/io.js";
 import { buildProgram } from "../../src/cli/program.js";
 import { COMMAND_HINTS, RULE_HINTS } from "../../src/cli/sdk-errors.js";
@@ -117,5 +117,18 @@ describe("hints name commands and flags that exist", () => {
     const show = fakeIo();
     await reportError(show, err, { json: false, debug: false, command: "appointments show", flags: flagsOf(commandAt(program, "appointments show")!) });
     expect(show.stderr).toBe(`Error: the start has passed\nHint: run "tele appointments show --help" to see what it accepts\n`);
+  });
+
+  it("server messages name the flag, not the schema's field, when the command has that flag", () => {
+    const create = flagsOf(commandAt(program, "appointments create")!);
+    expect(inFlagTerms("the start 2020-01-04T15:00:00.000Z has passed; to record a past appointment, allow it (allowPast)", create))
+      .toBe("the start 2020-01-04T15:00:00.000Z has passed; to record a past appointment, allow it (--allow-past)");
+    expect(inFlagTerms("durationMinutes: must be at least 5 minutes; start: must be a date and a time", create))
+      .toBe("--duration must be at least 5 minutes; --start must be a date and a time");
+    const set = flagsOf(commandAt(program, "practice set")!);
+    expect(inFlagTerms("timeZone: must be an IANA time zone; joinWindowMinutes: must be 0 to 120 minutes", set))
+      .toBe("--timezone must be an IANA time zone; --join-window-minutes must be 0 to 120 minutes");
+    // A field the command has no flag for stays as the server wrote it.
+    expect(inFlagTerms("practiceId: unknown (allowPast)", flagsOf(commandAt(program, "staff list")!))).toBe("practiceId: unknown (allowPast)");
   });
 });
