@@ -57,7 +57,7 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
     );
   }
   if (!input.dryRun && !ctx.yes) {
-    const preview = await withProgress(ctx.io, "Checking what would change", tele.appointments.convert({ ...input, dryRun: true }, { timeoutMs: BULK_TIMEOUT_MS }));
+    const preview = await withProgress(ctx.io, "Checking what would change", tele.appointments.convert({ ...input, dryRun: true }, { timeoutMs: BULK_TIMEOUT_MS }), "Nothing was changed.");
     if (!(await confirmApply(ctx, preview, input))) {
       // Nothing was applied: with --json the dry run is the honest answer.
       if (ctx.json) printConversion(ctx, { result: preview }, input.telehealth);
@@ -65,7 +65,8 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
     }
   }
   const label = `${input.dryRun ? "Checking" : "Converting"} appointments`;
-  const result = await withProgress(ctx.io, label, tele.appointments.convert(input, { timeoutMs: BULK_TIMEOUT_MS }));
+  const interrupted = input.dryRun ? "Nothing was changed." : "A bulk conversion is all or nothing: run the same command with --dry-run to see whether it was applied.";
+  const result = await withProgress(ctx.io, label, tele.appointments.convert(input, { timeoutMs: BULK_TIMEOUT_MS }), interrupted);
   printConversion(ctx, { result }, input.telehealth);
   return 0;
 }
