@@ -31,7 +31,8 @@ export const EXIT_CODES_HELP = `Exit codes of tele (scripts can rely on them):
   7     the server cannot be reached                              (none)
   130   interrupted at a prompt (Ctrl-C)
 
-With --json, errors are also printed on stderr as {"error": {"code", "message", "details"?}}.
+With --json, an error is one JSON document alone on stderr: {"error": {"code", "message", "details"?, "hint"?}}.
+A bulk change asks first on a terminal (the answer defaults to No); without one it needs --yes (else 2).
 `;
 
 /** The command path of a commander command, without the program name: `staff disable`. */

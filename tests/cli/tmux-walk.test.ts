@@ -5,7 +5,7 @@
  * long import shows where it stopped, exits 130 and leaves the import whole or absent, never half.
  */
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/client.js";
@@ -72,6 +72,21 @@ describe("a practice manager's walk in tmux", () => {
     expect(text).not.toContain(w.ownerToken); // the token is typed into a masked prompt
     type("tele profiles", "Enter");
     expect(await waitFor(/walk +http:\/\/127\.0\.0\.1:\d+/)).toMatch(new RegExp(`walk +${w.server.url}`));
+  });
+
+  it("tele init asks before replacing a saved profile, and Enter (No) keeps it and creates nothing", async () => {
+    type("clear", "Enter");
+    const dataDir = join(tempDir("tele-walk-"), "birch");
+    type(`tele init --practice "Birch Therapy" --state NJ --timezone America/New_York --owner-name "Bea Owner" --owner-email bea@birch.test --data-dir ${dataDir} --profile walk; echo exit=$?`, "Enter");
+    const asked = await waitFor("(y/N)");
+    expect(asked).toContain(`Profile "walk" already signs in to ${w.server.url}. Replace it with the new practice's owner? (y/N)`);
+    type("", "Enter");
+    const kept = await waitFor("exit=0");
+    expect(kept).toContain('Nothing was created; profile "walk" is kept as it was.');
+    expect(existsSync(dataDir)).toBe(false);
+    type("clear", "Enter");
+    type("tele --profile walk whoami", "Enter");
+    expect(await waitFor(/Practice +Maple Therapy/)).toContain("Signed in as   Olive Owner <owner@maple.test>");
   });
 
   it("a bulk conversion is previewed, and Enter takes the default, No; then y converts", async () => {
