@@ -8,7 +8,7 @@ import type { Tele } from "../../../sdk/client.js";
 import { ConvertInput, Id, LocalOrUtcDateTime, Ref, type ConversionResult } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
 import { note, plural, withProgress } from "../../output.js";
-import { UsageError } from "../../errors.js";
+import { confirmBulk, requireConfirmable } from "../../confirm.js";
 import { checked, checkedInput } from "../../values.js";
 import { printConversion, type SingleConversion } from "./convert-output.js";
 
@@ -48,14 +48,7 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
     return 0;
   }
   const input = request.input;
-  if (!input.dryRun && !ctx.yes && !ctx.interactive) {
-    // Nobody is there to confirm a change to many appointments: the caller says so with --yes.
-    throw new UsageError(
-      "a bulk conversion changes many appointments at once: without a terminal to confirm it, add --yes",
-      `check what would change with "tele appointments convert … --dry-run", then run it again with --yes`,
-      "confirmation_required",
-    );
-  }
+  if (!input.dryRun) requireConfirmable(ctx, "a bulk conversion changes many appointments at once", "tele appointments convert … --dry-run");
   if (!input.dryRun && !ctx.yes) {
     const preview = await withProgress(ctx.io, "Checking what would change", tele.appointments.convert({ ...input, dryRun: true }, { timeoutMs: BULK_TIMEOUT_MS }), "Nothing was changed.");
     if (!(await confirmApply(ctx, preview, input))) {
@@ -95,7 +88,5 @@ async function confirmApply(ctx: CommandContext, preview: ConversionResult, inpu
     return false;
   }
   const also = invites ? ` and invite ${plural(invites, "client")}` : "";
-  const yes = await ctx.io.confirm(`Convert ${plural(count, "appointment")} to ${target}${also}?`, false);
-  if (!yes) note(ctx.io, "Cancelled; nothing was changed.");
-  return yes;
+  return confirmBulk(ctx, `Convert ${plural(count, "appointment")} to ${target}${also}?`);
 }
