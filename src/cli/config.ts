@@ -70,6 +70,28 @@ export async function saveProfile(env: Io["env"], name: string, profile: Profile
   return store.path;
 }
 
+/** Every saved profile by name, and the credentials file's path. */
+export async function listProfiles(env: Io["env"]): Promise<{ path: string; profiles: Record<string, Profile> }> {
+  const store = await openStore(env);
+  return { path: store.path, profiles: store.get("profiles") };
+}
+
+/** Forgets a profile; false when there was none of that name. */
+export async function deleteProfile(env: Io["env"], name: string): Promise<boolean> {
+  const store = await openStore(env);
+  const { [checkProfileName(name)]: gone, ...rest } = store.get("profiles");
+  if (!gone) return false;
+  store.set("profiles", rest);
+  return true;
+}
+
+/** `base` if no profile has that name, else `base-2`, `base-3`…: a name that replaces nothing. */
+export async function freeProfileName(env: Io["env"], base: string): Promise<string> {
+  const { profiles } = await listProfiles(env);
+  if (!profiles[base]) return base;
+  for (let n = 2; ; n++) if (!profiles[`${base}-${n}`]) return `${base}-${n}`;
+}
+
 /** A URL without a trailing slash, so two spellings of one server compare equal. */
 export function normalizeUrl(url: string): string {
   return url.trim().replace(/\/+$/, "");

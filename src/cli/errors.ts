@@ -3,6 +3,7 @@
  * command to try, the JSON error object with --json, and the exit code of cli-contract.md.
  * Nothing here imports the SDK at load time, so the startup path stays light.
  */
+import { hintFits, inFlagTerms } from "./hints.js";
 import type { Io } from "./io.js";
 import { jsonText } from "./output.js";
 import type { SdkErrorReport } from "./sdk-errors.js";
@@ -62,6 +63,8 @@ export interface ErrorContext {
   debug: boolean;
   /** The command path, such as `staff disable`, for hints. */
   command: string;
+  /** The long flags that command accepts; a hint naming another flag is replaced by the help hint. */
+  flags?: readonly string[];
   colorErr?: boolean;
 }
 
@@ -71,14 +74,26 @@ type Described = SdkErrorReport;
 /** Prints the error as the contract asks and returns the exit code. */
 export async function reportError(io: Io, err: unknown, context: ErrorContext): Promise<number> {
   const described = await describe(err, context.command);
+  if (context.flags) {
+    described.message = inFlagTerms(described.message, context.flags);
+    if (described.hint && !hintFits(described.hint, context.flags)) described.hint = helpHint(context.command);
+  }
+  if (context.json) {
+    // A script reading stderr gets one JSON document and nothing else (the hint travels inside it).
+    const error = {
+      code: described.code,
+      message: described.message,
+      ...(described.details === undefined ? {} : { details: described.details }),
+      ...(described.hint ? { hint: described.hint } : {}),
+    };
+    if (context.debug) io.err(debugText(err, described));
+    io.err(`${jsonText({ error })}\n`);
+    return described.exitCode;
+  }
   const label = context.colorErr ? "\u001b[31mError:\u001b[39m" : "Error:";
   io.err(`${label} ${described.message}\n`);
   if (described.hint) io.err(`Hint: ${described.hint}\n`);
   if (context.debug) io.err(debugText(err, described));
-  if (context.json) {
-    const error = { code: described.code, message: described.message, ...(described.details === undefined ? {} : { details: described.details }) };
-    io.err(`${jsonText({ error })}\n`);
-  }
   return described.exitCode;
 }
 

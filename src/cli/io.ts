@@ -30,6 +30,11 @@ export interface Io {
   prompt(message: string, options?: PromptOptions): Promise<string>;
   /** Asks a yes/no question on the terminal (callers check `canPrompt` first). */
   confirm(message: string, defaultValue?: boolean): Promise<boolean>;
+  /**
+   * While a long command runs: on Ctrl-C, `say` returns the last words for stderr and the process
+   * ends with exit code 130. Returns the function that stops listening. Absent in fakes.
+   */
+  onInterrupt?(say: () => string): () => void;
 }
 
 /** True when NO_COLOR is set: any value, even empty, turns colour off (https://no-color.org). */
@@ -73,6 +78,14 @@ export function realIo(): Io {
     async confirm(message, defaultValue = false) {
       const prompts = await import("@inquirer/prompts");
       return prompts.confirm({ message, default: defaultValue }, { output: process.stderr });
+    },
+    onInterrupt(say) {
+      const stop = () => {
+        process.stderr.write(say());
+        process.exit(130); // the shell's code for Ctrl-C; the request in flight is the server's to finish or refuse whole
+      };
+      process.once("SIGINT", stop);
+      return () => void process.off("SIGINT", stop);
     },
   };
 }

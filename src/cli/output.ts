@@ -81,8 +81,11 @@ export function note(io: Io, message: string): void {
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-/** Shows a spinner and the elapsed time on stderr while `work` runs (on a terminal only). */
-export async function withProgress<T>(io: Io, label: string, work: Promise<T>): Promise<T> {
+/**
+ * Shows a spinner and the elapsed time on stderr while `work` runs (on a terminal only). Ctrl-C
+ * meanwhile clears the line and says what became of the work (`onInterrupt`), then exits 130.
+ */
+export async function withProgress<T>(io: Io, label: string, work: Promise<T>, onInterrupt = "Nothing more was sent."): Promise<T> {
   if (!io.stderrIsTTY) return work;
   const started = Date.now();
   let frame = 0;
@@ -92,10 +95,15 @@ export async function withProgress<T>(io: Io, label: string, work: Promise<T>): 
   };
   draw();
   const timer = setInterval(draw, 100);
+  const stopListening = io.onInterrupt?.(() => {
+    clearInterval(timer);
+    return `\r\u001b[2KInterrupted (Ctrl-C) while ${label.charAt(0).toLowerCase()}${label.slice(1)}. ${onInterrupt}\n`;
+  });
   try {
     return await work;
   } finally {
     clearInterval(timer);
+    stopListening?.();
     io.err("\r\u001b[2K");
   }
 }

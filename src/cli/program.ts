@@ -32,7 +32,8 @@ export const EXIT_CODES_HELP = `Exit codes of tele (scripts can rely on them):
   7     the server cannot be reached                              (none)
   130   interrupted at a prompt (Ctrl-C)
 
-With --json, errors are also printed on stderr as {"error": {"code", "message", "details"?}}.
+With --json, an error is one JSON document alone on stderr: {"error": {"code", "message", "details"?, "hint"?}}.
+A bulk change asks first on a terminal (the answer defaults to No); without one it needs --yes (else 2).
 `;
 
 /** The command path of a commander command, without the program name: `staff disable`. */
@@ -43,7 +44,9 @@ export function commandPath(cmd: Command): string {
 }
 
 /** Builds the whole command tree, writing through `io` and never exiting the process. */
-export function buildProgram(io: Io, state: RunState, version: string): Command {
+export function buildProgram(io: Io, state: RunState, version: string, options: { json?: boolean } = {}): Command {
+  // With --json, stderr carries the JSON error alone: the help commander prints beside a usage error is left out.
+  const writeErr = options.json ? () => {} : (s: string) => io.err(s);
   const program = new Command("tele");
   program
     .description("Telehealth for therapy practices: staff, clients, appointments and telehealth sessions.")
@@ -58,7 +61,7 @@ export function buildProgram(io: Io, state: RunState, version: string): Command 
     .helpCommand(false)
     .exitOverride()
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: () => {} })
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr, outputError: () => {} })
     .showSuggestionAfterError(true)
     .addHelpText("after", `\nRun "tele COMMAND --help" for a command's flags, and "tele help exit-codes" for exit codes.\n`);
 

@@ -65,7 +65,8 @@ function exitCodeForApiError(err: TeleApiError): number {
   return EXIT.failure;
 }
 
-const RULE_HINTS: Record<string, string> = {
+/** Hints for a rule's refusal, by error code (exported for the test that checks every hint names something real). */
+export const RULE_HINTS: Record<string, string> = {
   teletherapy_not_enabled: `an owner or manager can turn Teletherapy on with "tele staff enable STAFF" (R5)`,
   not_us_resident: `"tele clients show CLIENT" shows the client's state of residence (R4)`,
   not_a_therapist: `Teletherapy is a permission of the therapist role (R1); "tele staff list" shows roles`,
@@ -88,13 +89,16 @@ const RULE_HINTS: Record<string, string> = {
 };
 
 /** Hints for a code that means something else for a particular command (the edits of issue 10). */
-const COMMAND_HINTS: Record<string, Record<string, string>> = {
+export const COMMAND_HINTS: Record<string, Record<string, string>> = {
   "clients set": {
     upcoming_telehealth: `"tele appointments convert --client CLIENT --in-person" converts them to in-person; then clear the state (R4)`,
   },
   "practice consent show": {
     no_consent_text: `set one with "tele practice consent set FILE" (R26)`,
     not_found: `"tele practice consent show" shows the current version and its number`,
+  },
+  "staff tokens revoke": {
+    not_found: `"tele staff tokens list STAFF" shows a staff member's token ids`,
   },
   "staff set": {
     upcoming_telehealth: `"tele appointments convert --therapist STAFF --in-person" converts them to in-person; then change the roles (R3)`,
@@ -112,7 +116,7 @@ function hintForApiError(err: TeleApiError, command: string): string {
   if (err instanceof ServerError) {
     return `try again in a moment; if it keeps failing, report request id ${err.requestId ?? "(none)"} (--debug shows more)`;
   }
-  if (err.code === "import_invalid") return `fix those rows, then check again with "tele ${noun} import FILE.csv --dry-run"`;
+  if (err.code === "import_invalid" && command.endsWith(" import")) return `fix those rows, then check again with "tele ${command} FILE.csv --dry-run"`;
   if (err.code === "already_exists" || err.code === "conflict") return `"tele ${listable(noun)} list" shows what exists`;
   return RULE_HINTS[err.code] ?? `"tele help exit-codes" explains exit code ${exitCodeForApiError(err)}`;
 }

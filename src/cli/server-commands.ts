@@ -10,27 +10,31 @@ import { DEFAULT_PORT, readServerConfig, type ServerConfig, type ServerFlags } f
 import { DEMO_SLUG, seedDemo } from "../server/demo/seed.js";
 import { createPractice } from "../server/domain/practice/service.js";
 import { openStore, startServer, type RunningServer } from "../server/main.js";
-import { readProfile, saveProfile } from "./config.js";
-import { ExitError, UsageError } from "./errors.js";
+import { freeProfileName, readProfile, saveProfile } from "./config.js";
+import { EXIT, ExitError, UsageError, helpHint } from "./errors.js";
 import { version } from "./index.js";
-import type { Io } from "./io.js";
+import { canPrompt, type Io } from "./io.js";
 
 
 function config(flags: ServerFlags, io: Io): ServerConfig {
   try {
     return readServerConfig(flags, io.env as NodeJS.ProcessEnv);
   } catch (err) {
-    throw new UsageError((err as Error).message, "tele server start --help");
+    throw new UsageError((err as Error).message, helpHint("server start"));
   }
 }
 
-async function listen(cfg: ServerConfig, io: Io): Promise<RunningServer> {
+async function listen(cfg: ServerConfig, command: "server start" | "demo"): Promise<RunningServer> {
   try {
     return await startServer(cfg, { version: version() });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === "EADDRINUSE") throw new ExitError(1, "address_in_use", `port ${cfg.port} on ${cfg.host} is already in use`, "choose another with --port, or stop the other server");
-    if (e.code === "EACCES") throw new ExitError(1, "address_denied", `not allowed to listen on ${cfg.host}:${cfg.port}`, "use a port above 1024 with --port");
+    // Both are a choice of the caller's (exit 2), answered by another --port.
+    if (e.code === "EADDRINUSE") {
+      throw new ExitError(EXIT.usage, "address_in_use", `port ${cfg.port} on ${cfg.host} is busy: something else is listening there`,
+        `start on a free port with "tele ${command} --port PORT" (--port 0 picks any free one), or stop what is using ${cfg.port}`);
+    }
+    if (e.code === "EACCES") throw new ExitError(EXIT.usage, "address_denied", `not allowed to listen on ${cfg.host}:${cfg.port}`, `use a port above 1024: "tele ${command} --port PORT"`);
     throw err;
   }
 }
@@ -53,7 +57,7 @@ function untilSignal(server: RunningServer, io: Io): Promise<number> {
 /** `tele server start`: serves the API until SIGINT/SIGTERM, then stops cleanly. */
 export async function serverStart(opts: ServerFlags & { json?: boolean }, io: Io): Promise<number> {
   const cfg = config(opts, io);
-  const server = await listen(cfg, io);
+  const server = await listen(cfg, "server start");
   if (opts.json) io.out(`${JSON.stringify({ url: server.url, dataDir: cfg.dataDir, publicUrl: server.deps.config.publicUrl })}\n`);
   else io.out(`tele server listening on ${server.url} (data in ${cfg.dataDir}; mail ${cfg.smtpUrl ? "via SMTP" : `as .eml files in ${join(cfg.dataDir, "mail")}`})\n`);
   return untilSignal(server, io);
@@ -61,7 +65,22 @@ export async function serverStart(opts: ServerFlags & { json?: boolean }, io: Io
 
 interface InitFlags extends ServerFlags {
   practice?: string; state?: string; timezone?: string; ownerName?: string; ownerEmail?: string; contact?: string;
-  url?: string; profile?: string; json?: boolean; setupToken?: string;
+  url?: string; profile?: string; json?: boolean; setupToken?: string; force?: boolean;
+}
+
+/**
+ * Whether init may save over `profile`: yes when there is none, or --force; on a terminal the
+ * person is asked (default No); otherwise a usage error before anything is created.
+ */
+async function mayReplaceProfile(io: Io, profile: string, force: boolean): Promise<boolean> {
+  const saved = await readProfile(io.env, profile);
+  if (!saved || force) return true;
+  if (canPrompt(io)) return io.confirm(`Profile "${profile}" already signs in to ${saved.url}. Replace it with the new practice's owner?`, false);
+  throw new UsageError(
+    `profile "${profile}" already exists (signed in to ${saved.url}); tele init does not replace it without --force`,
+    `add --force to replace it, or --profile NAME to save the new owner under another name ("tele profiles" lists them)`,
+    "profile_exists",
+  );
 }
 
 /** `tele init`: a practice and its owner, in the data dir (or over HTTP with a setup token), and a saved profile. */
@@ -77,7 +96,12 @@ export async function init(opts: InitFlags, io: Io): Promise<number> {
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0]);
     const missing = opts[({ name: "practice", timeZone: "timezone" } as Record<string, keyof InitFlags>)[key] ?? (key as keyof InitFlags)] === undefined;
-    throw new UsageError(`${flag[key] ?? key} ${missing ? "is required" : issue.message}`, "tele init --help");
+    throw new UsageError(`${flag[key] ?? key} ${missing ? "is required" : issue.message}`, helpHint("init"));
+  }
+  const profile = opts.profile ?? "default";
+  if (!(await mayReplaceProfile(io, profile, opts.force === true))) {
+    io.err(`Nothing was created; profile "${profile}" is kept as it was.\n`);
+    return 0;
   }
   let result: InitResult;
   const remote = opts.url && !opts.dataDir && !io.env.TELE_DATA_DIR;
@@ -96,7 +120,6 @@ export async function init(opts: InitFlags, io: Io): Promise<number> {
       await store.close();
     }
   }
-  const profile = opts.profile ?? "default";
   await saveProfile(io.env, profile, { url, token: result.token });
   if (opts.json) io.out(`${JSON.stringify({ practice: result.practice, owner: result.owner, token: result.token, portalUrl: result.portalUrl })}\n`);
   else {
@@ -130,18 +153,20 @@ export async function demo(opts: { port?: string; dataDir?: string; json?: boole
   cfg = { ...cfg, homePractice: DEMO_SLUG }; // `/` links the demo practice's portal and staff sign-in
   let server: RunningServer;
   try {
-    server = await listen(cfg, io);
+    server = await listen(cfg, "demo");
   } catch (err) {
     if (opts.port || (err as ExitError).code !== "address_in_use") throw err;
     cfg = { ...cfg, port: 0 }; // the usual port is taken: any free one will do for a demo
-    server = await listen(cfg, io);
+    server = await listen(cfg, "demo");
   }
   const seeded = await seedDemo(server.deps);
   server.mail.nudge();
+  // Each demo gets a profile of its own (demo, demo-2, …): a saved sign-in is never replaced behind the user's back.
+  const profile = await freeProfileName(io.env, "demo");
   const hasDefault = (await readProfile(io.env, "default")) !== undefined;
-  await saveProfile(io.env, "demo", { url: server.url, token: seeded.token });
+  await saveProfile(io.env, profile, { url: server.url, token: seeded.token });
   if (!hasDefault) await saveProfile(io.env, "default", { url: server.url, token: seeded.token });
-  const p = hasDefault ? " --profile demo" : "";
+  const p = hasDefault ? ` --profile ${profile}` : "";
   const { client, therapist } = seeded.session;
   const see = {
     client: { url: seeded.portalUrl, email: client.email, password: client.password, appointment: seeded.session.joinNow.id },
@@ -149,12 +174,12 @@ export async function demo(opts: { port?: string; dataDir?: string; json?: boole
     joinSoon: seeded.session.joinSoon.id,
   };
   if (opts.json) {
-    io.out(`${JSON.stringify({ url: server.url, dataDir, profile: "demo", practice: seeded.practice, owner: seeded.owner, token: seeded.token, portalUrl: seeded.portalUrl, home: `${server.url}/`, session: see })}\n`);
+    io.out(`${JSON.stringify({ url: server.url, dataDir, profile, practice: seeded.practice, owner: seeded.owner, token: seeded.token, portalUrl: seeded.portalUrl, home: `${server.url}/`, session: see })}\n`);
   } else {
     io.out([
       `tele demo: ${seeded.practice.name} is running at ${server.url}`,
       `  data: ${dataDir} (mail is written as .eml files under mail/)`,
-      `  signed in as the owner, ${seeded.owner.email}, in profile "demo"${hasDefault ? "" : ' (also saved as "default")'}`,
+      `  signed in as the owner, ${seeded.owner.email}, in profile "${profile}"${hasDefault ? "" : ' (also saved as "default")'}`,
       "",
       "To see a session, open these two addresses side by side (two tabs are fine):",
       `  1. the client:    ${see.client.url}`,

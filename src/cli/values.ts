@@ -11,7 +11,8 @@ import { UsageError, helpHint } from "./errors.js";
 export function checked<S extends z.ZodType>(ctx: CommandContext, schema: S, value: unknown, flag: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new UsageError(`${flag} ${result.error.issues[0]?.message ?? "is not valid"}`, helpHint(ctx.command));
+  const issue = result.error.issues[0];
+  throw new UsageError(`${flag} ${issue ? readable(issue) : "is not valid"}`, helpHint(ctx.command));
 }
 
 /**
@@ -23,9 +24,17 @@ export function checkedInput<S extends z.ZodType>(ctx: CommandContext, schema: S
   if (result.success) return result.data;
   const messages = result.error.issues.map((issue) => {
     const field = String(issue.path[0] ?? "");
-    return field ? `${flags[field] ?? field} ${issue.message}` : issue.message;
+    return field ? `${flags[field] ?? field} ${readable(issue)}` : issue.message;
   });
   throw new UsageError(messages.join("; "), helpHint(ctx.command));
+}
+
+/** zod's own wording ("Invalid option: expected one of …") in the CLI's ("must be one of a, b"). */
+function readable(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_value" && issue.values.length > 0 && issue.message.startsWith("Invalid")) {
+    return `must be one of ${issue.values.map(String).join(", ")}`;
+  }
+  return issue.message;
 }
 
 /** Validation for a prompt, using the same schema as the flag. */

@@ -3,9 +3,9 @@ import { AppointmentsResource } from "./resources/appointments.js";
 import { ClientsResource, PortalResource } from "./resources/clients.js";
 import { ConsentResource } from "./resources/consent.js";
 import { MailResource } from "./resources/mail.js";
-import { AuditResource, me, PracticesResource } from "./resources/practice.js";
+import { AuditResource, me, PracticesResource, revokeOwnToken } from "./resources/practice.js";
 import { StaffResource } from "./resources/staff.js";
-import type { WhoAmI } from "./schemas/index.js";
+import type { TokenRevocation, WhoAmI } from "./schemas/index.js";
 
 /** Settings of a Tele client: the server, the API token, and retry and timeout tuning. */
 export type TeleOptions = HttpOptions;
@@ -58,5 +58,10 @@ export class Tele {
   /** The signed-in staff member and their practice (also a cheap way to check a token). */
   me(options?: RequestOptions): Promise<WhoAmI> {
     return me(this.http, options);
+  }
+
+  /** Revokes the token this client signs with (signing out); `changed` is false when it was already revoked. */
+  revokeOwnToken(options?: RequestOptions): Promise<TokenRevocation> {
+    return revokeOwnToken(this.http, options);
   }
 }

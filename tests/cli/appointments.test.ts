@@ -74,9 +74,17 @@ describe("tele appointments convert", () => {
     expect(r.stdout).toContain("Converted 1 appointment to in-person");
   });
 
-  it("without a terminal, a bulk conversion is applied directly", async () => {
+  it("without a terminal, a bulk conversion needs --yes: without it nothing is sent and the message names --yes", async () => {
     stub = await stubApi({ [CONVERT]: convertReply });
-    const r = await tele(["appointments", "convert", "--therapist", "stf_ana", "--from", "2026-12-01", "--invite-missing"], { stub });
+    const r = await tele(["appointments", "convert", "--therapist", "stf_ana", "--from", "2026-12-01"], { stub });
+    expect(r.code).toBe(2);
+    expect(stub.requests).toHaveLength(0);
+    expect(r.stderr).toContain("Error: a bulk conversion changes many appointments at once: without a terminal to confirm it, add --yes\n");
+  });
+
+  it("without a terminal, a bulk conversion with --yes is applied directly", async () => {
+    stub = await stubApi({ [CONVERT]: convertReply });
+    const r = await tele(["appointments", "convert", "--therapist", "stf_ana", "--from", "2026-12-01", "--invite-missing", "--yes"], { stub });
     expect(r.code).toBe(0);
     expect(stub.requests).toHaveLength(1);
     expect(JSON.parse(stub.requests[0].body)).toEqual({ therapist: "stf_ana", from: "2026-12-01", telehealth: true, dryRun: false, inviteMissing: true });
@@ -88,7 +96,7 @@ describe("tele appointments convert", () => {
 
   it("two ids use the bulk endpoint", async () => {
     stub = await stubApi({ [CONVERT]: convertReply });
-    await tele(["appointments", "convert", "apt_1", "apt_2"], { stub });
+    await tele(["appointments", "convert", "apt_1", "apt_2", "--yes"], { stub });
     expect(JSON.parse(stub.requests[0].body).ids).toEqual(["apt_1", "apt_2"]);
   });
 
@@ -127,7 +135,7 @@ describe("tele appointments convert", () => {
 
   it("a refused bulk conversion prints the JSON error", async () => {
     stub = await stubApi({ [CONVERT]: problemReply(403, "permission_denied", "only your own appointments") });
-    const r = await tele(["appointments", "convert", "--therapist", "stf_x", "--json"], { stub });
+    const r = await tele(["appointments", "convert", "--therapist", "stf_x", "--json", "--yes"], { stub });
     expect(r.code).toBe(4);
     expect(errorJson(r.stderr).error.code).toBe("permission_denied");
   });

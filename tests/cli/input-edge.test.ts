@@ -54,7 +54,10 @@ describe("server values are printed without control characters", () => {
     const r = await tele(["clients", "show", "cli_1", "--json"], { stub });
     expect(r.code).toBe(6);
     expect(r.stderr).not.toMatch(RAW);
-    expect(r.stderr).toContain("Error: refused \\x1b[2J\\u202e\n");
+    expect(errorJson(r.stderr).error.message).toBe("refused \\x1b[2J\\u202e");
+    const human = await tele(["clients", "show", "cli_1"], { stub });
+    expect(human.stderr).not.toMatch(RAW);
+    expect(human.stderr).toContain("Error: refused \\x1b[2J\\u202e\n");
   });
 });
 

@@ -44,7 +44,7 @@ describe("tele practice set", () => {
     const r = await tele(["practice", "set", "--contact", contact, "--json"], { stub });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(errorJson(r.stderr).error).toEqual({ code: "invalid_request", message });
+    expect(errorJson(r.stderr).error).toEqual({ code: "invalid_request", message, hint: `run "tele practice set --help" to see what it accepts` });
     expect(stub.requests).toEqual([]);
   });
 

@@ -71,16 +71,18 @@ describe("tele sessions open (the browser)", () => {
     expect(io.stdout + io.stderr).not.toContain(link.url);
   });
 
-  it("--json says it opened; a browser that cannot start is exit 1 with a hint to use --print", async () => {
+  it("--json says it opened; an opener that fails prints the link instead and never claims to have opened", async () => {
     stub = await stubApi({ [MINT]: { status: 201, json: link } });
     const { io, ctx } = await ctxFor({ json: true });
     await openSession(ctx, { appointmentId: "apt_123", print: false }, async () => {});
     expect(JSON.parse(io.stdout)).toEqual({ appointmentId: "apt_123", opened: true, expiresAt: link.expiresAt });
     const failing = await ctxFor({});
-    const err = await openSession(failing.ctx, { appointmentId: "apt_123", print: false }, async () => {
+    const code = await openSession(failing.ctx, { appointmentId: "apt_123", print: false }, async () => {
       throw new Error("spawn xdg-open ENOENT");
-    }).catch((e: unknown) => e as { exitCode: number; hint: string });
-    expect(err.exitCode).toBe(1);
-    expect(err.hint).toContain("tele sessions open apt_123 --print");
+    });
+    expect(code).toBe(0);
+    expect(failing.io.stdout).toBe(`${link.url}\n`);
+    expect(failing.io.stderr).toContain("No browser was opened: spawn xdg-open ENOENT. Open the session page of appointment apt_123 with this link:\n");
+    expect(failing.io.stdout + failing.io.stderr).not.toContain("Opened");
   });
 });

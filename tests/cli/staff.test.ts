@@ -33,12 +33,15 @@ describe("tele staff add", () => {
 describe("tele staff disable (R3)", () => {
   it("without a terminal lists the upcoming appointments and exits 6", async () => {
     stub = await stubApi(disableRoutes());
-    const r = await tele(["staff", "disable", "ana@example.com", "--json"], { stub });
+    const r = await tele(["staff", "disable", "ana@example.com"], { stub });
     expect(r.code).toBe(6);
     expect(r.stderr).toContain("  apt_1\n  apt_2\n");
-    expect(errorJson(r.stderr).error).toMatchObject({ code: "upcoming_telehealth", details: { appointments: ["apt_1", "apt_2"] } });
     expect(r.stderr).toContain("--convert-to-in-person");
-    expect(stub.requests).toHaveLength(1);
+    const json = await tele(["staff", "disable", "ana@example.com", "--json"], { stub });
+    expect(json.code).toBe(6);
+    expect(json.stderr.split("\n")).toHaveLength(2); // the JSON document alone: the ids are in its details
+    expect(errorJson(json.stderr).error).toMatchObject({ code: "upcoming_telehealth", details: { appointments: ["apt_1", "apt_2"] } });
+    expect(stub.requests).toHaveLength(2);
   });
 
   it("on a terminal asks, and converts when the answer is yes", async () => {

@@ -11,7 +11,7 @@ describe("usage errors exit 2", () => {
     const r = await tele(["staf", "list"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^Error: unknown command 'staf'/);
-    expect(r.stderr).toContain("Hint: did you mean staff?");
+    expect(r.stderr).toContain(`Hint: did you mean "tele staff list"? Or run "tele --help" to see what it accepts\n`);
     expect(r.stdout).toBe("");
   });
 

@@ -148,7 +148,7 @@ describe("tele practice show / set", () => {
     expect(far.stderr).toContain("--join-window-minutes must be 0 to 120 minutes");
     const soon = await as(["practice", "set", "--auto-complete-minutes", "4", "--json"]);
     expect(soon.code).toBe(2);
-    expect(errorJson(soon.stderr)).toEqual({ code: "invalid_request", message: "--auto-complete-minutes must be 5 to 1440 minutes" });
+    expect(errorJson(soon.stderr)).toEqual({ code: "invalid_request", message: "--auto-complete-minutes must be 5 to 1440 minutes", hint: `run "tele practice set --help" to see what it accepts` });
     const zone = await as(["practice", "set", "--timezone", "Mars/Olympus"]);
     expect(zone.code).toBe(2);
     expect(zone.stderr).toContain("--timezone must be an IANA time zone, such as America/New_York");

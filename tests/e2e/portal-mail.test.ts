@@ -75,7 +75,7 @@ describe("portal invites by email", () => {
       const r = await tele(["appointments", "create", "--therapist", "tess@maple.test", "--client", c, "--start", "2027-05-03T10:00", "--duration", "50", "--allow-overlap"], w.env); // a group session
       expect(r.code, r.stderr).toBe(0);
     }
-    const res = await tele(["appointments", "convert", "--therapist", "tess@maple.test", "--invite-missing", "--json"], w.env);
+    const res = await tele(["appointments", "convert", "--therapist", "tess@maple.test", "--invite-missing", "--json", "--yes"], w.env);
     expect(res.code, res.stderr).toBe(0);
     const out = res.json();
     expect(out.converted).toHaveLength(2);

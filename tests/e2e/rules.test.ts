@@ -88,11 +88,11 @@ describe("tele staff / appointments against a real server", () => {
     expect(d.clientsNotReady).toEqual([ids.alice]);
     const still = (await as(["appointments", "list", ...sel, "--telehealth", "--json"])).json();
     expect(still).toEqual([]);
-    const applied = await as(["appointments", "convert", ...sel, "--json"]);
+    const applied = await as(["appointments", "convert", ...sel, "--json", "--yes"]);
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.json().converted.sort()).toEqual(d.converted.sort());
     expect((await as(["appointments", "list", ...sel, "--telehealth", "--json"])).json()).toHaveLength(3);
-    const again = (await as(["appointments", "convert", ...sel, "--json"])).json();
+    const again = (await as(["appointments", "convert", ...sel, "--json", "--yes"])).json();
     expect(again.converted).toEqual([]);
     expect(again.skipped.filter((s: { reason: string }) => s.reason === "already_telehealth")).toHaveLength(3);
   });

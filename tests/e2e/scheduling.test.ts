@@ -66,7 +66,7 @@ describe("tele appointments create / import refuse what would harm the schedule"
   it("a start in the past is exit 6 start_in_past with the flag to use; --allow-past records it", async () => {
     const r = await create("2026-06-01T09:00");
     expect(r.code).toBe(6);
-    expect(r.stderr).toContain("Error: the start 2026-06-01T13:00:00.000Z has passed; to record a past appointment, allow it (allowPast)");
+    expect(r.stderr).toContain("Error: the start 2026-06-01T13:00:00.000Z has passed; to record a past appointment, allow it (--allow-past)");
     expect(r.stderr).toContain("add --allow-past to record an appointment that has already happened");
     const ok = await create("2026-06-01T09:00", "--allow-past", "--json");
     expect(ok.code, ok.stderr).toBe(0);

@@ -64,6 +64,7 @@ export const API_CASES: Record<string, ApiCase> = {
   // The fixture's practice has no consent text yet: everyone who may read it gets that answer.
   "GET /api/v1/practice/consent": { rule: "see", touches: "practice", ok: 404, call: () => ({ url: "/api/v1/practice/consent" }) },
   "GET /api/v1/me": { rule: "self", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/me" }) },
+  "POST /api/v1/me/token/revoke": { rule: "self", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/me/token/revoke" }) },
   "GET /api/v1/staff": { rule: "see", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/staff" }) },
   "POST /api/v1/staff": { rule: "manage", touches: "practice", ok: 201, call: () => ({ url: "/api/v1/staff", body: { name: "Nia New", email: "nia@maple.test", roles: ["therapist"] } }) },
   "GET /api/v1/staff/:ref": { rule: "see", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/staff/${i.tina}` }) },

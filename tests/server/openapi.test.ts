@@ -13,6 +13,9 @@ import { deref, operations, replyChecker, type Doc } from "../helpers/openapi.js
 let w: E2eWorld;
 let doc: Doc;
 let billerToken: string;
+let ownerSdk: Tele;
+let ownerId: string;
+let billerId: string;
 
 beforeAll(async () => {
   w = await startWorld();
@@ -22,6 +25,9 @@ beforeAll(async () => {
   const sdk = new Tele({ url: w.server.url, token: w.ownerToken });
   const biller = await sdk.staff.add({ name: "Bill Biller", email: "bill@maple.test", roles: ["biller"] });
   billerToken = (await sdk.staff.createToken(biller.id)).token;
+  ownerSdk = sdk;
+  ownerId = (await sdk.me()).staff!.id;
+  billerId = biller.id;
 }, 60_000);
 afterAll(() => w?.close());
 
@@ -99,10 +105,15 @@ describe("what the server answers is what the document declares", () => {
     const seen = new Set<number>();
     for (const { path, method, op } of operations(doc)) {
       const url = w.server.url + path.replace(/\{\w+\}/g, "nope_0000");
-      const tries: { auth?: string; type?: string; body?: string }[] = [{}, { auth: "wrong-token-0123456789abcdef" }, { auth: billerToken }, { auth: w.ownerToken }];
+      // Signing out (`tele logout`) revokes the token that asks: it is probed with tokens of its own.
+      const signsOut = op.operationId === "revokeOwnToken";
+      const owner = signsOut ? (await ownerSdk.staff.createToken(ownerId)).token : w.ownerToken;
+      const biller = signsOut ? (await ownerSdk.staff.createToken(billerId)).token : billerToken;
+      const tries: { auth?: string; type?: string; body?: string }[] = [{}, { auth: "wrong-token-0123456789abcdef" }, { auth: biller }, { auth: owner }];
       if (method !== "get") {
-        tries.push({ auth: w.ownerToken, type: "application/json", body: "{" }, { auth: w.ownerToken, type: "application/xml", body: "<x/>" },
-          { auth: w.ownerToken, type: "application/json", body: "{}" }, { type: "application/json", body: "{}" });
+        const spare = signsOut ? await Promise.all([1, 2, 3].map(async () => (await ownerSdk.staff.createToken(ownerId)).token)) : [owner, owner, owner];
+        tries.push({ auth: spare[0], type: "application/json", body: "{" }, { auth: spare[1], type: "application/xml", body: "<x/>" },
+          { auth: spare[2], type: "application/json", body: "{}" }, { type: "application/json", body: "{}" });
       }
       for (const t of tries) {
         const res = await fetch(url, {

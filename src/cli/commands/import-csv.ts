@@ -8,6 +8,7 @@
  * asked for again, and running the same import again replays it instead of importing twice.
  */
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import { importResultOf } from "../../sdk/resources/common.js";
 import { CSV_ENCODINGS, csvEncoding, decodeCsvBytes, ImportResult, UndecodableTextError, type CsvEncoding } from "../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../context.js";
@@ -16,7 +17,10 @@ import { note, plural, printJson, withProgress } from "../output.js";
 import { readCsvFile, required } from "../values.js";
 
 /** Reads the file named by the first positional, decodes it and imports it. */
-export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clients" | "appointments"): Promise<number> {
+/** Work that follows a committed import (appointments' --invite-missing): fields for --json, and its report. */
+export type AfterImport = (csv: string, result: ImportResult) => Promise<{ json: Record<string, unknown>; report(): void } | undefined>;
+
+export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clients" | "appointments", after?: AfterImport): Promise<number> {
   const path = await required(ctx, args.positionals[0], "FILE.csv", "CSV file to import");
   const dryRun = args.flags.dryRun === true;
   const bytes = await readCsvFile(ctx, path);
@@ -33,17 +37,24 @@ export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clien
     const allow = { allowPast: args.flags.allowPast === true, allowOverlap: args.flags.allowOverlap === true };
     const options = { dryRun, timeoutMs: 600_000, idempotencyKey, onReply };
     const send = () => (noun === "clients" ? tele.clients.import(csv, options) : tele.appointments.import(csv, { ...options, ...allow }));
-    const result = await withProgress(ctx.io, label, untilSettled(send, !dryRun));
+    const interrupted = dryRun
+      ? "Nothing was written."
+      : `An import is all or nothing: the server writes every row or none. Run the same command again to see which (the same file is never imported twice).`;
+    const result = await withProgress(ctx.io, label, untilSettled(send, !dryRun), interrupted);
     if (replayed) note(ctx.io, `${path} was already imported into this practice (same file); that import's result is shown and nothing new was written.`);
-    if (ctx.json) printJson(ctx.io, ImportResult, result);
+    const more = after && !result.dryRun ? await after(csv, result) : undefined;
+    if (ctx.json) printJson(ctx.io, more ? ImportResult.extend(Object.fromEntries(Object.keys(more.json).map((k) => [k, z.unknown()]))) : ImportResult, { ...result, ...more?.json });
     else printSummary(ctx, result, noun);
+    more?.report();
     return 0;
   } catch (err) {
     const result = importResultOf(err);
     if (!result) throw err;
     if (ctx.json) printJson(ctx.io, ImportResult, result);
-    ctx.io.err(`Bad rows in ${path}:\n`);
-    for (const row of result.errors) ctx.io.err(`  line ${row.line}: ${row.message}\n`);
+    else {
+      ctx.io.err(`Bad rows in ${path}:\n`);
+      for (const row of result.errors) ctx.io.err(`  line ${row.line}: ${row.message}\n`);
+    }
     throw new ExitError(
       EXIT.refused,
       "import_invalid",

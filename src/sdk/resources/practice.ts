@@ -1,5 +1,5 @@
 import type { HttpClient, RequestOptions } from "../http.js";
-import { AuditList, InitResult, Practice, WhoAmI, type AuditEntry, type CreatePracticeInput, type UpdatePracticeInput } from "../schemas/index.js";
+import { AuditList, InitResult, Practice, TokenRevocation, WhoAmI, type AuditEntry, type CreatePracticeInput, type UpdatePracticeInput } from "../schemas/index.js";
 import { API } from "./common.js";
 
 /** Filters for the audit log. */
@@ -17,6 +17,11 @@ export interface AuditListQuery {
 /** The signed-in staff member and their practice. */
 export function me(http: HttpClient, options?: RequestOptions): Promise<WhoAmI> {
   return http.send({ method: "GET", path: `${API}/me` }, WhoAmI, options);
+}
+
+/** Revokes the API token this client signs with (`tele logout`); it stops working at once. */
+export function revokeOwnToken(http: HttpClient, options?: RequestOptions): Promise<TokenRevocation> {
+  return http.send({ method: "POST", path: `${API}/me/token/revoke` }, TokenRevocation, options);
 }
 
 /** Creating practices (with the server's setup token) and changing the signed-in staff member's own. */

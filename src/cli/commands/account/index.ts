@@ -15,6 +15,18 @@ export function defineAccountCommands(program: Command, act: Act): void {
     .action(act(() => import("./login.js")));
 
   program
+    .command("logout")
+    .description("sign out: revoke the profile's token on the server (when reachable) and forget it here")
+    .addHelpText("after", `\n--profile NAME signs out of that profile (default: default). With --json: {"profile", "url", "removed", "revocation"}.\n`)
+    .action(act(() => import("./logout.js")));
+
+  program
+    .command("profiles")
+    .description("list the saved profiles: which exist, which is the default, and the server each names")
+    .addHelpText("after", `\nWith --json: [{"name", "url", "default"}] (never the tokens).\n`)
+    .action(act(() => import("./profiles.js")));
+
+  program
     .command("whoami")
     .description("show the signed-in staff member, their practice and the server")
     .action(act(() => import("./whoami.js")));

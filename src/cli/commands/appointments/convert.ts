@@ -8,6 +8,7 @@ import type { Tele } from "../../../sdk/client.js";
 import { ConvertInput, Id, LocalOrUtcDateTime, Ref, type ConversionResult } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
 import { note, plural, withProgress } from "../../output.js";
+import { confirmBulk, requireConfirmable } from "../../confirm.js";
 import { checked, checkedInput } from "../../values.js";
 import { printConversion, type SingleConversion } from "./convert-output.js";
 
@@ -47,8 +48,9 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
     return 0;
   }
   const input = request.input;
-  if (!input.dryRun && ctx.interactive && !ctx.yes) {
-    const preview = await withProgress(ctx.io, "Checking what would change", tele.appointments.convert({ ...input, dryRun: true }, { timeoutMs: BULK_TIMEOUT_MS }));
+  if (!input.dryRun) requireConfirmable(ctx, "a bulk conversion changes many appointments at once", "tele appointments convert … --dry-run");
+  if (!input.dryRun && !ctx.yes) {
+    const preview = await withProgress(ctx.io, "Checking what would change", tele.appointments.convert({ ...input, dryRun: true }, { timeoutMs: BULK_TIMEOUT_MS }), "Nothing was changed.");
     if (!(await confirmApply(ctx, preview, input))) {
       // Nothing was applied: with --json the dry run is the honest answer.
       if (ctx.json) printConversion(ctx, { result: preview }, input.telehealth);
@@ -56,7 +58,8 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
     }
   }
   const label = `${input.dryRun ? "Checking" : "Converting"} appointments`;
-  const result = await withProgress(ctx.io, label, tele.appointments.convert(input, { timeoutMs: BULK_TIMEOUT_MS }));
+  const interrupted = input.dryRun ? "Nothing was changed." : "A bulk conversion is all or nothing: run the same command with --dry-run to see whether it was applied.";
+  const result = await withProgress(ctx.io, label, tele.appointments.convert(input, { timeoutMs: BULK_TIMEOUT_MS }), interrupted);
   printConversion(ctx, { result }, input.telehealth);
   return 0;
 }
@@ -85,7 +88,5 @@ async function confirmApply(ctx: CommandContext, preview: ConversionResult, inpu
     return false;
   }
   const also = invites ? ` and invite ${plural(invites, "client")}` : "";
-  const yes = await ctx.io.confirm(`Convert ${plural(count, "appointment")} to ${target}${also}?`, true);
-  if (!yes) note(ctx.io, "Cancelled; nothing was changed.");
-  return yes;
+  return confirmBulk(ctx, `Convert ${plural(count, "appointment")} to ${target}${also}?`);
 }

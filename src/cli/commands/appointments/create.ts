@@ -1,9 +1,11 @@
-/** `tele appointments create --therapist S --client C --start T --duration MIN [--telehealth]`. */
+/** `tele appointments create --therapist S --client C --start T --duration MIN [--telehealth] [--invite-missing]`. */
+import { z } from "zod";
 import { Appointment, CreateAppointmentInput, Ref, StartDateTime } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
 import { printJson } from "../../output.js";
 import { checkedInput, required, wholeNumber } from "../../values.js";
 import { appointmentLine, warnClientsNotReady } from "./shared.js";
+import { inviteMissing, reportInvites } from "./invite-missing.js";
 import { exactStart } from "./start.js";
 
 const FLAGS = { therapist: "--therapist", client: "--client", start: "--start", durationMinutes: "--duration", telehealth: "--telehealth",
@@ -28,9 +30,13 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const input = await parseCreate(ctx, args);
   // The zone for the reply is fetched before the write: a failure after it would report a scheduled appointment as failed.
   const timeZone = ctx.json ? "" : await ctx.timeZone();
-  const appointment = await (await ctx.tele()).appointments.create(input);
-  if (ctx.json) printJson(ctx.io, Appointment, appointment);
+  const tele = await ctx.tele();
+  const appointment = await tele.appointments.create(input);
+  const notReady = appointment.telehealth && !appointment.clientReady;
+  const invites = args.flags.inviteMissing === true && notReady ? await inviteMissing(tele, [appointment.clientId]) : undefined;
+  if (ctx.json) printJson(ctx.io, invites ? Appointment.extend({ invitesSent: z.array(z.string()) }) : Appointment, { ...appointment, ...invites });
   else ctx.io.out(`Scheduled ${appointmentLine(appointment, timeZone)}.\n`);
-  if (appointment.telehealth && !appointment.clientReady) warnClientsNotReady(ctx, [appointment.clientId]);
+  if (invites) reportInvites(ctx, invites);
+  else if (notReady) warnClientsNotReady(ctx, [appointment.clientId]);
   return 0;
 }

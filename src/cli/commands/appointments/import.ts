@@ -1,8 +1,16 @@
-/** `tele appointments import FILE.csv [--dry-run] [--encoding NAME]`. */
+/** `tele appointments import FILE.csv [--dry-run] [--encoding NAME] [--invite-missing]`. */
 import type { CommandContext, RawArgs } from "../../context.js";
-import { runImport } from "../import-csv.js";
+import { runImport, type AfterImport } from "../import-csv.js";
+import { inviteMissing, reportInvites, telehealthClientsOfCsv } from "./invite-missing.js";
 
 /** Imports appointments from CSV; exit 6 and every bad row when any row is bad. */
 export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
-  return runImport(ctx, args, "appointments");
+  // --invite-missing: the telehealth rows' clients who cannot join yet get their portal invites (R6).
+  const after: AfterImport | undefined = args.flags.inviteMissing === true
+    ? async (csv) => {
+        const invites = await inviteMissing(await ctx.tele(), telehealthClientsOfCsv(csv));
+        return { json: { invitesSent: invites.invitesSent }, report: () => reportInvites(ctx, invites) };
+      }
+    : undefined;
+  return runImport(ctx, args, "appointments", after);
 }

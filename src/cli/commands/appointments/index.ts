@@ -19,6 +19,7 @@ export function defineAppointmentCommands(program: Command, act: Act): void {
     .option("--telehealth", "a telehealth appointment (the therapist needs Teletherapy, R5)")
     .option("--allow-past", "schedule it even though the start has passed (recording a past session)")
     .option("--allow-overlap", "schedule it even though it overlaps the therapist's or client's other appointments (group or back-to-back work)")
+    .option("--invite-missing", "a telehealth client who cannot join yet (no portal account) gets the portal invite (R6)")
     .addHelpText("after", `\nExample:\n  tele appointments create --therapist ana@example.com --client cli_123 --start 2026-12-01T15:00 --duration 50 --telehealth\n`)
     .action(act(() => import("./create.js")));
 
@@ -57,7 +58,7 @@ export function defineAppointmentCommands(program: Command, act: Act): void {
       "after",
       `\nOne ID and no filters converts that appointment (exit 6 if it cannot be converted). Anything else\n` +
         `is a bulk conversion: atomic, idempotent, and on a terminal checked with a dry run and confirmed\n` +
-        `first unless --yes is given. Without a terminal it is applied directly.\n`,
+        `first (the answer defaults to No) unless --yes is given. Without a terminal it needs --yes (exit 2 otherwise).\n`,
     )
     .action(act(() => import("./convert.js")));
 
@@ -101,5 +102,6 @@ export function defineAppointmentCommands(program: Command, act: Act): void {
     .option("--encoding <name>", "the file's encoding when it has no byte order mark: utf-8 (default), windows-1252, utf-16le, utf-16be")
     .option("--allow-past", "accept rows whose start has passed (importing history)")
     .option("--allow-overlap", "accept rows that overlap each other or existing appointments of the same therapist or client")
+    .option("--invite-missing", "after the import, send portal invites to the telehealth rows' clients who cannot join yet (R6)")
     .action(act(() => import("./import.js")));
 }

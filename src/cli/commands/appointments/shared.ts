@@ -37,15 +37,16 @@ export function appointmentLine(appointment: Appointment, timeZone: string): str
   return `${appointment.id}: ${start}, ${minutes} min, ${mode(appointment)}, therapist ${appointment.therapistId}, client ${appointment.clientId}, ${appointment.status}${appointment.cancelReason ? ` (${appointment.cancelReason})` : ""}`;
 }
 
+/** The commands that take --invite-missing (R6). */
+export const INVITING_COMMANDS = new Set(["appointments create", "appointments import", "appointments convert"]);
+
 /** The R6 warning for clients who cannot join yet, with the command that fixes it. */
 export function warnClientsNotReady(ctx: CommandContext, clientIds: string[]): void {
   if (clientIds.length === 0) return;
   const who = clientIds.length === 1 ? `client ${clientIds[0]} has` : `${plural(clientIds.length, "client")} have`;
   const list = clientIds.length === 1 ? "" : `: ${clientIds.join(", ")}`;
-  warn(
-    ctx.io,
-    ctx.paintErr,
-    `${who} no email or no active portal account yet, so cannot join (R6)${list}. ` +
-      `Send invites with --invite-missing or "tele clients invite CLIENT".`,
-  );
+  // Only the commands that take --invite-missing suggest it (hints name flags of the command that was run).
+  const flag = INVITING_COMMANDS.has(ctx.command) ? "add --invite-missing to the same command, or send them with " : "send them with ";
+  const invite = `"tele clients invite ${clientIds.length === 1 ? clientIds[0] : "CLIENT"}"`;
+  warn(ctx.io, ctx.paintErr, `${who} no email or no active portal account yet, so cannot join (R6)${list}. Invites: ${flag}${invite}.`);
 }

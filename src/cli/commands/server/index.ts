@@ -45,6 +45,7 @@ export function defineServerCommands(program: Command, io: Io, state: RunState):
     .option("--contact <text>", "how clients reach the practice (phone or email), shown when video cannot start")
     .option("--data-dir <dir>", "the server's data dir (else TELE_DATA_DIR)")
     .option("--setup-token <token>", "with --url and no --data-dir: create the practice over HTTP (else TELE_SETUP_TOKEN)")
+    .option("--force", "replace a saved profile of the same name (else init refuses, or asks on a terminal)")
     .action(act((m) => m.init));
 
   program

@@ -15,7 +15,8 @@ export function defineSessionCommands(program: Command, act: Act): void {
     .addHelpText(
       "after",
       `\nThe link signs the browser in as you, so treat it like a password. With --json: {"url", "expiresAt"}\n` +
-        `for --print; otherwise {"appointmentId", "opened", "expiresAt"}.\n`,
+        `for --print; otherwise {"appointmentId", "opened", "expiresAt"}, and when no browser could be opened\n` +
+        `also {"reason", "url"}: the link is printed instead (never claimed as opened).\n`,
     )
     .action(act(() => import("./open.js")));
 }

@@ -1,17 +1,11 @@
 /** `tele sessions open APPOINTMENT [--print]`: the session page in the browser, signed in (R14). */
-import { SignInLink } from "../../../sdk/schemas/index.js";
+import { SignInLink, type SignInLink as Link } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
-import { ExitError, EXIT } from "../../errors.js";
 import { printJson, printJsonValue } from "../../output.js";
 import { appointmentId } from "../appointments/shared.js";
+import { systemOpener, type Opener, type OpenOutcome } from "./browser.js";
 
-/** Opens a URL in the user's browser; the `open` package is loaded only when a link is opened. */
-export type Opener = (url: string) => Promise<void>;
-
-const openInBrowser: Opener = async (url) => {
-  const { default: open } = await import("open");
-  await open(url);
-};
+export type { Opener } from "./browser.js";
 
 /** What `tele sessions open` was asked to do. */
 export interface SessionsOpenArgs {
@@ -24,24 +18,49 @@ export async function parseSessionsOpen(ctx: CommandContext, args: RawArgs): Pro
   return { appointmentId: await appointmentId(ctx, args), print: args.flags.print === true };
 }
 
-/** Mints the single-use link, then prints it (--print) or opens it with `opener`. */
-export async function openSession(ctx: CommandContext, o: SessionsOpenArgs, opener: Opener = openInBrowser): Promise<number> {
+const ONCE = "The link signs the browser in as you; it works once, within 2 minutes.";
+
+/**
+ * Mints the single-use link, then prints it (--print) or opens it with `opener`. When no browser
+ * can be opened the link is printed instead, and the output says that nothing was opened.
+ */
+export async function openSession(ctx: CommandContext, o: SessionsOpenArgs, opener: Opener = systemOpener(ctx.io.env)): Promise<number> {
   const link = await (await ctx.tele()).appointments.signInLink(o.appointmentId);
   if (o.print) {
     if (ctx.json) printJson(ctx.io, SignInLink, link);
-    else ctx.io.out(`${link.url}\n`);
-    if (!ctx.json) ctx.io.err(ctx.paintErr.dim("The link signs the browser in as you; it works once, within 2 minutes.\n"));
+    else {
+      ctx.io.out(`${link.url}\n`);
+      ctx.io.err(ctx.paintErr.dim(`${ONCE}\n`));
+    }
     return 0;
   }
-  try {
-    await opener(link.url);
-  } catch (err) {
-    throw new ExitError(EXIT.failure, "browser_not_opened", `could not open a browser: ${(err as Error).message}`,
-      `run "tele sessions open ${o.appointmentId} --print" and open the link yourself`);
+  const outcome = await tryOpen(opener, link.url);
+  if (outcome.opened) {
+    if (ctx.json) printJsonValue(ctx.io, { appointmentId: o.appointmentId, opened: true, expiresAt: link.expiresAt });
+    else ctx.io.out(`Opened the session page of appointment ${o.appointmentId} in your browser.\n`);
+    return 0;
   }
-  if (ctx.json) printJsonValue(ctx.io, { appointmentId: o.appointmentId, opened: true, expiresAt: link.expiresAt });
-  else ctx.io.out(`Opened the session page of appointment ${o.appointmentId} in your browser.\n`);
+  printFallback(ctx, o.appointmentId, link, outcome.reason);
   return 0;
+}
+
+async function tryOpen(opener: Opener, url: string): Promise<OpenOutcome> {
+  try {
+    return (await opener(url)) ?? { opened: true };
+  } catch (err) {
+    return { opened: false, reason: (err as Error).message };
+  }
+}
+
+/** No browser: the link itself, on stdout, with why nothing was opened on stderr. */
+function printFallback(ctx: CommandContext, id: string, link: Link, reason: string): void {
+  if (ctx.json) {
+    printJsonValue(ctx.io, { appointmentId: id, opened: false, reason, url: link.url, expiresAt: link.expiresAt });
+    return;
+  }
+  ctx.io.err(`No browser was opened: ${reason}. Open the session page of appointment ${id} with this link:\n`);
+  ctx.io.out(`${link.url}\n`);
+  ctx.io.err(ctx.paintErr.dim(`${ONCE}\n`));
 }
 
 /** The command: parse, then open. */

@@ -31,7 +31,7 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   } catch (err) {
     const ids = upcomingTelehealthIds(err);
     if (input.convertToInPerson || ids.length === 0) throw err;
-    listAppointments(ctx, ids);
+    if (!ctx.json) listAppointments(ctx, ids); // with --json the error's details name them
     const hint = `"tele staff disable ${input.ref} --convert-to-in-person" converts them to in-person and turns Teletherapy off (R3)`;
     // --yes does not choose for the caller: R3 wants an explicit choice, so only a person answering
     // the question or --convert-to-in-person converts appointments.

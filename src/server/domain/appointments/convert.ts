@@ -30,7 +30,7 @@ export async function convertAppointments(deps: Deps, actor: Actor, input: unkno
     if (v.ids?.length) {
       filter.ids = v.ids;
       const missing = await r.appointments.missing(a.practiceId, v.ids);
-      if (missing.length) throw new DomainError("not_found", 404, `${missing.length} appointment id(s) were not found`, { missing });
+      if (missing.length) throw new DomainError("not_found", 404, missingMessage(missing), { missing });
       if (!changesAll(a)) {
         const theirs = await r.appointments.list({ practiceId: a.practiceId, ids: v.ids });
         if (theirs.some((x) => x.therapistId !== a.staff.id)) throw forbidden("therapists convert only their own appointments");
@@ -71,4 +71,11 @@ export async function convertAppointments(deps: Deps, actor: Actor, input: unkno
   });
   if (result.invitesSent.length && !result.dryRun) deps.mailQueued?.();
   return result;
+}
+
+/** "appointment apt_1 was not found", or the first few ids of many (all of them are in the details). */
+function missingMessage(missing: string[]): string {
+  if (missing.length === 1) return `appointment ${missing[0]} was not found`;
+  const named = missing.slice(0, 5).join(", ");
+  return `appointments ${named}${missing.length > 5 ? ` and ${missing.length - 5} more` : ""} were not found`;
 }

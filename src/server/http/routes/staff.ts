@@ -8,12 +8,17 @@ import { staffView } from "../../domain/shared/views.js";
 import { deactivateStaff, listTokens, revokeToken } from "../../domain/staff/deactivate.js";
 import { updateStaff } from "../../domain/staff/update.js";
 import { sendStaffInvite } from "../../domain/staff/web.js";
+import { revokeOwnToken } from "../../domain/staff/logout.js";
+import { bearer } from "../auth.js";
 import type { RouteTable } from "../route.js";
 
 export function staffRoutes(t: RouteTable, deps: Deps): void {
   const tag = "staff";
   t.add({ method: "GET", access: "self", url: "/me", operationId: "getMe", tag, summary: "The signed-in staff member and their practice", reply: WhoAmI,
     handler: async ({ actor }) => ({ staff: actor.kind === "staff" ? staffView(actor.staff) : null, practice: await getPractice(deps, actor) }) });
+  // `tele logout` (issue 10): any staff member revokes the token this request was signed with.
+  t.add({ method: "POST", access: "self", url: "/me/token/revoke", operationId: "revokeOwnToken", tag, summary: "Revoke the API token that signs this request (sign out)",
+    reply: TokenRevocation, handler: ({ actor, req }) => revokeOwnToken(deps, actor, bearer(req)) });
   t.add({ method: "GET", access: "see", url: "/staff", operationId: "listStaff", tag, summary: "List staff", reply: StaffList, handler: ({ actor }) => listStaff(deps, actor) });
   t.add({ method: "POST", access: "manage", url: "/staff", operationId: "addStaff", tag, summary: "Add a staff member", body: CreateStaffInput, reply: Staff, status: 201,
     handler: ({ actor, body }) => addStaff(deps, actor, body) });
