@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PAGE_LIMIT_DEFAULT, PageLimit, pageOf, Cursor } from "./page.js";
 
 export const AuditEntry = z.object({
   id: z.number().int(),
@@ -14,9 +15,12 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 export const AuditList = z.array(AuditEntry);
+/** One page of `GET /audit`, newest first. */
+export const AuditPage = pageOf(AuditEntry);
 
 export const AuditQuery = z.strictObject({
   recordId: z.string().max(64).optional(),
   action: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: PageLimit.default(PAGE_LIMIT_DEFAULT),
+  cursor: Cursor.optional(),
 });

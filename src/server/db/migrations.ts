@@ -196,4 +196,17 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE telehealth_sessions ADD COLUMN video TEXT CHECK (video IN ('builtin', 'zoom'));
   ALTER TABLE telehealth_sessions ADD COLUMN audio_only INTEGER NOT NULL DEFAULT 0;
   `,
+  /* paging slice (issue 14): every list reads a page by keyset on an index that ends in the id, so a page after
+     (start, id) or (name, id) is one range scan; the appointment indexes keep their names (INDEXED BY uses one) */ `
+  DROP INDEX appointments_start;
+  CREATE INDEX appointments_start ON appointments (practice_id, start_at, id);
+  DROP INDEX appointments_therapist_start;
+  CREATE INDEX appointments_therapist_start ON appointments (practice_id, therapist_id, start_at, id);
+  DROP INDEX appointments_client_start;
+  CREATE INDEX appointments_client_start ON appointments (practice_id, client_id, start_at, id);
+  CREATE INDEX clients_name ON clients (practice_id, name, id);
+  CREATE INDEX staff_name ON staff (practice_id, name, id);
+  DROP INDEX mail_practice;
+  CREATE INDEX mail_practice ON mail (practice_id, created_at, id);
+  `,
 ];

@@ -20,6 +20,11 @@ function where(f: AppointmentFilter): { sql: string; params: Record<string, unkn
   if (f.to !== undefined) (parts.push("a.start_at < @to"), (params.to = f.to));
   if (f.telehealth !== undefined) (parts.push("a.telehealth = @telehealth"), (params.telehealth = f.telehealth ? 1 : 0));
   if (f.status) (parts.push("a.status = @status"), (params.status = f.status));
+  if (f.after) {
+    // A row value against the (practice, start, id) indexes: the page starts where the last one ended.
+    parts.push(`(a.start_at, a.id) ${f.desc ? "<" : ">"} (@afterStart, @afterId)`);
+    (params.afterStart = f.after[0]), (params.afterId = f.after[1]);
+  }
   return { sql: parts.join(" AND "), params };
 }
 
@@ -47,8 +52,11 @@ export function appointmentRepo(s: StatementCache): AppointmentRepo {
     async list(f) {
       const w = where(f);
       // One statement whatever the limit (a limit in the SQL text would cache a statement per value); -1 is none.
-      const rows = s.get(`SELECT ${COLS} FROM appointments a JOIN clients c ON c.id = a.client_id
-        WHERE ${w.sql} ORDER BY a.start_at, a.id LIMIT @limit`).all({ ...w.params, limit: f.limit ? Math.trunc(f.limit) : -1 }) as Raw[];
+      const names = f.names ? `, s.name AS therapistName, c.name AS clientName` : "";
+      const staff = f.names ? `JOIN staff s ON s.id = a.therapist_id` : "";
+      const order = f.desc ? "a.start_at DESC, a.id DESC" : "a.start_at, a.id";
+      const rows = s.get(`SELECT ${COLS}${names} FROM appointments a JOIN clients c ON c.id = a.client_id ${staff}
+        WHERE ${w.sql} ORDER BY ${order} LIMIT @limit`).all({ ...w.params, limit: f.limit ? Math.trunc(f.limit) : -1 }) as Raw[];
       for (const r of rows) {
         (r as unknown as AppointmentRow).telehealth = r.telehealth === 1;
         (r as unknown as AppointmentRow).clientReady = r.clientReady === 1;

@@ -40,6 +40,8 @@ export function appointmentView(a: AppointmentRow, session?: Appointment["sessio
     telehealth: a.telehealth, status: a.status, clientReady: a.clientReady, createdAt: iso(a.createdAt),
   };
   if (session) v.session = session;
+  if (a.therapistName !== undefined) v.therapistName = a.therapistName;
+  if (a.clientName !== undefined) v.clientName = a.clientName;
   return v;
 }
 

@@ -1,16 +1,12 @@
-import { AuditList, AuditQuery, MailList, MailQuery } from "../../../sdk/schemas/index.js";
+import { AuditPage, AuditQuery, MailPage, MailQuery } from "../../../sdk/schemas/index.js";
+import { listAudit } from "../../domain/audit/list.js";
 import type { Deps } from "../../domain/deps.js";
 import { listMail } from "../../domain/mail/outbox.js";
-import { MANAGERS, requireStaff } from "../../domain/shared/permissions.js";
-import { auditView } from "../../domain/shared/views.js";
 import type { RouteTable } from "../route.js";
 
 export function adminRoutes(t: RouteTable, deps: Deps): void {
-  t.add({ method: "GET", access: "manage", url: "/mail", operationId: "listMail", tag: "mail", summary: "Outgoing mail and its delivery status", query: MailQuery, reply: MailList,
+  t.add({ method: "GET", access: "manage", url: "/mail", operationId: "listMail", tag: "mail", summary: "Outgoing mail and its delivery status, newest first, one page at a time", query: MailQuery, reply: MailPage,
     handler: ({ actor, query }) => listMail(deps, actor, query) });
-  t.add({ method: "GET", access: "manage", url: "/audit", operationId: "listAudit", tag: "audit", summary: "The audit log, newest first (R20)", query: AuditQuery, reply: AuditList,
-    handler: async ({ actor, query }) => {
-      const a = requireStaff(actor, ...MANAGERS);
-      return (await deps.store.audit.list(a.practiceId, AuditQuery.parse(query ?? {}))).map(auditView);
-    } });
+  t.add({ method: "GET", access: "manage", url: "/audit", operationId: "listAudit", tag: "audit", summary: "The audit log, newest first, one page at a time (R20)", query: AuditQuery, reply: AuditPage,
+    handler: ({ actor, query }) => listAudit(deps, actor, query) });
 }
