@@ -47,12 +47,18 @@ export async function* pagesOf<T>(fetch: PageFetch<T>, limit: number | undefined
   }
 }
 
+/** A table's columns and how an item fills them. */
+export interface TableView<T> {
+  headers: string[];
+  row: (item: T) => string[];
+}
+
 /** What a list command shows: its items' schema, the table of a page, and what to say when it is empty. */
 export interface ListView<T> {
   /** The item's contract schema (the --json array holds items parsed with it). */
   item: z.ZodType<T>;
-  headers: string[];
-  row: (item: T) => string[];
+  /** The table, made when the first row is to be printed (so an empty list asks for no time zone). */
+  table: () => TableView<T> | Promise<TableView<T>>;
   /** Said on stderr when nothing matches. */
   empty: string;
   noun: string;
@@ -61,11 +67,17 @@ export interface ListView<T> {
 /** Prints a list: a JSON array with --json, a table otherwise; returns the exit code. */
 export async function printList<T>(ctx: CommandContext, paging: Paging, fetch: PageFetch<T>, view: ListView<T>): Promise<number> {
   if (ctx.json) return streamJson(ctx, pagesOf(fetch, paging.limit), view.item);
-  const table = new TableStream(ctx.paint, view.headers);
+  let table: { view: TableView<T>; out: TableStream } | undefined;
   let shown = 0;
   let more = false;
   for await (const page of pagesOf(fetch, paging.limit)) {
-    if (page.items.length) ctx.io.out(table.rows(page.items.map(view.row)));
+    if (page.items.length) {
+      if (!table) {
+        const tv = await view.table();
+        table = { view: tv, out: new TableStream(ctx.paint, tv.headers) };
+      }
+      ctx.io.out(table.out.rows(page.items.map(table.view.row)));
+    }
     shown += page.items.length;
     more = page.more;
     if ((await ctx.io.drain?.()) === false) return 0;

@@ -32,9 +32,11 @@ export function parseList(ctx: CommandContext, { flags }: RawArgs, now = new Dat
 export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const { query, paging } = parseList(ctx, args);
   const tele = await ctx.tele();
-  const timeZone = ctx.json ? "UTC" : await ctx.timeZone();
   return printList(ctx, paging, (cursor, limit) => tele.appointments.list({ ...query, limit, cursor }), {
-    item: Appointment, headers: APPOINTMENT_HEADERS(timeZone), row: (a) => appointmentRow(a, timeZone),
-    empty: "No appointments match.", noun: "appointment",
+    item: Appointment, empty: "No appointments match.", noun: "appointment",
+    table: async () => {
+      const timeZone = await ctx.timeZone();
+      return { headers: APPOINTMENT_HEADERS(timeZone), row: (a) => appointmentRow(a, timeZone) };
+    },
   });
 }

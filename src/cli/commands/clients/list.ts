@@ -18,9 +18,12 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const { query, paging } = parseClientList(ctx, args);
   const tele = await ctx.tele();
   const filtered = query.search !== undefined || query.state !== undefined || query.portal !== undefined;
-  const timeZone = ctx.json ? "UTC" : await ctx.timeZone();
   return printList(ctx, paging, (cursor, limit) => tele.clients.list({ ...query, limit, cursor }), {
-    item: Client, headers: clientHeaders(timeZone), row: (c) => clientRow(c, timeZone), noun: "client",
+    item: Client, noun: "client",
+    table: async () => {
+      const timeZone = await ctx.timeZone();
+      return { headers: clientHeaders(timeZone), row: (c) => clientRow(c, timeZone) };
+    },
     empty: filtered ? "No clients match." : `No clients yet; add one with "tele clients add" or "tele clients import FILE.csv".`,
   });
 }

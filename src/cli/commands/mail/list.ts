@@ -19,11 +19,15 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const query = parseMailList(ctx, args);
   const paging = readPaging(ctx, args.flags);
   const tele = await ctx.tele();
-  const timeZone = ctx.json ? "UTC" : await ctx.timeZone();
   return printList(ctx, paging, (cursor, limit) => tele.mail.list({ ...query, limit, cursor }), {
     item: Mail, noun: "message", empty: "No mail matches.",
-    headers: ["ID", `CREATED (${timeZone})`, "TO", "SUBJECT", "STATUS", "ATTEMPTS"],
-    row: (m) => [m.id, formatTime(m.createdAt, timeZone), m.to, m.subject, statusText(m, timeZone), String(m.attempts)],
+    table: async () => {
+      const timeZone = await ctx.timeZone();
+      return {
+        headers: ["ID", `CREATED (${timeZone})`, "TO", "SUBJECT", "STATUS", "ATTEMPTS"],
+        row: (m: Mail) => [m.id, formatTime(m.createdAt, timeZone), m.to, m.subject, statusText(m, timeZone), String(m.attempts)],
+      };
+    },
   });
 }
 

@@ -9,7 +9,9 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const tele = await ctx.tele();
   return printList(ctx, paging, (cursor, limit) => tele.staff.list({ limit, cursor }), {
     item: Staff, noun: "staff member", empty: `No staff members yet; add one with "tele staff add".`,
-    headers: ["ID", "NAME", "EMAIL", "ROLES", "TELETHERAPY", "STATUS"],
-    row: (s) => [s.id, s.name, s.email, s.roles.join(","), s.teletherapy ? "on" : "off", s.active ? "active" : "deactivated"],
+    table: () => ({
+      headers: ["ID", "NAME", "EMAIL", "ROLES", "TELETHERAPY", "STATUS"],
+      row: (s) => [s.id, s.name, s.email, s.roles.join(","), s.teletherapy ? "on" : "off", s.active ? "active" : "deactivated"],
+    }),
   });
 }
