@@ -4,7 +4,6 @@
  * page (or the first `--limit` items) to stdout as one JSON array. Only one page is ever held, and
  * stdout is drained between pages, so memory stays flat however long the list is.
  */
-import type { z } from "zod";
 import { PAGE_LIMIT_MAX, type Page } from "../sdk/schemas/index.js";
 import type { CommandContext } from "./context.js";
 import { UsageError, helpHint } from "./errors.js";
@@ -32,18 +31,24 @@ export function readPaging(ctx: CommandContext, flags: Record<string, unknown>):
 /** One page as the command asks for it: after `cursor`, at most `size` items. */
 export type PageFetch<T> = (cursor: string | undefined, size: number) => Promise<Page<T>>;
 
-/** Pages until `limit` items (or the end); each with whether the list goes on beyond what was shown. */
+/**
+ * Pages until `limit` items (or the end); each with whether the list goes on beyond what was shown.
+ * The next page is asked for as soon as one arrives, so the server reads it while this one is
+ * printed: two pages in memory at most, and the two processes work side by side.
+ */
 export async function* pagesOf<T>(fetch: PageFetch<T>, limit: number | undefined): AsyncGenerator<{ items: T[]; more: boolean }> {
   let left = limit ?? Number.POSITIVE_INFINITY;
-  let cursor: string | undefined;
-  while (left > 0) {
-    const page = await fetch(cursor, Math.min(left, PAGE_LIMIT_MAX));
-    const items = page.items.slice(0, left);
+  let next: Promise<Page<T>> | undefined = fetch(undefined, Math.min(left, PAGE_LIMIT_MAX));
+  while (next) {
+    const page: Page<T> = await next;
+    const items: T[] = page.items.slice(0, left);
     left -= items.length;
-    cursor = page.nextCursor ?? undefined;
-    const more = cursor !== undefined || items.length < page.items.length;
+    const cursor: string | undefined = page.nextCursor ?? undefined;
+    const more: boolean = cursor !== undefined || items.length < page.items.length;
+    next = more && left > 0 && items.length > 0 ? fetch(cursor, Math.min(left, PAGE_LIMIT_MAX)) : undefined;
+    // A page asked for ahead whose reader stops early must not surface as an unhandled rejection.
+    next?.catch(() => undefined);
     yield { items, more };
-    if (!more || items.length === 0) return;
   }
 }
 
@@ -55,8 +60,6 @@ export interface TableView<T> {
 
 /** What a list command shows: its items' schema, the table of a page, and what to say when it is empty. */
 export interface ListView<T> {
-  /** The item's contract schema (the --json array holds items parsed with it). */
-  item: z.ZodType<T>;
   /** The table, made when the first row is to be printed (so an empty list asks for no time zone). */
   table: () => TableView<T> | Promise<TableView<T>>;
   /** Said on stderr when nothing matches. */
@@ -66,7 +69,7 @@ export interface ListView<T> {
 
 /** Prints a list: a JSON array with --json, a table otherwise; returns the exit code. */
 export async function printList<T>(ctx: CommandContext, paging: Paging, fetch: PageFetch<T>, view: ListView<T>): Promise<number> {
-  if (ctx.json) return streamJson(ctx, pagesOf(fetch, paging.limit), view.item);
+  if (ctx.json) return streamJson(ctx, pagesOf(fetch, paging.limit));
   let table: { view: TableView<T>; out: TableStream } | undefined;
   let shown = 0;
   let more = false;
@@ -87,16 +90,18 @@ export async function printList<T>(ctx: CommandContext, paging: Paging, fetch: P
   return 0;
 }
 
-/** Writes the items of every page as one JSON array, a page at a time. */
-async function streamJson<T>(ctx: CommandContext, pages: AsyncIterable<{ items: T[] }>, item: z.ZodType<T>): Promise<number> {
+/**
+ * Writes the items of every page as one JSON array, a page at a time, one item to a line (a million
+ * items stay readable with grep and quick to write). The SDK has already parsed each page with the
+ * item's schema, so only the contract's fields are here.
+ */
+async function streamJson<T>(ctx: CommandContext, pages: AsyncIterable<{ items: T[] }>): Promise<number> {
   let first = true;
   for await (const page of pages) {
-    let text = "";
-    for (const value of page.items) {
-      text += `${first ? "[\n  " : ",\n  "}${jsonText(item.parse(value), 2).replace(/\n/g, "\n  ")}`;
-      first = false;
-    }
-    if (text) ctx.io.out(text);
+    if (page.items.length === 0) continue;
+    const text = page.items.map((value) => jsonText(value)).join(",\n");
+    ctx.io.out(`${first ? "[\n" : ",\n"}${text}`);
+    first = false;
     if ((await ctx.io.drain?.()) === false) return 0;
   }
   ctx.io.out(first ? "[]\n" : "\n]\n");

@@ -2,7 +2,7 @@
  * `tele appointments list [--therapist S] [--client C] [--from D] [--to D] [--telehealth | --in-person]
  * [--status S] [--past] [--all] [--limit N]`: upcoming by default, page by page (issue 10, issue 14).
  */
-import { Appointment, AppointmentQuery } from "../../../sdk/schemas/index.js";
+import { AppointmentQuery } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
 import { UsageError, helpHint } from "../../errors.js";
 import { printList, readPaging, type Paging } from "../../paging.js";
@@ -33,7 +33,7 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const { query, paging } = parseList(ctx, args);
   const tele = await ctx.tele();
   return printList(ctx, paging, (cursor, limit) => tele.appointments.list({ ...query, limit, cursor }), {
-    item: Appointment, empty: "No appointments match.", noun: "appointment",
+    empty: "No appointments match.", noun: "appointment",
     table: async () => {
       const timeZone = await ctx.timeZone();
       return { headers: APPOINTMENT_HEADERS(timeZone), row: (a) => appointmentRow(a, timeZone) };

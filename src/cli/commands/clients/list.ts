@@ -1,5 +1,5 @@
 /** `tele clients list [--search TEXT] [--state XX] [--portal none|invited|active] [--limit N | --all]` (issue 10). */
-import { Client, ClientQuery } from "../../../sdk/schemas/index.js";
+import { ClientQuery } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
 import { printList, readPaging, type Paging } from "../../paging.js";
 import { checkedInput } from "../../values.js";
@@ -19,7 +19,7 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const tele = await ctx.tele();
   const filtered = query.search !== undefined || query.state !== undefined || query.portal !== undefined;
   return printList(ctx, paging, (cursor, limit) => tele.clients.list({ ...query, limit, cursor }), {
-    item: Client, noun: "client",
+    noun: "client",
     table: async () => {
       const timeZone = await ctx.timeZone();
       return { headers: clientHeaders(timeZone), row: (c) => clientRow(c, timeZone) };

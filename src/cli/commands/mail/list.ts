@@ -1,5 +1,5 @@
 /** `tele mail list [--to EMAIL] [--status S] [--limit N | --all]`, newest first. */
-import { Email, Mail, MailStatus } from "../../../sdk/schemas/index.js";
+import { Email, MailStatus, type Mail } from "../../../sdk/schemas/index.js";
 import type { MailListQuery } from "../../../sdk/resources/mail.js";
 import type { CommandContext, RawArgs } from "../../context.js";
 import { formatTime } from "../../output.js";
@@ -20,7 +20,7 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const paging = readPaging(ctx, args.flags);
   const tele = await ctx.tele();
   return printList(ctx, paging, (cursor, limit) => tele.mail.list({ ...query, limit, cursor }), {
-    item: Mail, noun: "message", empty: "No mail matches.",
+    noun: "message", empty: "No mail matches.",
     table: async () => {
       const timeZone = await ctx.timeZone();
       return {

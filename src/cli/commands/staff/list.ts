@@ -1,5 +1,4 @@
 /** `tele staff list [--limit N | --all]`. */
-import { Staff } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
 import { printList, readPaging } from "../../paging.js";
 
@@ -8,7 +7,7 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const paging = readPaging(ctx, args.flags);
   const tele = await ctx.tele();
   return printList(ctx, paging, (cursor, limit) => tele.staff.list({ limit, cursor }), {
-    item: Staff, noun: "staff member", empty: `No staff members yet; add one with "tele staff add".`,
+    noun: "staff member", empty: `No staff members yet; add one with "tele staff add".`,
     table: () => ({
       headers: ["ID", "NAME", "EMAIL", "ROLES", "TELETHERAPY", "STATUS"],
       row: (s) => [s.id, s.name, s.email, s.roles.join(","), s.teletherapy ? "on" : "off", s.active ? "active" : "deactivated"],

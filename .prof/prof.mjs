@@ -1,0 +1,30 @@
+import { startBenchServer } from "/work/wt-paging/dist/bench/harness.js";
+import Database from "better-sqlite3";
+import { join } from "node:path";
+import { appointments } from "/work/wt-paging/dist/bench/data.js";
+import { writeFileSync } from "node:fs";
+const server = await startBenchServer("prof", ["--cpu-prof", "--cpu-prof-dir=/tmp/cpuprof"]);
+const db = new Database(join(server.dataDir, "tele.db"));
+const p = db.prepare("SELECT id FROM practices").pluck().get();
+const now = Date.now();
+db.transaction(() => {
+  const st = db.prepare(`INSERT INTO staff (id, practice_id, name, email, roles, teletherapy, created_at) VALUES (?, ?, ?, ?, 'therapist', 1, ?)`);
+  for (let t = 0; t < 50; t++) st.run(`stf_t${t}`, p, `Therapist ${t}`, `t${t}@x.example`, now);
+  const sc = db.prepare(`INSERT INTO clients (id, practice_id, name, email, state, created_at) VALUES (?, ?, ?, ?, 'NY', ?)`);
+  for (let c = 0; c < 5000; c++) sc.run(`cli_c${c}`, p, `Client ${c}`, `c${c}@x.example`, now);
+  const ins = db.prepare(`INSERT INTO appointments (id, practice_id, therapist_id, client_id, start_at, end_at, telehealth, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 'scheduled', ?, ?)`);
+  appointments(100000, Date.parse("2020-01-06"), 50, 5000).forEach((r, i) => ins.run(`apt_${i}`, p, `stf_t${r.therapist}`, `cli_c${r.client}`, r.startMs, r.startMs + 3e6, now, now));
+})();
+db.close();
+writeFileSync("/tmp/prof-env.json", JSON.stringify({ ...server.env, pid: server.pid, dataDir: server.dataDir }));
+import { spawnSync } from "node:child_process";
+let t0 = performance.now();
+const r = spawnSync(process.execPath, ["--cpu-prof", "--cpu-prof-dir=/tmp/cliprof", "/work/wt-paging/bin/tele", "appointments", "list", "--all", "--json"], { env: { ...process.env, ...server.env }, stdio: ["ignore", "ignore", "inherit"] });
+console.log("cli", r.status, (performance.now() - t0).toFixed(0), "ms");
+let cursor, n = 0, t = performance.now();
+do {
+  const res = await fetch(`${server.url}/api/v1/appointments?limit=1000${cursor ? `&cursor=${cursor}` : ""}`, { headers: { authorization: `Bearer ${server.token}` } });
+  const body = await res.json(); n += body.items.length; cursor = body.nextCursor;
+} while (cursor);
+console.log("raw fetch pages", n, (performance.now() - t).toFixed(0), "ms");
+await server.stop();
