@@ -19,6 +19,11 @@ export interface Io {
   out(text: string): void;
   /** Writes to stderr (errors, warnings, progress, prompts). */
   err(text: string): void;
+  /**
+   * Settles once stdout has taken what was written (long lists wait here between pages): true, or
+   * false when its reader has gone (`tele … | head`), so the command can stop fetching.
+   */
+  drain?(): Promise<boolean>;
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
   readonly stdinIsTTY: boolean;
@@ -47,6 +52,21 @@ export function canPrompt(io: Io): boolean {
   return io.stdinIsTTY && io.stderrIsTTY;
 }
 
+/** Waits for a stream to take its buffer; false once it is closed. */
+function drained(stream: NodeJS.WriteStream): Promise<boolean> {
+  if (stream.destroyed || stream.writableEnded) return Promise.resolve(false);
+  if (!stream.writableNeedDrain) return Promise.resolve(true);
+  return new Promise((ok) => {
+    const done = (open: boolean) => () => {
+      stream.off("drain", onDrain).off("close", onClose).off("error", onClose);
+      ok(open);
+    };
+    const onDrain = done(true);
+    const onClose = done(false);
+    stream.once("drain", onDrain).once("close", onClose).once("error", onClose);
+  });
+}
+
 /** The Io of the running process. */
 export function realIo(): Io {
   const env = process.env;
@@ -61,6 +81,7 @@ export function realIo(): Io {
   process.stderr.on("error", ignoreClosedPipe);
   return {
     out: (text) => void process.stdout.write(text),
+    drain: () => drained(process.stdout),
     err: (text) => void process.stderr.write(text),
     stdoutIsTTY,
     stderrIsTTY,

@@ -97,7 +97,7 @@ describe("the built-in call through TURN, and who may signal", () => {
     const [expiry, opaque] = (ice.username as string).split(":");
     expect(Number(expiry) * 1000).toBeGreaterThan(Date.now());
     expect(Number(expiry) * 1000).toBeLessThanOrEqual(Date.now() + 4 * 3600_000 + 5000); // short-lived
-    expect(opaque).not.toContain((await who.sdk.clients.list()).find((c) => c.email === who.dana)!.id);
+    expect(opaque).not.toContain((await who.sdk.clients.list()).items.find((c) => c.email === who.dana)!.id);
     expect(ice.credential).toBe(createHmac("sha1", SECRET).update(ice.username).digest("base64"));
 
     const tina = await tb.context();

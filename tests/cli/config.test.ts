@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readProfile, resolveConnection, saveProfile } from "../../src/cli/config.js";
 import type { Stub } from "../sdk/stub-server.js";
-import { staffAna, whoami } from "../sdk/fixtures.js";
+import { staffAna, whoami, page } from "../sdk/fixtures.js";
 import { cleanUpAfterEach, configDir, problemReply, stubApi, tele } from "./harness.js";
 
 let stub: Stub | undefined;
@@ -82,7 +82,7 @@ describe("connection precedence", () => {
   });
 
   it("the CLI uses the saved profile when nothing else is given", async () => {
-    stub = await stubApi({ "GET /api/v1/staff": { json: [staffAna] } });
+    stub = await stubApi({ "GET /api/v1/staff": { json: page([staffAna]) } });
     const dir = configDir();
     await saveProfile({ TELE_CONFIG_DIR: dir }, "default", { url: stub.url, token: "tok_saved" });
     const r = await tele(["staff", "list", "--json"], { env: { TELE_CONFIG_DIR: dir } });

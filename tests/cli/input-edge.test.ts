@@ -32,7 +32,7 @@ describe("server values are printed without control characters", () => {
   });
 
   it("clients list and show: no raw control character reaches stdout or stderr", async () => {
-    const stub = await stubApi({ "GET /api/v1/me": { json: whoami }, "GET /api/v1/clients": { json: [client] }, "GET /api/v1/clients/cli_1": { json: client } });
+    const stub = await stubApi({ "GET /api/v1/me": { json: whoami }, "GET /api/v1/clients": { json: { items: [client], nextCursor: null } }, "GET /api/v1/clients/cli_1": { json: client } });
     for (const argv of [["clients", "list"], ["clients", "show", "cli_1"]]) {
       const r = await tele(argv, { stub });
       expect(r.code, r.stderr).toBe(0);

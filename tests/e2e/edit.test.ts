@@ -28,7 +28,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => w?.close());
 
-const audit = (action: string) => new Tele({ url: w.server.url, token: w.ownerToken }).audit.list({ action });
+const audit = async (action: string) => (await new Tele({ url: w.server.url, token: w.ownerToken }).audit.list({ action })).items;
 
 describe("tele clients set", () => {
   it("changes the given fields and says so; --json prints the client; one audit row names the fields", async () => {

@@ -87,7 +87,7 @@ describe("portal invites by email", () => {
   it("R20: the audit log holds the changes and the reads of client records, with who and from where", async () => {
     const c = (await tele(["clients", "add", "--name", "Hal Client", "--email", "hal@client.test", "--state", "WA", "--json"], w.env)).json();
     await tele(["clients", "show", c.id], w.env);
-    const entries = await sdk.audit.list({ recordId: c.id });
+    const entries = (await sdk.audit.list({ recordId: c.id })).items;
     const actions = entries.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["client.add", "client.read"]));
     const me = await sdk.me();

@@ -28,7 +28,7 @@ describe("tele init --contact, tele practice set, tele whoami", () => {
   });
 
   const contactNow = async () => (await tele(["whoami", "--json"], w.env)).json().practice.contact;
-  const updates = async () => (await new Tele({ url: w.server.url, token: w.ownerToken }).audit.list({ action: "practice.update" }));
+  const updates = async () => (await new Tele({ url: w.server.url, token: w.ownerToken }).audit.list({ action: "practice.update" })).items;
 
   it("init stores the contact trimmed, and the server shows it", async () => {
     expect(await contactNow()).toBe("(555) 010-0199");

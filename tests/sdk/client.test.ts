@@ -33,20 +33,23 @@ describe("Tele resources", () => {
   });
 
   it("parses lists with the shared schema and drops unknown fields", async () => {
-    const { tele } = await teleAnswering(() => ({ json: [{ ...clientBo, secretInternal: 1 }] }));
+    const { tele } = await teleAnswering(() => ({ json: { items: [{ ...clientBo, secretInternal: 1 }], nextCursor: null, extra: 1 } }));
     const clients = await tele.clients.list();
-    expect(clients).toEqual([clientBo]);
+    expect(clients).toEqual({ items: [clientBo], nextCursor: null });
   });
 
   it("rejects a reply that breaks the schema", async () => {
-    const { tele } = await teleAnswering(() => ({ json: [{ ...appointment, telehealth: "yes" }] }));
+    const { tele } = await teleAnswering(() => ({ json: { items: [{ ...appointment, telehealth: "yes" }], nextCursor: null } }));
     await expect(tele.appointments.list()).rejects.toBeInstanceOf(MalformedResponseError);
+    // A bare array is the reply of a server before paging: refused as malformed, never read as a whole list.
+    const old = await teleAnswering(() => ({ json: [appointment] }));
+    await expect(old.tele.appointments.list()).rejects.toBeInstanceOf(MalformedResponseError);
   });
 
   it("sends appointment filters as query parameters", async () => {
-    const { tele, stub } = await teleAnswering(() => ({ json: [appointment] }));
-    await tele.appointments.list({ therapist: "ana@example.com", from: "2026-12-01", telehealth: true });
-    expect(stub.requests[0].url).toBe("/api/v1/appointments?therapist=ana%40example.com&from=2026-12-01&telehealth=true");
+    const { tele, stub } = await teleAnswering(() => ({ json: { items: [appointment], nextCursor: null } }));
+    await tele.appointments.list({ therapist: "ana@example.com", from: "2026-12-01", telehealth: true, limit: 10, cursor: "c1" });
+    expect(stub.requests[0].url).toBe("/api/v1/appointments?therapist=ana%40example.com&from=2026-12-01&telehealth=true&limit=10&cursor=c1");
   });
 
   it("PATCHes one appointment and POSTs a bulk conversion", async () => {

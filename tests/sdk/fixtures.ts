@@ -70,3 +70,6 @@ export const mail = {
   createdAt: "2026-01-07T10:00:00.000Z",
   sentAt: "2026-01-07T10:00:01.000Z",
 };
+
+/** A list endpoint's reply: one page holding `items`, the last one unless a cursor is given. */
+export const page = <T>(items: T[], nextCursor: string | null = null) => ({ items, nextCursor });

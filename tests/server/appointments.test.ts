@@ -81,7 +81,7 @@ describe("R7: converting one appointment", () => {
     const theos = await book(w, { therapist: w.p.theo, client: w.p.alice, start: "2026-12-10T10:00" });
     await refusal(setTelehealth(w.deps, w.p.owner, abroad.id, { telehealth: true }), "not_us_resident", 422);
     await refusal(setTelehealth(w.deps, w.p.owner, theos.id, { telehealth: true }), "teletherapy_not_enabled", 422);
-    expect((await listAppointments(w.deps, w.p.owner, { telehealth: true }))).toEqual([]);
+    expect((await listAppointments(w.deps, w.p.owner, { telehealth: true })).items).toEqual([]);
   });
 
   it.each(["past", "cancelled", "completed", "no_show"] as const)("a %s appointment is 409 not_convertible, both ways", async (kind) => {
@@ -122,8 +122,8 @@ describe("a therapist sees and changes only their own appointments", () => {
     const w = await makeWorld();
     const mine = await book(w, { client: w.p.alice, start: "2026-12-10T09:00" });
     const theos = await book(w, { therapist: w.p.theo, client: w.p.carla, start: "2026-12-10T10:00" });
-    expect((await listAppointments(w.deps, w.p.tina, {})).map((a) => a.id)).toEqual([mine.id]);
-    expect((await listAppointments(w.deps, w.p.biller, {})).map((a) => a.id)).toEqual([mine.id, theos.id]);
+    expect((await listAppointments(w.deps, w.p.tina, {})).items.map((a) => a.id)).toEqual([mine.id]);
+    expect((await listAppointments(w.deps, w.p.biller, {})).items.map((a) => a.id)).toEqual([mine.id, theos.id]);
     await refusal(listAppointments(w.deps, w.p.tina, { therapist: idOf(w.p.theo) }), "permission_denied", 403);
     await refusal(getAppointment(w.deps, w.p.tina, theos.id), "permission_denied", 403);
     await refusal(setTelehealth(w.deps, w.p.tina, theos.id, { telehealth: true }), "permission_denied", 403);
@@ -137,7 +137,7 @@ describe("a therapist sees and changes only their own appointments", () => {
     const dora = await addClient(w.deps, w.p.owner, { name: "Dora", email: "dora@client.test", state: "NJ" });
     const a = await book(w, { client: w.p.alice, start: "2026-12-05T23:30", telehealth: true });
     const b = await book(w, { client: dora, start: "2026-12-06T00:30" });
-    const ids = async (q: Record<string, unknown>) => (await listAppointments(w.deps, w.p.owner, q)).map((x) => x.id);
+    const ids = async (q: Record<string, unknown>) => (await listAppointments(w.deps, w.p.owner, q)).items.map((x) => x.id);
     expect(await ids({ client: "alice@client.test" })).toEqual([a.id]);
     expect(await ids({ telehealth: "false" })).toEqual([b.id]);
     expect(await ids({ to: "2026-12-05" })).toEqual([a.id]);
@@ -154,7 +154,7 @@ describe("practices are isolated", () => {
     await refusal(setTelehealth(w.deps, birch.owner, a.id, { telehealth: true }), "not_found", 404);
     await refusal(listAppointments(w.deps, birch.owner, { client: w.p.alice.id }), "not_found", 404);
     await refusal(book(w, { as: birch.owner, therapist: w.p.tina, client: w.p.alice, start: "2026-12-11T09:00" }), "not_found", 404);
-    expect(await listAppointments(w.deps, birch.owner, {})).toEqual([]);
+    expect(await listAppointments(w.deps, birch.owner, {})).toEqual({ items: [], nextCursor: null });
     expect((await w.store.appointments.byId(w.p.practiceId, a.id))!.telehealth).toBe(false);
   });
 });

@@ -23,7 +23,7 @@ const cases: Case[] = [
   ["staff.token.create", async (w, as) => (await createApiToken(w.deps, as, idOf(w.p.biller))).staffId],
   ["client.add", async (w, as) => (await addClient(w.deps, as, { name: "Dana Doe", email: "dana@client.test", state: "VT" })).id],
   ["client.read", async (w, as) => (await getClient(w.deps, as, "alice@client.test")).id],
-  ["client.list", async (w, as) => (await listClients(w.deps, as), null)],
+  ["client.list", async (w, as) => (await listClients(w.deps, as, {}), null)],
   ["client.portal_invite", async (w, as) => (await sendPortalInvite(w.deps, as, w.p.alice.id)).clientId],
   ["appointment.create", async (w, as) => (await book(w, { as, client: w.p.alice, start: "2026-12-10T09:00", telehealth: true })).id],
   ["appointment.convert", async (w, as) => {
@@ -61,7 +61,7 @@ describe("R20: one audit row per change or read, with who, what, which record, w
   it("a client list names the clients that were read, and a therapist's names only theirs", async () => {
     const w = await makeWorld();
     await book(w, { client: w.p.carla, start: "2026-12-10T09:00" });
-    const seen = await listClients(w.deps, w.p.tina);
+    const seen = (await listClients(w.deps, w.p.tina, {})).items;
     expect(seen.map((c) => c.id)).toEqual([w.p.carla.id]);
     const row = auditRows(w.store, "client.list").at(-1)!;
     expect(row.actor_id).toBe(idOf(w.p.tina));
@@ -72,7 +72,7 @@ describe("R20: one audit row per change or read, with who, what, which record, w
     const w = await makeWorld();
     await getClient(w.deps, w.p.owner, "alice@client.test");
     await sendPortalInvite(w.deps, w.p.owner, w.p.alice.id);
-    await listClients(w.deps, w.p.owner);
+    await listClients(w.deps, w.p.owner, {});
     const text = JSON.stringify(auditRows(w.store));
     for (const pii of ["alice@client.test", "Alice Client", "Carla NoEmail"]) expect(text).not.toContain(pii);
   });

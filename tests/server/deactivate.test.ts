@@ -60,7 +60,7 @@ describe("tele staff deactivate", () => {
     await deactivateStaff(w.deps, w.p.owner, idOf(w.p.theo));
     expect((await deactivateStaff(w.deps, w.p.owner, idOf(w.p.theo))).changed).toBe(false);
     expect(auditRows(w.store, "staff.deactivate")).toHaveLength(1);
-    const list = await listStaff(w.deps, w.p.owner);
+    const list = (await listStaff(w.deps, w.p.owner)).items;
     expect(list.filter((s) => !s.active).map((s) => s.id)).toEqual([idOf(w.p.theo)]);
   });
 

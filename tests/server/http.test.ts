@@ -151,7 +151,7 @@ describe("bad input is a 4xx problem, never a 500", () => {
 
   it("an unexpected failure is a generic 500 that leaks nothing", async () => {
     const { w, call } = await setup();
-    w.store.staff.list = async () => {
+    w.store.staff.page = async () => {
       throw new Error("SQLITE_CORRUPT near alice@client.test");
     };
     const body = expectProblem(await call({ method: "GET", url: "/api/v1/staff" }), 500, "internal");
@@ -216,7 +216,8 @@ describe("R20 over HTTP", () => {
     const res = await call({ method: "GET", url: `/api/v1/clients/${w.p.alice.id}` });
     expect(res.json().email).toBe("alice@client.test");
     const log = await call({ method: "GET", url: `/api/v1/audit?recordId=${w.p.alice.id}&action=client.read` });
-    expect(log.json()).toMatchObject([{
+    expect(log.json().nextCursor).toBeNull();
+    expect(log.json().items).toMatchObject([{
       actorType: "staff", actorId: idOf(w.p.owner), action: "client.read", recordId: w.p.alice.id,
       ip: "127.0.0.1", requestId: res.headers["x-request-id"],
     }]);

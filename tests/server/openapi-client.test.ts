@@ -35,12 +35,14 @@ function tsc(files: string[]): Promise<{ code: number; out: string }> {
 function program(r: { staff: unknown; client: unknown; appointment: unknown; notFound: unknown }) {
   return `import type { components, operations, paths } from "./api";
 
-type StaffList = paths["/api/v1/staff"]["get"]["responses"][200]["content"]["application/json"];
+type StaffPage = paths["/api/v1/staff"]["get"]["responses"][200]["content"]["application/json"];
 type OneClient = paths["/api/v1/clients/{ref}"]["get"]["responses"][200]["content"]["application/json"];
 type OneAppointment = operations["getAppointment"]["responses"][200]["content"]["application/json"];
 type NotFound = paths["/api/v1/clients/{ref}"]["get"]["responses"][404]["content"]["application/problem+json"];
 
-export const staff: StaffList = ${JSON.stringify(r.staff)};
+export const page: StaffPage = ${JSON.stringify(r.staff)};
+export const staff = page.items;
+export const next: string | null = page.nextCursor;
 export const client: OneClient = ${JSON.stringify(r.client)};
 export const appointment: OneAppointment = ${JSON.stringify(r.appointment)};
 export const notFound: NotFound = ${JSON.stringify(r.notFound)};
@@ -107,15 +109,16 @@ describe("a client generated with openapi-typescript from the served document", 
       appointment: await get("/api/v1/appointments/{id}", `/api/v1/appointments/${booked.id}`, 200),
       notFound: await get("/api/v1/clients/{ref}", "/api/v1/clients/cli_nobody", 404),
     };
-    expect(replies.staff.length).toBe(2);
+    expect(replies.staff.items.length).toBe(2);
+    expect(replies.staff.nextCursor).toBeNull();
     expect(replies.appointment).toMatchObject({ id: booked.id, telehealth: true, session: { state: "not_open" } });
     expect(replies.notFound).toMatchObject({ status: 404, code: "not_found" });
 
     // One compiler run (it is the slow part): the honest program, and one whose replies lie about a field's
     // type and carry a field the document does not declare, which must not compile.
     writeFileSync(join(dir, "client.ts"), program(replies));
-    const [first, ...rest] = replies.staff;
-    writeFileSync(join(dir, "lying.ts"), program({ ...replies, staff: [{ ...first, teletherapy: "yes" }, ...rest], client: { ...replies.client, nickname: "C" } }));
+    const [first, ...rest] = replies.staff.items;
+    writeFileSync(join(dir, "lying.ts"), program({ ...replies, staff: { ...replies.staff, items: [{ ...first, teletherapy: "yes" }, ...rest] }, client: { ...replies.client, nickname: "C" } }));
     const { code, out } = await tsc(["api.d.ts", "client.ts", "lying.ts"]);
     const errors = out.split("\n").filter(Boolean);
     expect(errors.filter((e) => !e.startsWith("lying.ts("))).toEqual([]);

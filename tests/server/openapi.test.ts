@@ -63,7 +63,9 @@ describe("the served document", () => {
     const json = (path: string, method: string, status: string) => deref(doc, doc.paths[path][method].responses[status]).content["application/json"].schema;
     expect(json("/api/v1/clients/{ref}", "patch", "200")).toEqual({ $ref: "#/components/schemas/Client" });
     expect(json("/api/v1/clients/{ref}", "get", "200")).toEqual({ $ref: "#/components/schemas/ClientDetail" }); // the client and their upcoming appointments (issue 10)
-    expect(deref(doc, json("/api/v1/staff", "get", "200")).items).toEqual({ $ref: "#/components/schemas/Staff" });
+    expect(json("/api/v1/staff", "get", "200")).toEqual({ $ref: "#/components/schemas/StaffPage" });
+    expect(s.StaffPage.properties.items.items).toEqual({ $ref: "#/components/schemas/Staff" });
+    expect(s.StaffPage.required).toEqual(expect.arrayContaining(["items", "nextCursor"]));
     expect(doc.paths["/api/v1/staff"].post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/CreateStaffInput" });
     expect(deref(doc, doc.components.responses.NotFound).content["application/problem+json"].schema).toEqual({ $ref: "#/components/schemas/Problem" });
     expect(s.Staff.properties.email.format).toBe("email");
@@ -90,7 +92,8 @@ describe("the served document", () => {
 
   it("statuses follow from each operation's shape: no 401 on public ones, no 404 or 400 where nothing can be wrong", () => {
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).map(Number);
-    expect(statuses("/api/v1/staff", "get")).toEqual([200, 401, 403, 500]);
+    expect(statuses("/api/v1/staff", "get")).toEqual([200, 400, 401, 403, 500]); // 400: a bad limit or cursor
+    expect(statuses("/api/v1/me", "get")).toEqual([200, 401, 403, 500]);
     expect(statuses("/api/v1/staff/{ref}", "get")).toEqual([200, 400, 401, 403, 404, 500]);
     expect(statuses("/api/v1/staff", "post")).toEqual([201, 400, 401, 403, 409, 413, 415, 422, 500]);
     expect(statuses("/api/v1/portal/signup", "post")).toEqual([200, 400, 413, 415, 422, 429, 500]);

@@ -115,7 +115,7 @@ async function makePractice(name: string) {
     return { ...events(res), close: () => controller.abort() };
   };
   /** Audit rows of `action` in this practice, through the owner's SDK (newest first). */
-  const audits = async (action: string, recordId?: string) => sdk().audit.list({ action, recordId, limit: 500 });
+  const audits = async (action: string, recordId?: string) => (await sdk().audit.list({ action, recordId, limit: 500 })).items;
   return { init, sdk, slug, therapist, email, client, bookNow, providerCookie, clientSignIn, sessionPath, stream, audits };
 }
 type Practice = Awaited<ReturnType<typeof makePractice>>;

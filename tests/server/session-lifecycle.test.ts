@@ -91,7 +91,7 @@ describe("session lifecycle (R16, R18)", () => {
     });
     expect(last(tina)).toMatchObject({ state: "completed", present: { provider: false, client: false } });
     expect(tina.ended).toBe(true);
-    const [listed] = await listAppointments(t.w.deps, t.w.p.owner, {});
+    const [listed] = (await listAppointments(t.w.deps, t.w.p.owner, {})).items;
     expect(listed).toMatchObject({ status: "completed", session: { state: "completed", providerPresentMs: 17 * MIN } });
   });
 

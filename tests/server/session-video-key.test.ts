@@ -54,7 +54,7 @@ describe("the video token's user_key", () => {
     expect(new Set(keys).size).toBe(3);
     // Unrelated, not a shared prefix and a counter: one client's keys for two appointments differ from the start.
     expect(first.slice(0, 8)).not.toBe(next.slice(0, 8));
-    const ownerId = (await sdk.staff.list()).find((s) => s.roles.includes("owner"))!.id;
+    const ownerId = (await sdk.staff.list()).items.find((s) => s.roles.includes("owner"))!.id;
     // Ids are a prefix, 8 characters of creation time, then randomness: neither the id nor its time part shows.
     for (const id of [dana.id, ownerId, a.id, b.id]) for (const part of [id, id.slice(4, 12)]) expect(keys.join(" ")).not.toContain(part);
   });
@@ -72,7 +72,7 @@ describe("the video token's user_key", () => {
       const res = await signedZoomHook(w, HOOK, "session.user_joined", { session_name: sessionName, start_time: new Date().toISOString(), user });
       expect(res.status).toBe(200);
     }
-    const ownerId = (await sdk.staff.list()).find((s) => s.roles.includes("owner"))!.id;
+    const ownerId = (await sdk.staff.list()).items.find((s) => s.roles.includes("owner"))!.id;
     const joined = auditRows(storeOf(w), "session.video.user_joined").filter((r) => r.record_id === a.id).map((r) => JSON.parse(r.details!));
     expect(joined.map((d) => [d.userKey, d.participant])).toEqual([
       [client, { type: "client", id: dana.id }], [owner, { type: "staff", id: ownerId }], [otherAppointment, null],

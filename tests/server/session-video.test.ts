@@ -109,7 +109,7 @@ describe("the video token the session page receives (R19)", () => {
     const hook = await zoomHook("session.ended", { session_name: sessionName, start_time: new Date().toISOString(), end_time: new Date().toISOString() });
     expect(hook.status).toBe(200);
     await ev.next((e) => e.state === "completed");
-    const [listed] = (await sdk.appointments.list({ client: dana.id })).filter((a) => a.id === appt.id);
+    const [listed] = (await sdk.appointments.list({ client: dana.id })).items.filter((a) => a.id === appt.id);
     expect(listed?.session?.state).toBe("completed");
     // And once completed, no more tokens.
     const after = await videoToken(w, appt.id, danaCookie, csrf);

@@ -3,8 +3,9 @@ import type { CommandContext } from "../context.js";
 
 /** The practice's staff by id (deactivated ones too: their history still names them). */
 export async function staffNames(ctx: CommandContext): Promise<Map<string, string>> {
-  const staff = await (await ctx.tele()).staff.list();
-  return new Map(staff.map((s) => [s.id, s.name]));
+  const names = new Map<string, string>();
+  for await (const s of (await ctx.tele()).staff.iterate()) names.set(s.id, s.name);
+  return names;
 }
 
 /** "Tina Therapist (stf_…)", or the id alone when the name is not known. */

@@ -1,7 +1,7 @@
 import type { HttpClient, RequestOptions } from "../http.js";
 import {
   Appointment,
-  AppointmentList,
+  AppointmentPage,
   ConversionResult,
   SignInLink,
   type AppointmentQuery,
@@ -11,8 +11,9 @@ import {
   type SetStatusInput,
   type CreateAppointmentInput,
   type ImportResult,
+  type Page,
 } from "../schemas/index.js";
-import { API, segment, sendImport, type ImportOptions } from "./common.js";
+import { API, everyItem, queryText, segment, sendImport, type ImportOptions } from "./common.js";
 
 /** Appointments: scheduling, listing, and conversion to telehealth and back (R5–R8). */
 /** Options of an appointment import. */
@@ -24,9 +25,18 @@ export interface AppointmentImportOptions extends ImportOptions {
 export class AppointmentsResource {
   constructor(private readonly http: HttpClient) {}
 
-  /** Appointments matching the query; times without an offset are read in the practice's time zone. */
-  list(query: AppointmentQuery = {}, options?: RequestOptions): Promise<Appointment[]> {
-    return this.http.send({ method: "GET", path: `${API}/appointments`, query: toQuery(query) }, AppointmentList, options);
+  /**
+   * One page of the appointments matching the query, in start order (`order: "desc"`: latest first);
+   * times without an offset are read in the practice's time zone. `limit`: 1 to 1000 (100 by default);
+   * pass the page's `nextCursor` as `cursor`, with the same filters, for the next page (null: the last).
+   */
+  list(query: AppointmentQuery = {}, options?: RequestOptions): Promise<Page<Appointment>> {
+    return this.http.send({ method: "GET", path: `${API}/appointments`, query: queryText(query) }, AppointmentPage, options);
+  }
+
+  /** Every appointment matching the query, page after page: `for await (const a of tele.appointments.iterate({...}))`. */
+  iterate(query: Omit<AppointmentQuery, "cursor"> = {}, options?: RequestOptions): AsyncGenerator<Appointment, void, undefined> {
+    return everyItem((cursor) => this.list({ ...query, cursor }, options));
   }
 
   /** Schedules one appointment; check `clientReady` for telehealth ones (R6). */
@@ -92,17 +102,4 @@ export class AppointmentsResource {
     const { allowPast, allowOverlap, ...rest } = options;
     return sendImport(this.http, `${API}/appointments/import`, csvText, rest, { allowPast, allowOverlap });
   }
-}
-
-function toQuery(query: AppointmentQuery): Record<string, string | undefined> {
-  const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
-  return {
-    therapist: text(query.therapist),
-    client: text(query.client),
-    from: text(query.from),
-    to: text(query.to),
-    telehealth: text(query.telehealth),
-    status: text(query.status),
-    limit: text(query.limit),
-  };
 }

@@ -3,24 +3,34 @@ import {
   ArchiveClientResult,
   Client,
   ClientDetail,
-  ClientList,
+  ClientPage,
   PortalAccount,
   PortalInviteResult,
   type ArchiveClientInput,
   type CreateClientInput,
   type ImportResult,
   type PortalPasswordInput,
+  type ClientQuery,
+  type Page,
   type UpdateClientInput,
 } from "../schemas/index.js";
-import { API, segment, sendImport, type ImportOptions } from "./common.js";
+import { API, everyItem, queryText, segment, sendImport, type ImportOptions } from "./common.js";
 
 /** The practice's clients and their portal invites (R4, R10, R11). */
 export class ClientsResource {
   constructor(private readonly http: HttpClient) {}
 
-  /** Every client the signed-in staff member may see (therapists: their own). */
-  list(options?: RequestOptions): Promise<Client[]> {
-    return this.http.send({ method: "GET", path: `${API}/clients` }, ClientList, options);
+  /**
+   * One page of the clients the signed-in staff member may see (therapists: their own), by name;
+   * `search` (in name or email), `state` and `portal` narrow it. Paging as in `appointments.list`.
+   */
+  list(query: ClientQuery = {}, options?: RequestOptions): Promise<Page<Client>> {
+    return this.http.send({ method: "GET", path: `${API}/clients`, query: queryText(query) }, ClientPage, options);
+  }
+
+  /** Every matching client, page after page. */
+  iterate(query: Omit<ClientQuery, "cursor"> = {}, options?: RequestOptions): AsyncGenerator<Client, void, undefined> {
+    return everyItem((cursor) => this.list({ ...query, cursor }, options));
   }
 
   /** Adds a client; `state` null or absent means the client lives outside the U.S. (R4). */

@@ -1,6 +1,6 @@
 import { MalformedResponseError, RuleRefusedError, TeleError } from "../errors.js";
 import type { HttpClient, RequestOptions } from "../http.js";
-import { ImportResult } from "../schemas/index.js";
+import { ImportResult, type Page } from "../schemas/index.js";
 
 /** Base path of every API endpoint. */
 export const API = "/api/v1";
@@ -48,4 +48,24 @@ export function importResultOf(err: unknown): ImportResult | undefined {
   if (!(err instanceof RuleRefusedError) || err.code !== "import_invalid") return undefined;
   const parsed = ImportResult.safeParse(err.details);
   return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Every item of a paged list, page after page: one request per page, and only one page held at a
+ * time, so a practice's whole history can be walked in flat memory.
+ */
+export async function* everyItem<T>(page: (cursor: string | undefined) => Promise<Page<T>>): AsyncGenerator<T, void, undefined> {
+  let cursor: string | undefined;
+  do {
+    const next = await page(cursor);
+    yield* next.items;
+    cursor = next.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+}
+
+/** Query values as the API reads them: text, with absent ones left out. */
+export function queryText(query: object): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(query)) out[name] = value === undefined || value === null ? undefined : String(value);
+  return out;
 }

@@ -1,6 +1,6 @@
 import type { HttpClient, RequestOptions } from "../http.js";
-import { AuditList, InitResult, Practice, TokenRevocation, WhoAmI, type AuditEntry, type CreatePracticeInput, type UpdatePracticeInput } from "../schemas/index.js";
-import { API } from "./common.js";
+import { AuditPage, InitResult, Practice, TokenRevocation, WhoAmI, type AuditEntry, type CreatePracticeInput, type Page, type UpdatePracticeInput } from "../schemas/index.js";
+import { API, everyItem, queryText } from "./common.js";
 
 /** Filters for the audit log. */
 export interface AuditListQuery {
@@ -10,8 +10,10 @@ export interface AuditListQuery {
   actor?: string;
   /** Only entries at or after this time (ISO 8601; without an offset, in the practice's zone). */
   since?: string;
-  /** At most this many (1–1000, default 100). */
+  /** Items per page: 1 to 1000 (100 by default). */
   limit?: number;
+  /** The `nextCursor` of the page before. */
+  cursor?: string;
 }
 
 /** The signed-in staff member and their practice. */
@@ -56,9 +58,13 @@ export class PracticesResource {
 export class AuditResource {
   constructor(private readonly http: HttpClient) {}
 
-  /** Audit entries, newest first (owner or manager only). */
-  list(query: AuditListQuery = {}, options?: RequestOptions): Promise<AuditEntry[]> {
-    const path = `${API}/audit`;
-    return this.http.send({ method: "GET", path, query: { recordId: query.recordId, action: query.action, actor: query.actor, since: query.since, limit: query.limit } }, AuditList, options);
+  /** One page of audit entries, newest first (owner or manager only). */
+  list(query: AuditListQuery = {}, options?: RequestOptions): Promise<Page<AuditEntry>> {
+    return this.http.send({ method: "GET", path: `${API}/audit`, query: queryText(query) }, AuditPage, options);
+  }
+
+  /** Every matching entry, newest first, page after page. */
+  iterate(query: Omit<AuditListQuery, "cursor"> = {}, options?: RequestOptions): AsyncGenerator<AuditEntry, void, undefined> {
+    return everyItem((cursor) => this.list({ ...query, cursor }, options));
   }
 }

@@ -5,15 +5,17 @@ import {
   Deactivation,
   Staff,
   StaffInviteResult,
-  StaffList,
+  StaffPage,
   TeletherapyChange,
   TokenRevocation,
   type ApiTokenInfo,
   type CreateStaffInput,
   type DisableTeletherapyInput,
+  type Page,
+  type StaffQuery,
   type UpdateStaffInput,
 } from "../schemas/index.js";
-import { API, segment } from "./common.js";
+import { API, everyItem, queryText, segment } from "./common.js";
 
 /** A staff member's API tokens, by id: listed without the tokens, revoked one at a time (owner or manager). */
 export class StaffTokens {
@@ -47,9 +49,14 @@ export class StaffResource {
     return this.http.send({ method: "POST", path: `${API}/staff/${segment("staff", ref)}/deactivate` }, Deactivation, options);
   }
 
-  /** Everyone on staff (therapists see only themselves). */
-  list(options?: RequestOptions): Promise<Staff[]> {
-    return this.http.send({ method: "GET", path: `${API}/staff` }, StaffList, options);
+  /** One page of the staff by name (therapists see only themselves); paging as in `appointments.list`. */
+  list(query: StaffQuery = {}, options?: RequestOptions): Promise<Page<Staff>> {
+    return this.http.send({ method: "GET", path: `${API}/staff`, query: queryText(query) }, StaffPage, options);
+  }
+
+  /** Everyone on staff, page after page. */
+  iterate(query: Omit<StaffQuery, "cursor"> = {}, options?: RequestOptions): AsyncGenerator<Staff, void, undefined> {
+    return everyItem((cursor) => this.list({ ...query, cursor }, options));
   }
 
   /** Adds a staff member with one or more roles (owner or manager only). */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Id, IsoDateTime, Ref } from "./common.js";
+import { pageOf, pageParams } from "./page.js";
 
 export const APPOINTMENT_STATUSES = ["scheduled", "completed", "cancelled", "no_show"] as const;
 export const AppointmentStatus = z.enum(APPOINTMENT_STATUSES);
@@ -40,9 +41,15 @@ export const Appointment = z.object({
   cancelReason: z.string().optional(),
   /** Telehealth appointments only. */
   session: AppointmentSession.optional(),
+  /** In lists: the therapist's and the client's names, so a reader sees people, not ids (issue 10). */
+  therapistName: z.string().optional(),
+  clientName: z.string().optional(),
 });
 export type Appointment = z.infer<typeof Appointment>;
+/** Appointments as the CLI prints them with --json: one array. */
 export const AppointmentList = z.array(Appointment);
+/** One page of `GET /appointments`. */
+export const AppointmentPage = pageOf(Appointment);
 
 /**
  * A point in time as the API accepts it: ISO 8601 with an offset, or without one, read in the
@@ -90,7 +97,9 @@ export const AppointmentQuery = z.strictObject({
   to: LocalOrUtcDateTime.optional(),
   telehealth: boolParam.optional(),
   status: AppointmentStatus.optional(),
-  limit: z.coerce.number().int().min(1, { message: "must be at least 1" }).max(100_000, { message: "must be at most 100000" }).optional(),
+  /** Start order: "asc" (the default, soonest first) or "desc" (latest first, e.g. the past). */
+  order: z.enum(["asc", "desc"]).optional(),
+  ...pageParams,
 });
 export type AppointmentQuery = z.input<typeof AppointmentQuery>;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LocalOrUtcDateTime } from "./appointments.js";
+import { PAGE_LIMIT_DEFAULT, PageLimit, pageOf, Cursor } from "./page.js";
 
 export const AuditEntry = z.object({
   id: z.number().int(),
@@ -15,6 +16,8 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 export const AuditList = z.array(AuditEntry);
+/** One page of `GET /audit`, newest first. */
+export const AuditPage = pageOf(AuditEntry);
 
 export const AuditQuery = z.strictObject({
   recordId: z.string().max(64).optional(),
@@ -23,5 +26,6 @@ export const AuditQuery = z.strictObject({
   actor: z.string().max(64).optional(),
   /** Only entries at or after this time: ISO 8601, or without an offset read in the practice's zone. */
   since: LocalOrUtcDateTime.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: PageLimit.default(PAGE_LIMIT_DEFAULT),
+  cursor: Cursor.optional(),
 });

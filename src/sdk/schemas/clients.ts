@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Email, Name, oneLineText, StateCode } from "./common.js";
 import { ClientConsent } from "./consent.js";
+import { pageOf, pageParams } from "./page.js";
 
 export const PortalStatus = z.enum(["none", "invited", "active"]);
 export type PortalStatus = z.infer<typeof PortalStatus>;
@@ -27,6 +28,17 @@ export const Client = z.object({
 });
 export type Client = z.infer<typeof Client>;
 export const ClientList = z.array(Client);
+/** One page of `GET /clients`, by name. */
+export const ClientPage = pageOf(Client);
+
+/** Filters of `GET /clients` (issue 10): text in the name or email, the state, the portal status. */
+export const ClientQuery = z.strictObject({
+  search: oneLineText(200, 1).optional(),
+  state: StateCode.optional(),
+  portal: PortalStatus.optional(),
+  ...pageParams,
+});
+export type ClientQuery = z.input<typeof ClientQuery>;
 
 export const DateOnly = z.iso.date({ message: "must be a date, such as 1990-04-30" });
 

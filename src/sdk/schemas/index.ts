@@ -1,4 +1,5 @@
 export * from "./common.js";
+export * from "./page.js";
 export * from "./practice.js";
 export * from "./staff.js";
 export * from "./clients.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageOf, pageParams } from "./page.js";
 
 export const MailStatus = z.enum(["queued", "sent", "failed"]);
 export type MailStatus = z.infer<typeof MailStatus>;
@@ -16,10 +17,13 @@ export const Mail = z.object({
 });
 export type Mail = z.infer<typeof Mail>;
 export const MailList = z.array(Mail);
+/** One page of `GET /mail`, newest first. */
+export const MailPage = pageOf(Mail);
 
 export const MailQuery = z.strictObject({
   to: z.string().trim().max(254).optional(),
   status: MailStatus.optional(),
+  ...pageParams,
 });
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Email, Name } from "./common.js";
+import { pageOf, pageParams } from "./page.js";
 
 export const ROLES = ["owner", "manager", "therapist", "biller"] as const;
 export const Role = z.enum(ROLES, { message: "must be one of owner, manager, therapist, biller" });
@@ -19,6 +20,10 @@ export const Staff = z.object({
 export type Staff = z.infer<typeof Staff>;
 
 export const StaffList = z.array(Staff);
+/** One page of `GET /staff`, by name. */
+export const StaffPage = pageOf(Staff);
+export const StaffQuery = z.strictObject({ ...pageParams });
+export type StaffQuery = z.input<typeof StaffQuery>;
 
 export const CreateStaffInput = z.strictObject({
   name: Name,

@@ -238,4 +238,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER consent_acceptances_no_delete BEFORE DELETE ON consent_acceptances
     BEGIN SELECT RAISE(ABORT, 'consent_acceptances is append-only'); END;
   `,
+  /* paging slice (issue 14): every list reads a page by keyset on an index that ends in the id, so a page after
+     (start, id) or (name, id) is one range scan; the appointment indexes keep their names (INDEXED BY uses one) */ `
+  DROP INDEX appointments_start;
+  CREATE INDEX appointments_start ON appointments (practice_id, start_at, id);
+  DROP INDEX appointments_therapist_start;
+  CREATE INDEX appointments_therapist_start ON appointments (practice_id, therapist_id, start_at, id);
+  DROP INDEX appointments_client_start;
+  CREATE INDEX appointments_client_start ON appointments (practice_id, client_id, start_at, id);
+  CREATE INDEX clients_name ON clients (practice_id, name, id);
+  CREATE INDEX staff_name ON staff (practice_id, name, id);
+  DROP INDEX mail_practice;
+  CREATE INDEX mail_practice ON mail (practice_id, created_at, id);
+  `,
 ];

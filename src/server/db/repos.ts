@@ -26,6 +26,8 @@ export interface StaffRepo {
   byId(practiceId: string, id: string): Promise<StaffRow | undefined>;
   byEmail(practiceId: string, email: string): Promise<StaffRow | undefined>;
   list(practiceId: string): Promise<StaffRow[]>;
+  /** Up to `limit` staff by (name, id) after `after`. */
+  page(practiceId: string, after: [name: string, id: string] | undefined, limit: number): Promise<StaffRow[]>;
   setTeletherapy(practiceId: string, id: string, on: boolean): Promise<void>;
   /** Changes the given fields; absent fields stay. */
   update(practiceId: string, id: string, fields: Partial<Pick<StaffRow, "name" | "email" | "roles">>): Promise<void>;
@@ -42,8 +44,8 @@ export interface ClientRepo {
   insertMany(cs: Omit<ClientRow, "hasPortalAccount" | "inviteExpiresAt">[]): Promise<void>;
   byId(practiceId: string, id: string, now: number): Promise<ClientRow | undefined>;
   byEmail(practiceId: string, email: string, now: number): Promise<ClientRow | undefined>;
-  /** All clients, or only those with an appointment with `therapistId`. */
-  list(practiceId: string, now: number, therapistId?: string): Promise<ClientRow[]>;
+  /** Up to `limit` clients by (name, id) after `after`, matching the filter (with `therapistId`: only theirs). */
+  page(practiceId: string, now: number, filter: ClientPageFilter): Promise<ClientRow[]>;
   /** The names of the given clients, in one query (pages that list appointments). */
   names(practiceId: string, ids: string[]): Promise<{ id: string; name: string }[]>;
   /** id, email, state and whether archived, of every client, for resolving import rows (and R4 on them). */
@@ -59,6 +61,16 @@ export interface ClientRepo {
   upcomingScheduled(practiceId: string, clientId: string, now: number): Promise<string[]>;
   /** Marks the client archived (hidden from lists; rows and history stay). */
   archive(practiceId: string, id: string, now: number): Promise<void>;
+}
+
+/** What a page of clients is read with: keyset, the issue 10 filters, and a therapist's scope. */
+export interface ClientPageFilter {
+  therapistId?: string;
+  search?: string;
+  state?: string;
+  portal?: "none" | "invited" | "active";
+  after?: [name: string, id: string];
+  limit: number;
 }
 
 /** The editable fields of a client. */
@@ -131,7 +143,8 @@ export interface TokenRepo {
 
 export interface MailRepo {
   insert(m: Omit<MailRow, "status" | "attempts" | "lastError" | "sentAt">): Promise<void>;
-  list(practiceId: string, filter: { to?: string; status?: MailRow["status"] }): Promise<MailRow[]>;
+  /** Up to `limit` mail, newest first (by created time, then id), after `after`. */
+  list(practiceId: string, filter: { to?: string; status?: MailRow["status"]; after?: [createdAt: number, id: string]; limit: number }): Promise<MailRow[]>;
   due(now: number, limit: number): Promise<MailRow[]>;
   markSent(id: string, now: number): Promise<void>;
   markFailed(id: string, error: string, nextAttemptAt: number): Promise<void>;
@@ -142,8 +155,8 @@ export interface MailRepo {
 
 export interface AuditRepo {
   append(entry: NewAudit): Promise<void>;
-  /** Newest first; `since` is an instant (epoch ms), `actorId` a staff or client id. */
-  list(practiceId: string, q: { recordId?: string; action?: string; actorId?: string; since?: number; limit: number }): Promise<AuditRow[]>;
+  /** Up to `limit` rows, newest first (by time, then id), after `after`; `since` is an instant (epoch ms), `actorId` a staff or client id. */
+  list(practiceId: string, q: { recordId?: string; action?: string; actorId?: string; since?: number; after?: [at: number, id: number]; limit: number }): Promise<AuditRow[]>;
 }
 
 export interface IdempotencyRepo {

@@ -70,6 +70,9 @@ export interface AppointmentRow {
   createdAt: number;
   /** Why it was cancelled (the caller's words, or `provider_absent`, R24); null otherwise. */
   cancelReason?: string | null;
+  /** Read only by lists that ask for names (AppointmentFilter.names). */
+  therapistName?: string;
+  clientName?: string;
 }
 
 export type LinkKind = "portal_invite" | "password_reset" | "staff_invite" | "staff_sign_in" | "join";
@@ -160,6 +163,12 @@ export interface AppointmentFilter {
   telehealth?: boolean;
   status?: AppointmentStatus;
   limit?: number;
+  /** Keyset paging: only rows after this (start, id) in the list's order. */
+  after?: [startAt: number, id: string];
+  /** Latest start first. */
+  desc?: boolean;
+  /** Also read the therapist's and client's names (in the same query). */
+  names?: boolean;
 }
 
 /** One appointment with what conversion needs to judge it (R4, R5, R7). */

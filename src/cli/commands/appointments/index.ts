@@ -33,7 +33,11 @@ export function defineAppointmentCommands(program: Command, act: Act): void {
     .addOption(new Option("--telehealth", "only telehealth appointments").conflicts("inPerson"))
     .addOption(new Option("--in-person", "only in-person appointments").conflicts("telehealth"))
     .option("--status <status>", "scheduled, completed, cancelled or no_show")
-    .option("--limit <n>", "at most this many")
+    .option("--past", "what started before now, latest first (without it: from now on)")
+    .option("--all", "every appointment, past and upcoming, every page")
+    .option("--limit <n>", "at most this many rows (50 in a table; --json: all unless given)")
+    .addHelpText("after", `\nWithout --from, --to, --past or --all the list starts now. A table shows 50 rows and says when there\n` +
+      `are more; --json prints every matching appointment as one JSON array, page after page.\n`)
     .action(act(() => import("./list.js")));
 
   appointments

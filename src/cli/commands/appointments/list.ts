@@ -1,32 +1,42 @@
-/** `tele appointments list [--therapist S] [--client C] [--from D] [--to D] [--telehealth | --in-person]`. */
-import { AppointmentList, AppointmentQuery } from "../../../sdk/schemas/index.js";
+/**
+ * `tele appointments list [--therapist S] [--client C] [--from D] [--to D] [--telehealth | --in-person]
+ * [--status S] [--past] [--all] [--limit N]`: upcoming by default, page by page (issue 10, issue 14).
+ */
+import { AppointmentQuery } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
-import { note, printJson } from "../../output.js";
-import { checkedInput, wholeNumber } from "../../values.js";
-import { appointmentTable } from "./shared.js";
+import { UsageError, helpHint } from "../../errors.js";
+import { printList, readPaging, type Paging } from "../../paging.js";
+import { checkedInput } from "../../values.js";
+import { appointmentRow, APPOINTMENT_HEADERS } from "./shared.js";
 
-const FLAGS = { therapist: "--therapist", client: "--client", from: "--from", to: "--to", status: "--status", limit: "--limit" };
+const FLAGS = { therapist: "--therapist", client: "--client", from: "--from", to: "--to", status: "--status" };
 
-/** The query, checked with AppointmentQuery; times pass through as given. */
-export function parseList(ctx: CommandContext, { flags }: RawArgs): AppointmentQuery {
+/**
+ * The query and paging, checked with AppointmentQuery; times pass through as given. Without --from,
+ * --to or --all the list starts now; --past lists what started before now, latest first.
+ */
+export function parseList(ctx: CommandContext, { flags }: RawArgs, now = new Date()): { query: AppointmentQuery; paging: Paging } {
   const telehealth = flags.telehealth === true ? true : flags.inPerson === true ? false : undefined;
-  const limit = typeof flags.limit === "string" ? wholeNumber(ctx, flags.limit, "--limit", "a whole number, such as 100") : undefined;
-  const query = { therapist: flags.therapist, client: flags.client, from: flags.from, to: flags.to, telehealth, status: flags.status, limit };
-  return checkedInput(ctx, AppointmentQuery, query, FLAGS);
+  const paging = readPaging(ctx, flags);
+  const past = flags.past === true;
+  if (past && flags.to !== undefined) throw new UsageError("--past and --to do not go together: --past lists what started before now", helpHint(ctx.command));
+  let from = flags.from;
+  let to = flags.to;
+  if (past) to = now.toISOString();
+  else if (from === undefined && to === undefined && !paging.all) from = now.toISOString();
+  const query = { therapist: flags.therapist, client: flags.client, from, to, telehealth, status: flags.status, order: past ? "desc" : undefined };
+  return { query: checkedInput(ctx, AppointmentQuery, query, FLAGS), paging };
 }
 
-/** Prints matching appointments, start times in the practice's time zone. */
+/** Prints matching appointments, start times in the practice's time zone, names beside ids. */
 export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
-  const query = parseList(ctx, args);
-  const appointments = await (await ctx.tele()).appointments.list(query);
-  if (ctx.json) {
-    printJson(ctx.io, AppointmentList, appointments);
-    return 0;
-  }
-  if (appointments.length === 0) {
-    note(ctx.io, "No appointments match.");
-    return 0;
-  }
-  ctx.io.out(appointmentTable(ctx, appointments, await ctx.timeZone()));
-  return 0;
+  const { query, paging } = parseList(ctx, args);
+  const tele = await ctx.tele();
+  return printList(ctx, paging, (cursor, limit) => tele.appointments.list({ ...query, limit, cursor }), {
+    empty: "No appointments match.", noun: "appointment",
+    table: async () => {
+      const timeZone = await ctx.timeZone();
+      return { headers: APPOINTMENT_HEADERS(timeZone), row: (a) => appointmentRow(a, timeZone) };
+    },
+  });
 }

@@ -1,7 +1,7 @@
 /** Showing appointments on the command line, in the practice's time zone (R9). */
 import { Id, type Appointment } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
-import { formatTime, minutesBetween, plural, table, warn } from "../../output.js";
+import { formatTime, minutesBetween, plural, warn } from "../../output.js";
 import { checked, required } from "../../values.js";
 
 /** The appointment id from the first positional, asked for on a terminal when missing. */
@@ -15,19 +15,24 @@ export function mode(appointment: Appointment): string {
   return appointment.telehealth ? "telehealth" : "in person";
 }
 
-/** Appointments as a table, start times in `timeZone` (named in the header). */
-export function appointmentTable(ctx: CommandContext, appointments: Appointment[], timeZone: string): string {
-  const rows = appointments.map((a) => [
+/** The columns of an appointment table, start times in `timeZone` (named in the header). */
+export const APPOINTMENT_HEADERS = (timeZone: string) => ["ID", `START (${timeZone})`, "MIN", "THERAPIST", "CLIENT", "MODE", "STATUS", "CLIENT READY"];
+
+/** A person as a table shows them: the name, then the id (the id alone when the reply has no name). */
+export const named = (name: string | undefined, id: string) => (name ? `${name} (${id})` : id);
+
+/** One appointment as a table row. */
+export function appointmentRow(a: Appointment, timeZone: string): string[] {
+  return [
     a.id,
     formatTime(a.start, timeZone),
     String(minutesBetween(a.start, a.end)),
-    a.therapistId,
-    a.clientId,
+    named(a.therapistName, a.therapistId),
+    named(a.clientName, a.clientId),
     mode(a),
     a.status,
     a.telehealth ? (a.clientReady ? "yes" : "NO") : "",
-  ]);
-  return table(ctx.paint, ["ID", `START (${timeZone})`, "MIN", "THERAPIST", "CLIENT", "MODE", "STATUS", "CLIENT READY"], rows);
+  ];
 }
 
 /** One line describing an appointment. */

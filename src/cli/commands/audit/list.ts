@@ -31,7 +31,8 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const tele = await ctx.tele();
   // A staff member named by email is looked up (404 names what was not found); ids go as they are.
   if (query.actor?.includes("@")) query.actor = (await tele.staff.get(query.actor)).id;
-  const entries = await tele.audit.list(query);
+  const page = await tele.audit.list(query);
+  const entries = page.items;
   if (ctx.json) {
     printJson(ctx.io, AuditList, entries);
     return 0;
@@ -43,8 +44,8 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const [timeZone, names] = await Promise.all([ctx.timeZone(), staffNames(ctx)]);
   const rows = entries.map((e) => [formatTime(e.at, timeZone), actorText(e, names), e.action, recordText(e)]);
   ctx.io.out(table(ctx.paint, [`TIME (${timeZone})`, "ACTOR", "ACTION", "RECORD"], rows));
-  const limit = query.limit ?? 100;
-  if (entries.length === limit) note(ctx.io, `Showing the newest ${limit}; narrow with --since, --actor or --record, or raise --limit (at most 1000).`);
+  const limit = entries.length;
+  if (page.nextCursor) note(ctx.io, `Showing the newest ${limit}; narrow with --since, --actor or --record, or raise --limit (at most 1000).`);
   return 0;
 }
 

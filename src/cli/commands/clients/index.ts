@@ -35,7 +35,15 @@ export function defineClientCommands(program: Command, act: Act): void {
     )
     .action(act(() => import("./set.js")));
 
-  clients.command("list").description("list clients").action(act(() => import("./list.js")));
+  clients
+    .command("list")
+    .description("list clients by name")
+    .option("--search <text>", "only clients whose name or email contains this text")
+    .option("--state <XX>", "only clients living in this U.S. state or territory")
+    .option("--portal <status>", "only clients whose portal account is none, invited or active")
+    .option("--all", "every matching client, every page")
+    .option("--limit <n>", "at most this many rows (50 in a table; --json: all unless given)")
+    .action(act(() => import("./list.js")));
 
   clients
     .command("show")

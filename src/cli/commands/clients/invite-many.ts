@@ -27,8 +27,9 @@ export async function inviteMany(ctx: CommandContext, refs: string[], selection:
   const tele = await ctx.tele();
   const targets = [...refs];
   if (selection) {
-    const picked = (await tele.clients.list()).filter((c) => selects(c, selection)).map((c) => c.id);
-    for (const id of picked) if (!targets.includes(id)) targets.push(id);
+    // Only clients without a portal account can be picked: the server narrows, the page walk keeps memory flat.
+    const named = new Set(targets);
+    for await (const c of tele.clients.iterate({ portal: "none" })) if (selects(c, selection) && !named.has(c.id)) targets.push(c.id);
     if (targets.length === 0) return report(ctx, { invited: [], skipped: [] }, "No clients match; nobody was invited.");
     if (!(await confirmSelection(ctx, targets.length))) return 0;
   }

@@ -1,7 +1,7 @@
 /** Reading and showing clients on the command line. */
 import { Ref, type Client } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
-import { formatTime, table } from "../../output.js";
+import { formatTime } from "../../output.js";
 import { checked, required } from "../../values.js";
 
 /** The client ref from the first positional, asked for on a terminal when missing. */
@@ -26,8 +26,10 @@ export function consentText(client: Client, timeZone: string): string {
   return status === "current" ? `version ${version}, accepted ${when} (current)` : `version ${version}, accepted ${when} (outdated: a newer text is waiting)`;
 }
 
-/** Clients as a table; the time zone labels invite expiry times. */
-export function clientTable(ctx: CommandContext, clients: Client[], timeZone: string): string {
-  const rows = clients.map((c) => [c.id, c.name, c.email ?? "-", c.state ?? "non-U.S.", portalText(c, timeZone)]);
-  return table(ctx.paint, ["ID", "NAME", "EMAIL", "STATE", `PORTAL (${timeZone})`], rows);
+/** The columns of a client table; the time zone labels invite expiry times. */
+export const clientHeaders = (timeZone: string) => ["ID", "NAME", "EMAIL", "STATE", `PORTAL (${timeZone})`];
+
+/** One client as a table row. */
+export function clientRow(c: Client, timeZone: string): string[] {
+  return [c.id, c.name, c.email ?? "-", c.state ?? "non-U.S.", portalText(c, timeZone)];
 }

@@ -10,6 +10,8 @@ export function defineMailCommands(program: Command, act: Act): void {
     .description("list outgoing mail, newest first (owner or manager)")
     .option("--to <email>", "only mail to this address")
     .option("--status <status>", "queued, sent or failed")
+    .option("--all", "every row, every page")
+    .option("--limit <n>", "at most this many rows (50 in a table; --json: all unless given)")
     .action(act(() => import("./list.js")));
   mail
     .command("show")

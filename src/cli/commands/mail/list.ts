@@ -1,8 +1,9 @@
-/** `tele mail list [--to EMAIL] [--status S]`. */
-import { Email, MailList, MailStatus, type Mail } from "../../../sdk/schemas/index.js";
+/** `tele mail list [--to EMAIL] [--status S] [--limit N | --all]`, newest first. */
+import { Email, MailStatus, type Mail } from "../../../sdk/schemas/index.js";
 import type { MailListQuery } from "../../../sdk/resources/mail.js";
 import type { CommandContext, RawArgs } from "../../context.js";
-import { formatTime, note, printJson, table } from "../../output.js";
+import { formatTime } from "../../output.js";
+import { printList, readPaging } from "../../paging.js";
 import { checked } from "../../values.js";
 
 /** The filters, checked locally (a malformed --to is a usage error). */
@@ -16,19 +17,18 @@ export function parseMailList(ctx: CommandContext, { flags }: RawArgs): MailList
 /** Prints the mail as a table (times in the practice's zone), or the contract's mail objects. */
 export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const query = parseMailList(ctx, args);
-  const mail = await (await ctx.tele()).mail.list(query);
-  if (ctx.json) {
-    printJson(ctx.io, MailList, mail);
-    return 0;
-  }
-  if (mail.length === 0) {
-    note(ctx.io, "No mail matches.");
-    return 0;
-  }
-  const timeZone = await ctx.timeZone();
-  const rows = mail.map((m) => [m.id, formatTime(m.createdAt, timeZone), m.to, m.subject, statusText(m, timeZone), String(m.attempts)]);
-  ctx.io.out(table(ctx.paint, ["ID", `CREATED (${timeZone})`, "TO", "SUBJECT", "STATUS", "ATTEMPTS"], rows));
-  return 0;
+  const paging = readPaging(ctx, args.flags);
+  const tele = await ctx.tele();
+  return printList(ctx, paging, (cursor, limit) => tele.mail.list({ ...query, limit, cursor }), {
+    noun: "message", empty: "No mail matches.",
+    table: async () => {
+      const timeZone = await ctx.timeZone();
+      return {
+        headers: ["ID", `CREATED (${timeZone})`, "TO", "SUBJECT", "STATUS", "ATTEMPTS"],
+        row: (m: Mail) => [m.id, formatTime(m.createdAt, timeZone), m.to, m.subject, statusText(m, timeZone), String(m.attempts)],
+      };
+    },
+  });
 }
 
 function statusText(mail: Mail, timeZone: string): string {

@@ -6,7 +6,12 @@ import { collect, group, type Act } from "../../define.js";
 export function defineStaffCommands(program: Command, act: Act): void {
   const staff = group(program, "staff", "staff members and their Teletherapy permission");
 
-  staff.command("list").description("list staff members").action(act(() => import("./list.js")));
+  staff
+    .command("list")
+    .description("list staff members by name")
+    .option("--all", "every row, every page")
+    .option("--limit <n>", "at most this many rows (50 in a table; --json: all unless given)")
+    .action(act(() => import("./list.js")));
 
   staff
     .command("add")

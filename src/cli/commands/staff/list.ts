@@ -1,20 +1,16 @@
-/** `tele staff list`. */
-import { StaffList } from "../../../sdk/schemas/index.js";
+/** `tele staff list [--limit N | --all]`. */
 import type { CommandContext, RawArgs } from "../../context.js";
-import { note, printJson, table } from "../../output.js";
+import { printList, readPaging } from "../../paging.js";
 
-/** Prints the staff as a table, or the contract's staff objects with --json. */
-export async function run(ctx: CommandContext, _args: RawArgs): Promise<number> {
-  const staff = await (await ctx.tele()).staff.list();
-  if (ctx.json) {
-    printJson(ctx.io, StaffList, staff);
-    return 0;
-  }
-  if (staff.length === 0) {
-    note(ctx.io, `No staff members yet; add one with "tele staff add".`);
-    return 0;
-  }
-  const rows = staff.map((s) => [s.id, s.name, s.email, s.roles.join(","), s.teletherapy ? "on" : "off", s.active ? "active" : "deactivated"]);
-  ctx.io.out(table(ctx.paint, ["ID", "NAME", "EMAIL", "ROLES", "TELETHERAPY", "STATUS"], rows));
-  return 0;
+/** Prints the staff by name as a table, or the contract's staff objects with --json. */
+export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
+  const paging = readPaging(ctx, args.flags);
+  const tele = await ctx.tele();
+  return printList(ctx, paging, (cursor, limit) => tele.staff.list({ limit, cursor }), {
+    noun: "staff member", empty: `No staff members yet; add one with "tele staff add".`,
+    table: () => ({
+      headers: ["ID", "NAME", "EMAIL", "ROLES", "TELETHERAPY", "STATUS"],
+      row: (s) => [s.id, s.name, s.email, s.roles.join(","), s.teletherapy ? "on" : "off", s.active ? "active" : "deactivated"],
+    }),
+  });
 }

@@ -21,6 +21,11 @@ function where(f: AppointmentFilter): { sql: string; params: Record<string, unkn
   if (f.to !== undefined) (parts.push("a.start_at < @to"), (params.to = f.to));
   if (f.telehealth !== undefined) (parts.push("a.telehealth = @telehealth"), (params.telehealth = f.telehealth ? 1 : 0));
   if (f.status) (parts.push("a.status = @status"), (params.status = f.status));
+  if (f.after) {
+    // A row value against the (practice, start, id) indexes: the page starts where the last one ended.
+    parts.push(`(a.start_at, a.id) ${f.desc ? "<" : ">"} (@afterStart, @afterId)`);
+    (params.afterStart = f.after[0]), (params.afterId = f.after[1]);
+  }
   return { sql: parts.join(" AND "), params };
 }
 
@@ -28,6 +33,8 @@ function where(f: AppointmentFilter): { sql: string; params: Record<string, unkn
 const MAX_LENGTH = 86_400_000;
 
 type Raw = Omit<AppointmentRow, "telehealth" | "clientReady"> & { telehealth: number; clientReady: number };
+/** A row of COLS (then the two names, when asked for) as an array. */
+type RawRow = [string, string, string, string, number, number, number, AppointmentRow["status"], number, number, string?, string?];
 
 export function appointmentRepo(s: StatementCache): AppointmentRepo {
   const insertSql = `INSERT INTO appointments (id, practice_id, therapist_id, client_id, start_at, end_at, telehealth, status, created_at, updated_at)
@@ -48,13 +55,21 @@ export function appointmentRepo(s: StatementCache): AppointmentRepo {
     async list(f) {
       const w = where(f);
       // One statement whatever the limit (a limit in the SQL text would cache a statement per value); -1 is none.
-      const rows = s.get(`SELECT ${COLS} FROM appointments a JOIN clients c ON c.id = a.client_id
-        WHERE ${w.sql} ORDER BY a.start_at, a.id LIMIT @limit`).all({ ...w.params, limit: f.limit ? Math.trunc(f.limit) : -1 }) as Raw[];
-      for (const r of rows) {
-        (r as unknown as AppointmentRow).telehealth = r.telehealth === 1;
-        (r as unknown as AppointmentRow).clientReady = r.clientReady === 1;
+      const names = f.names ? `, s.name AS therapistName, c.name AS clientName` : "";
+      const staff = f.names ? `JOIN staff s ON s.id = a.therapist_id` : "";
+      const order = f.desc ? "a.start_at DESC, a.id DESC" : "a.start_at, a.id";
+      // Rows as arrays, made into objects of one literal shape: a page of a thousand is read at about
+      // twice the speed of better-sqlite3's objects keyed by column name.
+      const rows = s.get(`SELECT ${COLS}${names} FROM appointments a JOIN clients c ON c.id = a.client_id ${staff}
+        WHERE ${w.sql} ORDER BY ${order} LIMIT @limit`).raw().all({ ...w.params, limit: f.limit ? Math.trunc(f.limit) : -1 }) as RawRow[];
+      const out: AppointmentRow[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const [id, practiceId, therapistId, clientId, startAt, endAt, telehealth, status, clientReady, createdAt, therapistName, clientName] = rows[i]!;
+        const row: AppointmentRow = { id, practiceId, therapistId, clientId, startAt, endAt, telehealth: telehealth === 1, status, clientReady: clientReady === 1, createdAt };
+        if (f.names) (row.therapistName = therapistName), (row.clientName = clientName);
+        out[i] = row;
       }
-      return rows as unknown as AppointmentRow[];
+      return out;
     },
     async candidates(f, now) {
       // Staff and clients are few beside appointments: read them once into maps rather than

@@ -38,12 +38,20 @@ export function clientRepo(s: StatementCache): ClientRepo {
       const r = s.get(`SELECT ${COLS} FROM clients c WHERE c.practice_id = @practiceId AND c.email = @email`).get({ practiceId, email, now });
       return r ? toClient(r as Raw) : undefined;
     },
-    async list(practiceId, now, therapistId) {
-      const rows = therapistId
-        ? s.get(`SELECT ${COLS} FROM clients c WHERE c.practice_id = @practiceId AND EXISTS (SELECT 1 FROM appointments a
-            WHERE a.practice_id = c.practice_id AND a.client_id = c.id AND a.therapist_id = @therapistId) AND c.archived_at IS NULL ORDER BY c.name, c.id`)
-            .all({ practiceId, now, therapistId })
-        : s.get(`SELECT ${COLS} FROM clients c WHERE c.practice_id = @practiceId AND c.archived_at IS NULL ORDER BY c.name, c.id`).all({ practiceId, now });
+    async page(practiceId, now, f) {
+      const parts = ["c.practice_id = @practiceId", "c.archived_at IS NULL"];
+      if (f.therapistId) parts.push(`EXISTS (SELECT 1 FROM appointments a WHERE a.practice_id = c.practice_id AND a.client_id = c.id AND a.therapist_id = @therapistId)`);
+      if (f.search !== undefined) parts.push(`(c.name LIKE @search ESCAPE '\\' OR c.email LIKE @search ESCAPE '\\')`);
+      if (f.state !== undefined) parts.push("c.state = @state");
+      if (f.portal === "active") parts.push("c.portal_activated_at IS NOT NULL");
+      if (f.portal === "invited") parts.push(`c.portal_activated_at IS NULL AND ${LIVE_INVITE} IS NOT NULL`);
+      if (f.portal === "none") parts.push(`c.portal_activated_at IS NULL AND ${LIVE_INVITE} IS NULL`);
+      if (f.after) parts.push("(c.name, c.id) > (@afterName, @afterId)");
+      const rows = s.get(`SELECT ${COLS} FROM clients c WHERE ${parts.join(" AND ")} ORDER BY c.name, c.id LIMIT @limit`).all({
+        practiceId, now, therapistId: f.therapistId, state: f.state, limit: f.limit,
+        search: f.search === undefined ? undefined : `%${f.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`,
+        afterName: f.after?.[0], afterId: f.after?.[1],
+      });
       return (rows as Raw[]).map(toClient);
     },
     async names(practiceId, ids) {

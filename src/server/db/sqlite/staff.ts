@@ -27,6 +27,13 @@ export function staffRepo(s: StatementCache): StaffRepo {
     async list(practiceId) {
       return (s.get(`SELECT ${COLS} FROM staff WHERE practice_id = ? ORDER BY name, id`).all(practiceId) as Raw[]).map(toStaff);
     },
+    async page(practiceId, after, limit) {
+      const sql = after
+        ? `SELECT ${COLS} FROM staff WHERE practice_id = ? AND (name, id) > (?, ?) ORDER BY name, id LIMIT ?`
+        : `SELECT ${COLS} FROM staff WHERE practice_id = ? ORDER BY name, id LIMIT ?`;
+      const rows = after ? s.get(sql).all(practiceId, after[0], after[1], limit) : s.get(sql).all(practiceId, limit);
+      return (rows as Raw[]).map(toStaff);
+    },
     async setTeletherapy(practiceId, id, on) {
       s.get(`UPDATE staff SET teletherapy = ? WHERE practice_id = ? AND id = ?`).run(on ? 1 : 0, practiceId, id);
     },

@@ -1,5 +1,5 @@
 import {
-  AppointmentQuery, CreateAppointmentInput, isUsStateCode, UpdateAppointmentInput, type Appointment,
+  AppointmentQuery, CreateAppointmentInput, isUsStateCode, UpdateAppointmentInput, type Appointment, type Page,
 } from "../../../sdk/schemas/index.js";
 import type { Repos } from "../../db/repos.js";
 import type { AppointmentFilter, AppointmentRow, ClientRow, StaffRow } from "../../db/types.js";
@@ -7,6 +7,7 @@ import { audit, auditRead } from "../audit/audit.js";
 import type { Actor, Deps, StaffActor } from "../deps.js";
 import { conflict, forbidden, notFound, refused } from "../errors.js";
 import { newId } from "../shared/crypto.js";
+import { keyOf, pageFrom, pageSize } from "../shared/paging.js";
 import { CHANGERS, mayChangeFor, reachesAll, READERS, requireStaff, type Purpose } from "../shared/permissions.js";
 import { findClient, findStaff } from "../shared/resolve.js";
 import { readRangeEnd, readStart, readTime } from "../shared/time.js";
@@ -58,19 +59,27 @@ export async function practiceZone(r: Repos, practiceId: string): Promise<string
   return (await r.practices.byId(practiceId))!.timeZone;
 }
 
-/** Appointments matching a query, in start order. One audit row per list (R20). */
-export async function listAppointments(deps: Deps, actor: Actor, query: unknown): Promise<Appointment[]> {
+/**
+ * One page of the appointments matching a query, in start order (latest first with `order: "desc"`),
+ * with the therapist's and client's names. One audit row per page (R20).
+ */
+export async function listAppointments(deps: Deps, actor: Actor, query: unknown): Promise<Page<Appointment>> {
   const a = requireStaff(actor, ...READERS);
   const q = AppointmentQuery.parse(query ?? {});
   const now = deps.clock();
   const f = await scopedFilter(deps.store, a, await practiceZone(deps.store, a.practiceId), q, now, "see");
   if (q.telehealth !== undefined) f.telehealth = q.telehealth;
   if (q.status) f.status = q.status;
-  if (q.limit) f.limit = q.limit;
-  const rows = await deps.store.appointments.list(f);
-  await auditRead(deps, a, now, a.practiceId, "appointment.list", { type: "appointment", id: null }, { count: rows.length });
-  const sessions = await sessionSummaries(deps.store, a.practiceId, rows, now);
-  return rows.map((row) => appointmentView(row, sessions.get(row.id)));
+  f.desc = q.order === "desc";
+  const { practiceId, ...filter } = f;
+  const scope = { practiceId, list: "appointments", filter };
+  const size = pageSize(q.limit);
+  f.after = keyOf(scope, q.cursor, "ns") as [number, string] | undefined;
+  const rows = await deps.store.appointments.list({ ...f, limit: size + 1, names: true });
+  const page = pageFrom(rows, size, scope, (r) => [r.startAt, r.id], (r) => r);
+  await auditRead(deps, a, now, a.practiceId, "appointment.list", { type: "appointment", id: null }, { count: page.items.length });
+  const sessions = await sessionSummaries(deps.store, a.practiceId, page.items, now);
+  return { items: page.items.map((row) => appointmentView(row, sessions.get(row.id))), nextCursor: page.nextCursor };
 }
 
 /** One appointment the actor may see, or (purpose "change") may change: 404 when absent, 403 when out of scope. */

@@ -1,19 +1,29 @@
-import { CreateClientInput, type Client } from "../../../sdk/schemas/index.js";
+import { ClientQuery, CreateClientInput, type Client, type Page } from "../../../sdk/schemas/index.js";
 import { audit, auditRead } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { conflict, forbidden } from "../errors.js";
 import { newId } from "../shared/crypto.js";
 import { MANAGERS, READERS, requireStaff, seesAll } from "../shared/permissions.js";
+import { keyOf, pageFrom, pageSize } from "../shared/paging.js";
 import { findClient } from "../shared/resolve.js";
 import { clientView } from "../shared/views.js";
 
-/** Clients: all of them for owners, managers and billers; a therapist's own otherwise. Audited as a read (R20). */
-export async function listClients(deps: Deps, actor: Actor): Promise<Client[]> {
+/**
+ * One page of clients by name, filtered by text, state and portal status (issue 10): all of them for
+ * owners, managers and billers; a therapist's own otherwise. Each page is audited as a read (R20).
+ */
+export async function listClients(deps: Deps, actor: Actor, query: unknown): Promise<Page<Client>> {
   const a = requireStaff(actor, ...READERS);
+  const q = ClientQuery.parse(query ?? {});
   const now = deps.clock();
-  const rows = await deps.store.clients.list(a.practiceId, now, seesAll(a) ? undefined : a.staff.id);
-  await auditRead(deps, a, now, a.practiceId, "client.list", { type: "client", id: null }, { ids: rows.map((c) => c.id) });
-  return rows.map(clientView);
+  const filter = { therapistId: seesAll(a) ? undefined : a.staff.id, search: q.search, state: q.state, portal: q.portal };
+  const scope = { practiceId: a.practiceId, list: "clients", filter };
+  const size = pageSize(q.limit);
+  const after = keyOf(scope, q.cursor, "ss") as [string, string] | undefined;
+  const rows = await deps.store.clients.page(a.practiceId, now, { ...filter, after, limit: size + 1 });
+  const page = pageFrom(rows, size, scope, (c) => [c.name, c.id], clientView);
+  await auditRead(deps, a, now, a.practiceId, "client.list", { type: "client", id: null }, { ids: page.items.map((c) => c.id) });
+  return page;
 }
 
 /** One client's record; the read is audited (R20). */

@@ -1,9 +1,10 @@
-import type { Mail } from "../../../sdk/schemas/index.js";
+import type { Mail, Page } from "../../../sdk/schemas/index.js";
 import { MailQuery } from "../../../sdk/schemas/index.js";
 import type { Repos } from "../../db/repos.js";
 import { auditRead } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { newId } from "../shared/crypto.js";
+import { keyOf, pageFrom, pageSize } from "../shared/paging.js";
 import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { mailView } from "../shared/views.js";
 
@@ -17,11 +18,15 @@ export async function queueMail(r: Repos, now: number, m: { practiceId: string; 
   return id;
 }
 
-/** Outgoing mail and its delivery status (owners and managers). */
-export async function listMail(deps: Deps, actor: Actor, query: unknown): Promise<Mail[]> {
+/** One page of outgoing mail and its delivery status, newest first (owners and managers). */
+export async function listMail(deps: Deps, actor: Actor, query: unknown): Promise<Page<Mail>> {
   const a = requireStaff(actor, ...MANAGERS);
   const q = MailQuery.parse(query ?? {});
-  const rows = await deps.store.mail.list(a.practiceId, q);
-  await auditRead(deps, a, deps.clock(), a.practiceId, "mail.list", { type: "mail", id: null }, { count: rows.length });
-  return rows.map(mailView);
+  const filter = { to: q.to?.toLowerCase(), status: q.status };
+  const scope = { practiceId: a.practiceId, list: "mail", filter };
+  const size = pageSize(q.limit);
+  const after = keyOf(scope, q.cursor, "ns") as [number, string] | undefined;
+  const page = pageFrom(await deps.store.mail.list(a.practiceId, { ...filter, after, limit: size + 1 }), size, scope, (m) => [m.createdAt, m.id], mailView);
+  await auditRead(deps, a, deps.clock(), a.practiceId, "mail.list", { type: "mail", id: null }, { count: page.items.length });
+  return page;
 }

@@ -1,8 +1,27 @@
 import type { ApiTokenInfo, Appointment, AuditEntry, Client, Mail, Practice, Staff } from "../../../sdk/schemas/index.js";
 import type { AppointmentRow, AuditRow, ClientRow, MailRow, PracticeRow, StaffRow, TokenRow } from "../../db/types.js";
 
-/** Rows to the API's shapes (cli-contract.md): the one place where times become ISO 8601 UTC. */
-const iso = (ms: number) => new Date(ms).toISOString();
+const DAY = 86_400_000;
+const days = new Map<number, string>();
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+
+/**
+ * Rows to the API's shapes (cli-contract.md): the one place where times become ISO 8601 UTC. A page
+ * of a thousand appointments holds three thousand times: the date part of each day is made once
+ * (Date's formatting is most of the cost) and the clock part by arithmetic; the same text as toISOString.
+ */
+const iso = (ms: number): string => {
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms >= 253_402_300_800_000) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY);
+  let date = days.get(day);
+  if (date === undefined) {
+    if (days.size >= 10_000) days.clear();
+    date = new Date(day * DAY).toISOString().slice(0, 11);
+    days.set(day, date);
+  }
+  const t = ms - day * DAY;
+  return `${date}${pad(Math.floor(t / 3_600_000), 2)}:${pad(Math.floor(t / 60_000) % 60, 2)}:${pad(Math.floor(t / 1000) % 60, 2)}.${pad(t % 1000, 3)}Z`;
+};
 
 export const portalUrl = (publicUrl: string, slug: string) => `${publicUrl.replace(/\/+$/, "")}/p/${slug}`;
 
@@ -51,6 +70,8 @@ export function appointmentView(a: AppointmentRow, session?: Appointment["sessio
   };
   if (a.status === "cancelled" && a.cancelReason) v.cancelReason = a.cancelReason;
   if (session) v.session = session;
+  if (a.therapistName !== undefined) v.therapistName = a.therapistName;
+  if (a.clientName !== undefined) v.clientName = a.clientName;
   return v;
 }
 

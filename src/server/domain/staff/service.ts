@@ -1,20 +1,25 @@
-import { CreateStaffInput, DisableTeletherapyInput, type Staff, type TeletherapyChange } from "../../../sdk/schemas/index.js";
+import { CreateStaffInput, DisableTeletherapyInput, StaffQuery, type Page, type Staff, type TeletherapyChange } from "../../../sdk/schemas/index.js";
 import type { StaffRow } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { conflict, forbidden, refused } from "../errors.js";
 import { hashSecret, newId, newSecret } from "../shared/crypto.js";
 import { MANAGERS, READERS, requireStaff, seesAll } from "../shared/permissions.js";
+import { keyOf, pageFrom, pageSize } from "../shared/paging.js";
 import { findStaff } from "../shared/resolve.js";
 import { staffView } from "../shared/views.js";
 import { refuseDeactivated } from "./deactivate.js";
 import { issueStaffInvite } from "./web.js";
 
-/** Everyone on staff; a therapist who is nothing else sees only themselves. */
-export async function listStaff(deps: Deps, actor: Actor): Promise<Staff[]> {
+/** One page of the staff by name; a therapist who is nothing else sees only themselves. */
+export async function listStaff(deps: Deps, actor: Actor, query: unknown = {}): Promise<Page<Staff>> {
   const a = requireStaff(actor, ...READERS);
-  if (!seesAll(a)) return [staffView(a.staff)];
-  return (await deps.store.staff.list(a.practiceId)).map(staffView);
+  const q = StaffQuery.parse(query ?? {});
+  if (!seesAll(a)) return { items: [staffView(a.staff)], nextCursor: null };
+  const scope = { practiceId: a.practiceId, list: "staff", filter: {} };
+  const size = pageSize(q.limit);
+  const after = keyOf(scope, q.cursor, "ss") as [string, string] | undefined;
+  return pageFrom(await deps.store.staff.page(a.practiceId, after, size + 1), size, scope, (s) => [s.name, s.id], staffView);
 }
 
 export async function getStaff(deps: Deps, actor: Actor, ref: string): Promise<Staff> {

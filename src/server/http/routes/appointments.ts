@@ -1,5 +1,5 @@
 import {
-  Appointment, AppointmentImportQuery, AppointmentList, AppointmentQuery, ConversionResult, ConvertInput, CreateAppointmentInput, ImportResult, SignInLink,
+  Appointment, AppointmentImportQuery, AppointmentPage, AppointmentQuery, ConversionResult, ConvertInput, CreateAppointmentInput, ImportResult, SignInLink,
   UpdateAppointmentInput,
 } from "../../../sdk/schemas/index.js";
 import { lifecycleRoutes } from "./appointment-lifecycle.js";
@@ -13,7 +13,7 @@ import { IMPORT_BODY_LIMIT } from "./clients.js";
 
 export function appointmentRoutes(t: RouteTable, deps: Deps): void {
   const tag = "appointments";
-  t.add({ method: "GET", access: "see", url: "/appointments", operationId: "listAppointments", problems: [404], tag, summary: "List appointments", query: AppointmentQuery, reply: AppointmentList,
+  t.add({ method: "GET", access: "see", url: "/appointments", operationId: "listAppointments", problems: [404], tag, summary: "List appointments, one page at a time, in start order", query: AppointmentQuery, reply: AppointmentPage,
     handler: ({ actor, query }) => listAppointments(deps, actor, query) });
   t.add({ method: "POST", access: "change", url: "/appointments", operationId: "createAppointment", problems: [404, 409, 422], tag, summary: "Schedule an appointment (R4, R5)", body: CreateAppointmentInput, reply: Appointment,
     status: 201, handler: ({ actor, body }) => createAppointment(deps, actor, body) });

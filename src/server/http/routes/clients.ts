@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ArchiveClientInput, ArchiveClientResult, Client, ClientDetail, ClientList, CreateClientInput, ImportResult, UpdateClientInput, PortalAccount, PortalInviteResult, PortalPasswordInput } from "../../../sdk/schemas/index.js";
+import { ArchiveClientInput, ArchiveClientResult, Client, ClientDetail, ClientPage, ClientQuery, CreateClientInput, ImportResult, UpdateClientInput, PortalAccount, PortalInviteResult, PortalPasswordInput } from "../../../sdk/schemas/index.js";
 import type { Deps } from "../../domain/deps.js";
 import { portalReset, portalSignup, sendPortalInvite } from "../../domain/clients/portal.js";
 import { addClient, listClients } from "../../domain/clients/service.js";
@@ -20,7 +20,8 @@ const linkToken = (body: unknown) => {
 
 export function clientRoutes(t: RouteTable, deps: Deps): void {
   const tag = "clients";
-  t.add({ method: "GET", access: "see", url: "/clients", operationId: "listClients", tag, summary: "List clients (audited read)", reply: ClientList, handler: ({ actor }) => listClients(deps, actor) });
+  t.add({ method: "GET", access: "see", url: "/clients", operationId: "listClients", tag, summary: "List clients by name, one page at a time, filtered by text, state or portal status (audited read)",
+    query: ClientQuery, reply: ClientPage, handler: ({ actor, query }) => listClients(deps, actor, query) });
   t.add({ method: "POST", access: "manage", url: "/clients", operationId: "addClient", tag, summary: "Add a client", body: CreateClientInput, reply: Client, status: 201,
     handler: ({ actor, body }) => addClient(deps, actor, body) });
   t.add({ method: "POST", access: "manage", url: "/clients/import", operationId: "importClients", tag, summary: "Import clients from CSV, all or nothing", csv: true, query: ImportQuery,

@@ -1,5 +1,5 @@
 import {
-  ApiToken, ApiTokenList, CreateStaffInput, Deactivation, TokenRevocation, DisableTeletherapyInput, Staff, StaffInviteResult, StaffList, TeletherapyChange, UpdateStaffInput, WhoAmI,
+  ApiToken, ApiTokenList, CreateStaffInput, Deactivation, TokenRevocation, DisableTeletherapyInput, Staff, StaffInviteResult, StaffPage, StaffQuery, TeletherapyChange, UpdateStaffInput, WhoAmI,
 } from "../../../sdk/schemas/index.js";
 import type { Deps } from "../../domain/deps.js";
 import { getPractice } from "../../domain/practice/service.js";
@@ -19,7 +19,8 @@ export function staffRoutes(t: RouteTable, deps: Deps): void {
   // `tele logout` (issue 10): any staff member revokes the token this request was signed with.
   t.add({ method: "POST", access: "self", url: "/me/token/revoke", operationId: "revokeOwnToken", tag, summary: "Revoke the API token that signs this request (sign out)",
     reply: TokenRevocation, handler: ({ actor, req }) => revokeOwnToken(deps, actor, bearer(req)) });
-  t.add({ method: "GET", access: "see", url: "/staff", operationId: "listStaff", tag, summary: "List staff", reply: StaffList, handler: ({ actor }) => listStaff(deps, actor) });
+  t.add({ method: "GET", access: "see", url: "/staff", operationId: "listStaff", tag, summary: "List staff by name, one page at a time", query: StaffQuery, reply: StaffPage,
+    handler: ({ actor, query }) => listStaff(deps, actor, query) });
   t.add({ method: "POST", access: "manage", url: "/staff", operationId: "addStaff", tag, summary: "Add a staff member", body: CreateStaffInput, reply: Staff, status: 201,
     handler: ({ actor, body }) => addStaff(deps, actor, body) });
   t.add({ method: "GET", access: "see", url: "/staff/:ref", operationId: "getStaff", tag, summary: "One staff member, by id or email", reply: Staff,
