@@ -37,12 +37,12 @@ describe("tele clients archive --cancel-upcoming on a terminal", () => {
 
 describe("tele clients invite --not-invited on a terminal", () => {
   it("asks before sending; no sends nothing", async () => {
-    const stub = await stubApi({ "GET /api/v1/clients": { json: [{ ...clientBo, email: "bo@client.test", portal: { status: "none" } }] } });
+    const stub = await stubApi({ "GET /api/v1/clients": { json: { items: [{ ...clientBo, email: "bo@client.test", portal: { status: "none" } }], nextCursor: null } } });
     const r = await tele(["clients", "invite", "--not-invited"], { stub, tty: true, answers: [false] });
     expect(r.code, r.stderr).toBe(0);
     expect(r.io.questions).toEqual(["Send portal invites to 1 client?"]);
     expect(r.stderr).toContain("Cancelled; nobody was invited.");
-    expect(stub.requests.map((q) => `${q.method} ${q.url}`)).toEqual(["GET /api/v1/clients"]);
+    expect(stub.requests.map((q) => `${q.method} ${q.url}`)).toEqual(["GET /api/v1/clients?portal=none"]);
   });
 });
 

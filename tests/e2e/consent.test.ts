@@ -149,7 +149,7 @@ describe("the client JSON's consent as the client signs in the portal", () => {
     expect(Math.abs(Date.parse(current.acceptedAt) - Date.now())).toBeLessThan(60_000);
     const human = await as(["clients", "show", ids.alice]);
     expect(human.stdout).toMatch(/Consent +version 1, accepted .* \(current\)/);
-    const accepted = await new Tele({ url: w.server.url, token: w.ownerToken }).audit.list({ recordId: ids.alice, action: "client.consent.accept" });
+    const accepted = await new Tele({ url: w.server.url, token: w.ownerToken }).audit.list({ recordId: ids.alice, action: "client.consent.accept" }).then((page) => page.items);
     expect(accepted).toHaveLength(1);
     expect(accepted[0]).toMatchObject({ actorType: "client", actorId: ids.alice, details: { version: 1, hash: sha(TEXT) } });
 

@@ -77,7 +77,7 @@ export async function buildAccessFixture(): Promise<AccessFixture> {
   const appointment = await book({ ...env, p }, { client: p.alice, start: "2026-12-01T09:10", telehealth: true });
   const later = await book({ ...env, p }, { client: p.alice, start: "2026-12-08T09:10", telehealth: true });
   const tinaToken = (await createApiToken(deps, p.owner, idOf(p.tina))).id;
-  const mail = (await deps.store.mail.list(p.practiceId, { status: "queued" }))[0]!.id;
+  const mail = (await deps.store.mail.list(p.practiceId, { status: "queued", limit: 1 }))[0]!.id;
   await env.store.close();
   let n = 0;
   return {

@@ -60,7 +60,7 @@ describe("archiveClient", () => {
     const w = await makeWorld();
     await activatePortal(w, w.p.alice, "correct horse battery");
     await archiveClient(w.deps, w.p.owner, w.p.alice.id, {});
-    expect((await listClients(w.deps, w.p.owner)).map((c) => c.id)).not.toContain(w.p.alice.id);
+    expect((await listClients(w.deps, w.p.owner)).items.map((c) => c.id)).not.toContain(w.p.alice.id);
     expect(await getClientDetail(w.deps, w.p.owner, w.p.alice.id)).toMatchObject({ id: w.p.alice.id, archivedAt: expect.any(String), upcoming: [], upcomingMore: false });
     const invite = await refusal(sendPortalInvite(w.deps, w.p.owner, w.p.alice.id), "client_archived", 409);
     expect(invite.message).toBe(`client ${w.p.alice.id} is archived; an archived client cannot be invited to the portal or booked`);
@@ -126,7 +126,7 @@ describe("getMail / retryMail", () => {
   it("is for owners and managers of the practice: 403 for a therapist, 404 for another practice's owner", async () => {
     const w = await makeWorld();
     const other = await makePractice(w.deps, "Birch Therapy");
-    const id = (await w.store.mail.list(w.p.practiceId, {}))[0]!.id;
+    const id = (await w.store.mail.list(w.p.practiceId, { limit: 1 }))[0]!.id;
     await refusal(getMail(w.deps, w.p.tina, id), "permission_denied", 403);
     await refusal(retryMail(w.deps, w.p.biller, id), "permission_denied", 403);
     await refusal(getMail(w.deps, other.owner, id), "not_found", 404);
@@ -142,10 +142,10 @@ describe("listAudit", () => {
     await sendPortalInvite(w.deps, w.p.owner, w.p.carla.id).catch(() => undefined);
     await sendPortalInvite(w.deps, w.p.manager, w.p.bruno.id);
     const managerId = w.p.manager.kind === "staff" ? w.p.manager.staff.id : "";
-    const mine = await listAudit(w.deps, w.p.owner, { actor: managerId, since: "2026-12-01T10:00" });
+    const mine = (await listAudit(w.deps, w.p.owner, { actor: managerId, since: "2026-12-01T10:00" })).items;
     expect(mine.map((e) => [e.action, e.recordId])).toEqual([["client.portal_invite", w.p.bruno.id], ["client.portal_invite", w.p.alice.id]]);
-    expect(await listAudit(w.deps, w.p.owner, { since: "2026-12-01T10:00:01" })).toEqual([]);
-    expect(await listAudit(w.deps, w.p.owner, { limit: 1 })).toHaveLength(1);
+    expect((await listAudit(w.deps, w.p.owner, { since: "2026-12-01T10:00:01" })).items).toEqual([]);
+    expect((await listAudit(w.deps, w.p.owner, { limit: 1 })).items).toHaveLength(1);
     await expect(listAudit(w.deps, w.p.owner, { since: "yesterday" })).rejects.toMatchObject({ name: "ZodError" }); // the route answers 400
     await refusal(listAudit(w.deps, w.p.tina, {}), "permission_denied", 403);
   });

@@ -121,7 +121,7 @@ describe("the client JSON's consent", () => {
   it("none → current → outdated, for one client and in the list, alike", async () => {
     const w = await makeWorld();
     const status = async () => (await getClient(w.deps, w.p.owner, w.p.alice.id)).consent;
-    const listed = async () => Object.fromEntries((await listClients(w.deps, w.p.manager)).map((c) => [c.id, c.consent]));
+    const listed = async () => Object.fromEntries((await listClients(w.deps, w.p.manager)).items.map((c) => [c.id, c.consent]));
     await setConsentText(w.deps, w.p.owner, { text: TEXT });
     expect(await status()).toEqual({ status: "none" });
     w.advance(1_000);

@@ -33,8 +33,8 @@ function where(f: AppointmentFilter): { sql: string; params: Record<string, unkn
 const MAX_LENGTH = 86_400_000;
 
 type Raw = Omit<AppointmentRow, "telehealth" | "clientReady"> & { telehealth: number; clientReady: number };
-/** A row of COLS (then the two names, when asked for) as an array. */
-type RawRow = [string, string, string, string, number, number, number, AppointmentRow["status"], number, number, string?, string?];
+/** A row of COLS (then the two names, when asked for) as an array: keep it in COLS's order. */
+type RawRow = [string, string, string, string, number, number, number, AppointmentRow["status"], number, number, string | null, string?, string?];
 
 export function appointmentRepo(s: StatementCache): AppointmentRepo {
   const insertSql = `INSERT INTO appointments (id, practice_id, therapist_id, client_id, start_at, end_at, telehealth, status, created_at, updated_at)
@@ -64,8 +64,8 @@ export function appointmentRepo(s: StatementCache): AppointmentRepo {
         WHERE ${w.sql} ORDER BY ${order} LIMIT @limit`).raw().all({ ...w.params, limit: f.limit ? Math.trunc(f.limit) : -1 }) as RawRow[];
       const out: AppointmentRow[] = new Array(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const [id, practiceId, therapistId, clientId, startAt, endAt, telehealth, status, clientReady, createdAt, therapistName, clientName] = rows[i]!;
-        const row: AppointmentRow = { id, practiceId, therapistId, clientId, startAt, endAt, telehealth: telehealth === 1, status, clientReady: clientReady === 1, createdAt };
+        const [id, practiceId, therapistId, clientId, startAt, endAt, telehealth, status, clientReady, createdAt, cancelReason, therapistName, clientName] = rows[i]!;
+        const row: AppointmentRow = { id, practiceId, therapistId, clientId, startAt, endAt, telehealth: telehealth === 1, status, clientReady: clientReady === 1, createdAt, cancelReason };
         if (f.names) (row.therapistName = therapistName), (row.clientName = clientName);
         out[i] = row;
       }
