@@ -1,6 +1,7 @@
 import { apiFigures } from "./api.js";
 import { bulkFigures } from "./bulk.js";
 import { listingFigures } from "./listing.js";
+import { scaleImportFigures } from "./scale-import.js";
 import { report, type Figure } from "./stats.js";
 import { startupFigures } from "./startup.js";
 import { videoFigures } from "./video.js";
@@ -21,6 +22,8 @@ async function main() {
   await step("listing", async () => void figures.push(...(await listingFigures())));
   await step("video", async () => void figures.push(...(await videoFigures())));
   await step("api", async () => void tables.push(await apiFigures()));
+  // `scale` is one group of several steps (the import half here; the list half beside it).
+  await step("scale", async () => void tables.push(await scaleImportFigures()));
   const timing = figures.length ? [report(figures)] : [];
   const all = [...timing, ...tables];
   process.stdout.write(`${all.map((t) => t.text).join("\n\n")}\n\nmachine: ${process.platform} ${process.arch}, node ${process.version}\n`);
