@@ -87,14 +87,16 @@ export async function importAppointments(
       if (rows.length && !(options.allowOverlap && reader.errors.total)) await stage.addAppointments(rows);
       staged += rows.length;
     }
-    return await deps.store.tx(async (r) => {
+    const result = await deps.store.tx(async (r) => {
       if (!options.allowOverlap) checkOverlaps(stage, a.practiceId, reader);
       return finishImport(reader, staged, dryRun, async () => {
         stage.insertAppointments(a.practiceId, now);
         await audit(r, a, now, a.practiceId, "appointments.import", { type: "appointment", id: null }, { count: staged });
-        // A post-commit hook (e.g. `--notify`: tell the imported clients) goes after this transaction, in the caller.
       });
     });
+    // Post-commit hook: the rows are committed (or this was a dry run). Work that follows an import,
+    // such as `--notify` telling the imported appointments' clients, goes here, outside the transaction.
+    return result;
   } finally {
     await stage.drop();
   }

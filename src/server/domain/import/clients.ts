@@ -57,15 +57,16 @@ export async function importClients(deps: Deps, actor: Actor, csv: ImportSource,
       await stage.addClients(reader.errors.total ? [] : rows, [...seen].map(([email, line]) => ({ email, line })));
       staged += rows.length;
     }
-    return await deps.store.tx(async (r) => {
+    const result = await deps.store.tx(async (r) => {
       // A client added while the file was read may have taken an email of the file since.
       for (const line of stage.takenEmailLines(a.practiceId)) reader.errors.add(line, "a client with this email already exists");
       return finishImport(reader, staged, dryRun, async () => {
         stage.insertClients(a.practiceId, now);
         await audit(r, a, now, a.practiceId, "clients.import", { type: "client", id: null }, { count: staged });
-        // A post-commit hook (e.g. `--notify`) goes after this transaction, in the caller.
       });
     });
+    // Post-commit hook: the rows are committed (or this was a dry run); work that follows an import goes here.
+    return result;
   } finally {
     await stage.drop();
   }
