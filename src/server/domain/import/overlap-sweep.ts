@@ -1,6 +1,6 @@
 /**
- * The overlap rule (issue 10) over a streamed import (issue 14): the same set-based check as
- * `importOverlaps` in appointments/overlap.ts, but over intervals read in order from the store
+ * The overlap rule (issue 10) over a streamed import (issue 14): the set-based check the
+ * whole-file import made (a sort per therapist and per client), but over intervals read in order from the store
  * (incoming rows and scheduled appointments of one side, sorted by who, start and end), one at a
  * time: memory holds two intervals, and a bit per line for the rows already found to overlap.
  */
