@@ -7,7 +7,7 @@
  * derived from the file, so an import that committed is never reported as failed: a lost reply is
  * asked for again, and running the same import again replays it instead of importing twice.
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { importResultOf } from "../../sdk/resources/common.js";
 import { CSV_ENCODINGS, csvEncoding, ImportResult, type CsvEncoding } from "../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../context.js";
@@ -20,13 +20,12 @@ import { checkFile, RowProgress, utf8Upload } from "./import-file.js";
 export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clients" | "appointments"): Promise<number> {
   const path = await required(ctx, args.positionals[0], "FILE.csv", "CSV file to import");
   const dryRun = args.flags.dryRun === true;
-  const fileHash = createHash("sha256");
-  const { encoding } = await checkFile(ctx, path, encodingFlag(ctx, args.flags.encoding), fileHash);
-  const tele = await ctx.tele();
-  // A dry run changes nothing, so it gets a fresh key each run: replaying one would show a stale check.
   // The allow flags change the outcome, so they are part of the key: a refused import may be retried with them.
   const allowed = ["allowPast", "allowOverlap"].filter((f) => args.flags[f] === true).join(",");
-  const idempotencyKey = dryRun ? undefined : importKey(allowed ? `${noun}+${allowed}` : noun, encoding, fileHash.digest());
+  const { encoding, hash } = await checkFile(ctx, path, encodingFlag(ctx, args.flags.encoding), (e) => importKeyHash(allowed ? `${noun}+${allowed}` : noun, e));
+  const tele = await ctx.tele();
+  // A dry run changes nothing, so it gets a fresh key each run: replaying one would show a stale check.
+  const idempotencyKey = dryRun ? undefined : `import-${hash.digest("hex")}`;
   const label = dryRun ? `Checking ${path}` : `Importing ${path}`;
   const progress = new RowProgress(ctx, label, ctx.io.stderrIsTTY || args.flags.progress === true, ctx.io.stderrIsTTY);
   const csv = utf8Upload(ctx, path, encoding, progress);
@@ -101,12 +100,12 @@ export function encodingFlag(ctx: CommandContext, value: unknown): CsvEncoding |
 }
 
 /**
- * The Idempotency-Key of a committing import: SHA-256 of what is imported (clients or appointments,
- * the encoding the file was read in) and the SHA-256 of the file's bytes. The server keeps each key under the
- * practice and staff member whose token sent it (route.ts), so the practice is part of the key's
- * identity without another request to learn its id, and two practices' identical files never meet.
+ * The Idempotency-Key of a committing import is `import-` and the hex SHA-256 of what is imported
+ * (clients or appointments, the encoding the file was read in) and the file's bytes, fed to this
+ * hash as they are read (the same keys as 0.4 made). The server keeps each key under the practice
+ * and staff member whose token sent it (route.ts), so the practice is part of the key's identity
+ * without another request to learn its id, and two practices' identical files never meet.
  */
-export function importKey(noun: string, encoding: CsvEncoding, fileSha256: Uint8Array): string {
-  const hash = createHash("sha256").update(`tele import\n${noun}\n${encoding}\n`).update(fileSha256).digest("hex");
-  return `import-${hash}`;
+export function importKeyHash(noun: string, encoding: CsvEncoding): Hash {
+  return createHash("sha256").update(`tele import\n${noun}\n${encoding}\n`);
 }

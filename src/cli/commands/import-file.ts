@@ -4,10 +4,10 @@
  * Idempotency-Key; the upload then reads it again, decoding to UTF-8 as it goes and counting rows
  * for the progress line (stderr: on a terminal, or every second with --progress; never stdout).
  */
-import { createHash } from "node:crypto";
+import type { Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { CsvStreamDecoder, UndecodableTextError, type CsvEncoding } from "../../sdk/schemas/index.js";
+import { bomOf, CsvStreamDecoder, UndecodableTextError, type CsvEncoding } from "../../sdk/schemas/index.js";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 
@@ -40,22 +40,33 @@ function undecodable(ctx: CommandContext, path: string, err: unknown): never {
 }
 
 /**
- * Reads the whole file once: it must decode in `encoding` (a BOM wins); returns the encoding used
- * and the SHA-256 of its bytes, fed to `hash` as read.
+ * Reads the whole file once: it must decode in `encoding` (a BOM wins). Returns the encoding used
+ * and `keyHash(encoding)` fed with every byte (known from the first three bytes, before any is hashed).
  */
-export async function checkFile(ctx: CommandContext, path: string, encoding: CsvEncoding | undefined, hash: ReturnType<typeof createHash>) {
+export async function checkFile(ctx: CommandContext, path: string, encoding: CsvEncoding | undefined, keyHash: (e: CsvEncoding) => Hash) {
   await checkReadable(ctx, path);
   const decoder = new CsvStreamDecoder(encoding, advice);
+  let hash: Hash | undefined;
+  let head: Buffer[] = [];
+  const start = (final: boolean) => {
+    const first = Buffer.concat(head);
+    if (first.length < 3 && !final) return;
+    hash = keyHash(bomOf(first)?.encoding ?? encoding ?? "utf-8");
+    hash.update(first);
+    head = [];
+  };
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
-      hash.update(chunk);
+      if (hash) hash.update(chunk);
+      else head.push(chunk), start(false);
       decoder.decode(chunk);
     }
     decoder.decode(new Uint8Array(0), true);
+    if (!hash) start(true);
   } catch (err) {
     undecodable(ctx, path, err);
   }
-  return { encoding: decoder.encoding };
+  return { encoding: decoder.encoding, hash: hash! };
 }
 
 /** Counts rows sent and draws the progress line. */
