@@ -9,7 +9,7 @@ import { median, timeCommand, timeIt, type Figure } from "./stats.js";
 const N = 100_000;
 
 /** Bare better-sqlite3: the same rows into the same schema in one transaction, and the same UPDATE. */
-function bareBaseline(rows: BenchAppointment[], runs: number) {
+export function bareBaseline(rows: BenchAppointment[], runs: number) {
   const insert: number[] = [], update: number[] = [];
   for (let run = 0; run < runs; run++) {
     const dir = tempDir("bare");

@@ -2,7 +2,6 @@
  * Reading flag values: checked locally with the shared schemas before any request (a malformed
  * value is a usage error, exit 2), and asked for on a terminal when a required one is missing.
  */
-import { readFile } from "node:fs/promises";
 import type { z } from "zod";
 import type { CommandContext } from "./context.js";
 import { UsageError, helpHint } from "./errors.js";
@@ -76,13 +75,3 @@ export function wholeNumber(ctx: CommandContext, value: string, flag: string, ex
   return Number(value);
 }
 
-/** The bytes of a CSV file named on the command line; a missing file is a usage error. */
-export async function readCsvFile(ctx: CommandContext, path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? "error"})`;
-    throw new UsageError(`${path} ${why}`, `check the path, then run "tele ${ctx.command} FILE.csv --dry-run"`);
-  }
-}

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
 import { request } from "undici";
 import type { z } from "zod";
 import { Problem } from "./schemas/common.js";
@@ -44,8 +45,12 @@ export interface ApiRequest {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   json?: unknown;
-  csv?: string;
+  /** CSV text, or a function that streams the file's UTF-8 bytes (called again for each attempt). */
+  csv?: CsvBody;
 }
+
+/** A CSV file to send: its text, or a function returning its UTF-8 bytes as a stream, anew each call. */
+export type CsvBody = string | (() => AsyncIterable<Uint8Array>);
 
 interface RawReply {
   status: number;
@@ -133,7 +138,7 @@ export class HttpClient {
       const res = await request(this.urlFor(req), {
         method: req.method,
         headers: this.headersFor(req, key, options.token),
-        body: req.csv ?? (req.json === undefined ? undefined : JSON.stringify(req.json)),
+        body: typeof req.csv === "function" ? Readable.from(req.csv()) : req.csv ?? (req.json === undefined ? undefined : JSON.stringify(req.json)),
         signal,
       });
       const text = await res.body.text();

@@ -16,7 +16,7 @@ export {
   type ApiErrorInit,
   type RequestInfo,
 } from "./errors.js";
-export { backoffDelay, type HttpOptions, type RequestOptions } from "./http.js";
+export { backoffDelay, type CsvBody, type HttpOptions, type RequestOptions } from "./http.js";
 export { importResultOf, type ImportOptions } from "./resources/common.js";
 export { upcomingTelehealthIds } from "./resources/staff.js";
 export type { MailListQuery } from "./resources/mail.js";

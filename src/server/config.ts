@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { DEFAULT_IMPORT_MAX_ROWS } from "./domain/import/errors.js";
 import { readIceSettings, type IceSettings } from "./video/ice.js";
 
 /** Server settings: flags win over the environment (cli-contract.md "Server settings"). */
@@ -27,6 +28,8 @@ export interface ServerConfig {
   sessionSweepMs: number;
   /** Limits on unauthenticated work (TELE_RATE_LIMIT_ACCOUNT, TELE_RATE_LIMIT_ADDRESS, TELE_RATE_LIMIT_WINDOW_MS). */
   rateLimits: { accountAttempts: number; addressAttempts: number; windowMs: number };
+  /** The most data rows one CSV import may hold (TELE_IMPORT_MAX_ROWS, default 10,000,000; issue 14). */
+  importMaxRows: number;
 }
 
 export interface ServerFlags {
@@ -73,6 +76,7 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
       addressAttempts: attempts(env, "TELE_RATE_LIMIT_ADDRESS", 100),
       windowMs: milliseconds(env, "TELE_RATE_LIMIT_WINDOW_MS", 15 * 60_000),
     },
+    importMaxRows: importRows(env),
   };
 }
 
@@ -92,4 +96,13 @@ function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): n
   const ms = Number(text);
   if (!/^\d+$/.test(text) || ms < 1 || ms > 86_400_000) throw new Error(`${name} must be a whole number of milliseconds from 1 to 86400000 (got ${text.slice(0, 20)})`);
   return ms;
+}
+
+/** TELE_IMPORT_MAX_ROWS: a whole number of rows from 1 to 1,000,000,000, default 10,000,000. */
+function importRows(env: NodeJS.ProcessEnv): number {
+  const text = env.TELE_IMPORT_MAX_ROWS;
+  if (text === undefined || text === "") return DEFAULT_IMPORT_MAX_ROWS;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 1_000_000_000) throw new Error(`TELE_IMPORT_MAX_ROWS must be a whole number of rows from 1 to 1000000000 (got ${text.slice(0, 20)})`);
+  return n;
 }

@@ -39,7 +39,7 @@ export async function startServer(config: ServerConfig, opts: { version?: string
   const deps: Deps = {
     store,
     clock: Date.now,
-    config: { publicUrl: config.publicUrl || `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`, setupToken: config.setupToken, homePractice: config.homePractice },
+    config: { publicUrl: config.publicUrl || `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`, setupToken: config.setupToken, homePractice: config.homePractice, importMaxRows: config.importMaxRows },
   };
   if (config.video === "builtin") {
     // tele's own 1:1 WebRTC (R29): nothing outside this server names the session, so no session name.

@@ -100,6 +100,17 @@ describe("clients import", () => {
     for (const s of secrets) expect(text).not.toContain(s.toLowerCase());
   });
 
+  it("a file of many bad rows reports the first 1,000 by line and how many more (issue 14: bounded)", async () => {
+    const w = await makeWorld();
+    const csv = clientsCsv(...Array.from({ length: 1500 }, (_, i) => `Bad ${i},bad${i}@client.test,ZZ`));
+    const err = await refusal(importClients(w.deps, w.p.owner, csv, false), "import_invalid", 422);
+    const details = err.details as ImportResult;
+    expect(details).toMatchObject({ rows: 1500, created: 0, moreErrors: 500 });
+    expect(details.errors).toHaveLength(1000);
+    expect(details.errors.map((e) => e.line)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 2));
+    expect(err.message).toMatch(/^1500 row\(s\)/);
+  });
+
   it("only owners and managers import", async () => {
     const w = await makeWorld();
     await refusal(importClients(w.deps, w.p.tina, clientsCsv("Dan,dan@client.test,NY"), false), "permission_denied", 403);

@@ -23,8 +23,14 @@ it("graceful stop does not wait out keep-alive (72 s) after an in-flight request
   const init = await createPractice(srv.deps, { kind: "anonymous", ip: null, requestId: null }, { name: "M", state: "NY", timeZone: "America/New_York", ownerName: "O", ownerEmail: "o@m.test" });
   let entered!: () => void;
   const inside = new Promise<void>((r) => (entered = r));
-  const real = srv.store.clients.insertMany;
-  srv.store.clients.insertMany = async (rows) => { entered(); await new Promise((r) => setTimeout(r, 200)); return real(rows); };
+  // The import stages its rows on disk (issue 14): hold it there, mid-request.
+  const real = srv.store.importStage.bind(srv.store);
+  srv.store.importStage = async () => {
+    const stage = await real();
+    const add = stage.addClients.bind(stage);
+    stage.addClients = async (...args) => { entered(); await new Promise((r) => setTimeout(r, 200)); return add(...args); };
+    return stage;
+  };
   const pending = fetch(`${srv.url}/api/v1/clients/import`, { method: "POST", headers: { authorization: `Bearer ${init.token}`, "content-type": "text/csv" }, body: "name,email,state\nA,,\n" });
   await inside;
   const started = Date.now();

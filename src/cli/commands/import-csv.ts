@@ -1,46 +1,45 @@
 /**
- * The CSV import commands of clients and appointments: read the file, send it, and report. An
+ * The CSV import commands of clients and appointments: check the file, stream it, and report. An
  * import is all or nothing: on 422 `import_invalid` every bad row is printed by line number and
  * the exit code is 6 (with --json the ImportResult is still printed on stdout). The file is decoded
- * here (a BOM, else --encoding, else UTF-8; sdk/schemas/encoding.ts), so undecodable bytes are
+ * here (a BOM, else --encoding, else UTF-8; import-file.ts), a chunk at a time, so undecodable bytes are
  * refused naming the line before anything is sent, and a committing import is sent with a key
  * derived from the file, so an import that committed is never reported as failed: a lost reply is
  * asked for again, and running the same import again replays it instead of importing twice.
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { z } from "zod";
 import { importResultOf } from "../../sdk/resources/common.js";
-import { CSV_ENCODINGS, csvEncoding, decodeCsvBytes, ImportResult, UndecodableTextError, type CsvEncoding } from "../../sdk/schemas/index.js";
+import { CSV_ENCODINGS, csvEncoding, ImportResult, type CsvEncoding } from "../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../context.js";
 import { EXIT, ExitError, UsageError } from "../errors.js";
-import { note, plural, printJson, withProgress } from "../output.js";
-import { readCsvFile, required } from "../values.js";
+import { note, plural, printJson } from "../output.js";
+import { required } from "../values.js";
+import { checkFile, RowProgress, utf8Upload } from "./import-file.js";
 
-/** Reads the file named by the first positional, decodes it and imports it. */
 /** Work that follows a committed import (appointments' --invite-missing): fields for --json, and its report. */
-export type AfterImport = (csv: string, result: ImportResult) => Promise<{ json: Record<string, unknown>; report(): void } | undefined>;
+export type AfterImport = (upload: () => AsyncIterable<Uint8Array>, result: ImportResult) => Promise<{ json: Record<string, unknown>; report(): void } | undefined>;
 
+/** Checks the file named by the first positional, then streams it to the server (issue 14). */
 export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clients" | "appointments", after?: AfterImport): Promise<number> {
   const path = await required(ctx, args.positionals[0], "FILE.csv", "CSV file to import");
   const dryRun = args.flags.dryRun === true;
-  const bytes = await readCsvFile(ctx, path);
-  const { text: csv, encoding } = decodeCsvFile(ctx, path, bytes, encodingFlag(ctx, args.flags.encoding));
-  const tele = await ctx.tele();
-  // A dry run changes nothing, so it gets a fresh key each run: replaying one would show a stale check.
   // The allow flags change the outcome, so they are part of the key: a refused import may be retried with them.
   const allowed = ["allowPast", "allowOverlap"].filter((f) => args.flags[f] === true).join(",");
-  const idempotencyKey = dryRun ? undefined : importKey(allowed ? `${noun}+${allowed}` : noun, encoding, bytes);
+  const { encoding, hash } = await checkFile(ctx, path, encodingFlag(ctx, args.flags.encoding), (e) => importKeyHash(allowed ? `${noun}+${allowed}` : noun, e));
+  const tele = await ctx.tele();
+  // A dry run changes nothing, so it gets a fresh key each run: replaying one would show a stale check.
+  const idempotencyKey = dryRun ? undefined : `import-${hash.digest("hex")}`;
   const label = dryRun ? `Checking ${path}` : `Importing ${path}`;
+  const progress = new RowProgress(ctx, label, ctx.io.stderrIsTTY || args.flags.progress === true, ctx.io.stderrIsTTY);
+  const csv = utf8Upload(ctx, path, encoding, progress);
   try {
     let replayed = false;
     const onReply = (r: { headers: Record<string, unknown> }) => void (replayed = r.headers["idempotent-replayed"] === "true");
     const allow = { allowPast: args.flags.allowPast === true, allowOverlap: args.flags.allowOverlap === true };
-    const options = { dryRun, timeoutMs: 600_000, idempotencyKey, onReply };
+    const options = { dryRun, timeoutMs: 3_600_000, idempotencyKey, onReply };
     const send = () => (noun === "clients" ? tele.clients.import(csv, options) : tele.appointments.import(csv, { ...options, ...allow }));
-    const interrupted = dryRun
-      ? "Nothing was written."
-      : `An import is all or nothing: the server writes every row or none. Run the same command again to see which (the same file is never imported twice).`;
-    const result = await withProgress(ctx.io, label, untilSettled(send, !dryRun), interrupted);
+    const result = await untilSettled(send, !dryRun).finally(() => progress.done());
     if (replayed) note(ctx.io, `${path} was already imported into this practice (same file); that import's result is shown and nothing new was written.`);
     const more = after && !result.dryRun ? await after(csv, result) : undefined;
     if (ctx.json) printJson(ctx.io, more ? ImportResult.extend(Object.fromEntries(Object.keys(more.json).map((k) => [k, z.unknown()]))) : ImportResult, { ...result, ...more?.json });
@@ -51,14 +50,14 @@ export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clien
     const result = importResultOf(err);
     if (!result) throw err;
     if (ctx.json) printJson(ctx.io, ImportResult, result);
-    else {
-      ctx.io.err(`Bad rows in ${path}:\n`);
-      for (const row of result.errors) ctx.io.err(`  line ${row.line}: ${row.message}\n`);
-    }
+    ctx.io.err(`Bad rows in ${path}:\n`);
+    for (const row of result.errors) ctx.io.err(`  line ${row.line}: ${row.message}\n`);
+    if (result.moreErrors) ctx.io.err(`  and ${plural(result.moreErrors, "more bad row")} (the first ${result.errors.length.toLocaleString("en-US")} by line are shown)\n`);
+    const bad = result.errors.length + (result.moreErrors ?? 0);
     throw new ExitError(
       EXIT.refused,
       "import_invalid",
-      `${plural(result.errors.length, "bad row")} in ${path}; nothing was imported`,
+      `${plural(bad, "bad row")} in ${path}; nothing was imported`,
       `fix the rows above, then check again with "tele ${noun} import ${path} --dry-run"`,
       result,
     );
@@ -74,7 +73,7 @@ export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clien
 const LOST_REPLY = new Set(["timeout", "UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
 
 async function untilSettled<T>(send: () => Promise<T>, committing: boolean): Promise<T> {
-  const deadline = Date.now() + 600_000;
+  const deadline = Date.now() + 3_600_000;
   for (let attempt = 0; ; attempt++) {
     try {
       return await send();
@@ -96,14 +95,6 @@ function printSummary(ctx: CommandContext, result: ImportResult, noun: string): 
   }
 }
 
-/** What to try when a file does not decode, in terms of this command's flags. */
-function advice(encoding: CsvEncoding, nul: boolean): string {
-  if (nul) return "if it is UTF-16 without a byte order mark, try --encoding utf-16le";
-  if (encoding === "utf-8") return "if the file came from Excel, try --encoding windows-1252";
-  if (encoding === "windows-1252") return "it is not a Windows-1252 file; save it again from Excel as \"CSV UTF-8\"";
-  return "the file may be cut short; save it again from Excel as \"CSV UTF-8\"";
-}
-
 /** The --encoding flag checked (exit 2 for a name it does not know); undefined when not given. */
 export function encodingFlag(ctx: CommandContext, value: unknown): CsvEncoding | undefined {
   if (value === undefined) return undefined;
@@ -114,23 +105,13 @@ export function encodingFlag(ctx: CommandContext, value: unknown): CsvEncoding |
   return encoding;
 }
 
-/** The file's text; exit 2 with the first bad line when its bytes are not valid in the encoding. */
-export function decodeCsvFile(ctx: CommandContext, path: string, bytes: Uint8Array, encoding: CsvEncoding | undefined) {
-  try {
-    return decodeCsvBytes(bytes, encoding, advice);
-  } catch (err) {
-    if (!(err instanceof UndecodableTextError)) throw err;
-    throw new UsageError(err.message, `check it with "tele ${ctx.command} ${path} --encoding ENCODING --dry-run"`, "invalid_encoding");
-  }
-}
-
 /**
- * The Idempotency-Key of a committing import: SHA-256 of what is imported (clients or appointments,
- * the encoding the file was read in) and the file's bytes. The server keeps each key under the
- * practice and staff member whose token sent it (route.ts), so the practice is part of the key's
- * identity without another request to learn its id, and two practices' identical files never meet.
+ * The Idempotency-Key of a committing import is `import-` and the hex SHA-256 of what is imported
+ * (clients or appointments, the encoding the file was read in) and the file's bytes, fed to this
+ * hash as they are read (the same keys as 0.4 made). The server keeps each key under the practice
+ * and staff member whose token sent it (route.ts), so the practice is part of the key's identity
+ * without another request to learn its id, and two practices' identical files never meet.
  */
-export function importKey(noun: string, encoding: CsvEncoding, bytes: Uint8Array): string {
-  const hash = createHash("sha256").update(`tele import\n${noun}\n${encoding}\n`).update(bytes).digest("hex");
-  return `import-${hash}`;
+export function importKeyHash(noun: string, encoding: CsvEncoding): Hash {
+  return createHash("sha256").update(`tele import\n${noun}\n${encoding}\n`);
 }

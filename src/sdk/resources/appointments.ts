@@ -1,4 +1,4 @@
-import type { HttpClient, RequestOptions } from "../http.js";
+import type { CsvBody, HttpClient, RequestOptions } from "../http.js";
 import {
   Appointment,
   AppointmentPage,
@@ -98,7 +98,7 @@ export class AppointmentsResource {
    * Imports appointments from CSV (`therapist, client, start, duration_minutes`, optional `telehealth`).
    * Rows starting in the past or overlapping are bad rows unless `allowPast` / `allowOverlap`.
    */
-  import(csvText: string, options: AppointmentImportOptions = {}): Promise<ImportResult> {
+  import(csvText: CsvBody, options: AppointmentImportOptions = {}): Promise<ImportResult> {
     const { allowPast, allowOverlap, ...rest } = options;
     return sendImport(this.http, `${API}/appointments/import`, csvText, rest, { allowPast, allowOverlap });
   }

@@ -1,4 +1,4 @@
-import type { HttpClient, RequestOptions } from "../http.js";
+import type { CsvBody, HttpClient, RequestOptions } from "../http.js";
 import {
   ArchiveClientResult,
   Client,
@@ -67,7 +67,7 @@ export class ClientsResource {
   }
 
   /** Imports clients from CSV (`name, email, state`, optional `phone, date_of_birth`); all or nothing. */
-  import(csvText: string, options?: ImportOptions): Promise<ImportResult> {
+  import(csvText: CsvBody, options?: ImportOptions): Promise<ImportResult> {
     return sendImport(this.http, `${API}/clients/import`, csvText, options);
   }
 }

@@ -1,5 +1,5 @@
 import { MalformedResponseError, RuleRefusedError, TeleError } from "../errors.js";
-import type { HttpClient, RequestOptions } from "../http.js";
+import type { CsvBody, HttpClient, RequestOptions } from "../http.js";
 import { ImportResult, type Page } from "../schemas/index.js";
 
 /** Base path of every API endpoint. */
@@ -24,7 +24,7 @@ export interface ImportOptions extends RequestOptions {
  * (checked against the schema; read it with `importResultOf`).
  */
 export async function sendImport(
-  http: HttpClient, path: string, csv: string, options: ImportOptions = {}, flags: Record<string, boolean | undefined> = {},
+  http: HttpClient, path: string, csv: CsvBody, options: ImportOptions = {}, flags: Record<string, boolean | undefined> = {},
 ): Promise<ImportResult> {
   const { dryRun, ...requestOptions } = options;
   const query: Record<string, true | undefined> = { dryRun: dryRun ? true : undefined };

@@ -154,6 +154,8 @@ export const ImportResult = z.object({
   rows: z.number().int(),
   created: z.number().int(),
   errors: z.array(z.object({ line: z.number().int(), message: z.string() })),
+  /** Bad rows beyond those listed in `errors` (the first 1,000 by line are listed); absent when none. */
+  moreErrors: z.number().int().optional(),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
 

@@ -67,7 +67,7 @@ export function decodeCsvBytes(
   return { text, encoding: used };
 }
 
-function strictDecode(body: Uint8Array, used: CsvEncoding, advice: (e: CsvEncoding, nul: boolean) => string): string {
+export function strictDecode(body: Uint8Array, used: CsvEncoding, advice: (e: CsvEncoding, nul: boolean) => string): string {
   if (used === "windows-1252") {
     const text = iconv.decode(Buffer.from(body.buffer, body.byteOffset, body.byteLength), "windows-1252", { stripBOM: false });
     const bad = text.indexOf("\uFFFD");
@@ -84,7 +84,7 @@ function strictDecode(body: Uint8Array, used: CsvEncoding, advice: (e: CsvEncodi
 }
 
 /** The 1-based line of `text` that index `at` is on. */
-function lineAt(text: string, at: number): number {
+export function lineAt(text: string, at: number): number {
   let line = 1;
   for (let i = text.indexOf("\n"); i !== -1 && i < at; i = text.indexOf("\n", i + 1)) line++;
   return line;

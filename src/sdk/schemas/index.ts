@@ -10,3 +10,4 @@ export * from "./encoding.js";
 export * from "./clients-admin.js";
 export * from "./lifecycle.js";
 export * from "./consent.js";
+export * from "./encoding-stream.js";

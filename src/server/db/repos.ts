@@ -2,6 +2,7 @@ import type {
   AppointmentFilter, AppointmentRow, AuditRow, ClientRow, ConsentAcceptanceRow, ConsentVersionRow, ConversionCandidate, LinkKind, LinkRow,
   MailRow, NewAppointment, NewAudit, PracticeRow, SessionRow, StaffRow, TokenRow, WebSessionRow,
 } from "./types.js";
+import type { ImportStage } from "./import-stage.js";
 
 /**
  * The data layer, one repository per area. Services depend only on these interfaces: the SQLite
@@ -225,6 +226,8 @@ export interface Store extends Repos {
    * committed. Concurrent rows share one commit (group commit); a failed commit fails its callers.
    */
   auditAlone(entry: NewAudit): Promise<void>;
+  /** Scratch tables for one streamed import (issue 14); drop them when done. */
+  importStage(): Promise<ImportStage>;
   /** After secrets were overwritten: leaves no old copy of them in the journal (SQLite: checkpoint and truncate the WAL). */
   scrub?(): Promise<void>;
   close(): Promise<void>;

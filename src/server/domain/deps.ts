@@ -14,6 +14,8 @@ export interface Deps {
     setupToken?: string;
     /** The slug of the one practice `/` links to (the demo's); unset, `/` names no practice. */
     homePractice?: string;
+    /** The most data rows one CSV import may hold (TELE_IMPORT_MAX_ROWS); beyond it, 413 `import_too_large`. */
+    importMaxRows?: number;
   };
   /** Wakes the mail worker after a transaction that queued mail commits. */
   mailQueued?: () => void;

@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { csvEncoding, decodeCsvBytes, UndecodableTextError, type CsvEncoding } from "../../sdk/schemas/encoding.js";
 import { DomainError } from "../domain/errors.js";
+import { CsvUpload } from "./csv-upload.js";
 
 const CSV_TYPES = new Set(["text/csv", "text/plain"]);
 const JSON_TYPE = "application/json";
@@ -40,15 +41,6 @@ function serverAdvice(encoding: CsvEncoding, nul: boolean): string {
   return encoding === "windows-1252" ? "it is not a Windows-1252 file" : "the file may be cut short";
 }
 
-function decodedCsv(bytes: Buffer, encoding: CsvEncoding): string {
-  try {
-    return decodeCsvBytes(bytes, encoding, serverAdvice).text;
-  } catch (err) {
-    if (!(err instanceof UndecodableTextError)) throw err;
-    throw new DomainError("invalid_encoding", 400, err.message, { line: err.line, encoding: err.encoding });
-  }
-}
-
 function decodedJson(bytes: Buffer): string {
   try {
     return decodeCsvBytes(bytes, "utf-8").text;
@@ -60,9 +52,10 @@ function decodedJson(bytes: Buffer): string {
 
 /** Registers the body parsers: CSV decoded by its charset, JSON decoded strictly as UTF-8. */
 export function registerBodyParsers(app: FastifyInstance): void {
-  app.addContentTypeParser([...CSV_TYPES], { parseAs: "buffer" }, (req, body, done) => {
+  // CSV streams (issue 14): the route reads the request itself, decoding as it goes (csv-upload.ts).
+  app.addContentTypeParser([...CSV_TYPES], (req, payload, done) => {
     try {
-      done(null, decodedCsv(body as Buffer, encodingOf(req, () => true)));
+      done(null, new CsvUpload(payload, encodingOf(req, () => true), serverAdvice));
     } catch (err) {
       done(err as Error, undefined);
     }

@@ -5,6 +5,7 @@ import type { Actor, Deps } from "../domain/deps.js";
 import { DomainError } from "../domain/errors.js";
 import { ACCESS, requireStaff, type RouteAccess } from "../domain/shared/permissions.js";
 import { resolveActor } from "./auth.js";
+import { CsvUpload } from "./csv-upload.js";
 import { checkMediaType } from "./media.js";
 import type { LimitKind } from "./limits.js";
 
@@ -86,11 +87,18 @@ export class RouteTable {
     run: () => Promise<{ status: number; out: unknown }>, secretReply: boolean,
   ) {
     if (key.length > 200) throw new DomainError("invalid_request", 400, "Idempotency-Key is longer than 200 characters");
-    const hash = createHash("sha256").update(`${req.method} ${req.url}\n`).update(typeof req.body === "string" ? req.body : JSON.stringify(req.body ?? null)).digest("hex");
+    const hashing = createHash("sha256").update(`${req.method} ${req.url}\n`);
+    // A CSV upload streams (issue 14): its bytes are hashed as they are read, so the hash is known once the body is.
+    const upload = req.body instanceof CsvUpload ? req.body : undefined;
+    if (upload) upload.tap(hashing);
+    else hashing.update(typeof req.body === "string" ? req.body : JSON.stringify(req.body ?? null));
+    let digest: string | undefined;
+    const hashOf = () => (digest ??= hashing.digest("hex"));
     const slot = `${actor.practiceId}/${actor.staff.id}/${key}`;
     const stored = await this.deps.store.idempotency.get(actor.practiceId, actor.staff.id, key);
     if (stored) {
-      if (stored.requestHash !== hash) throw new DomainError("idempotency_key_reused", 422, "this Idempotency-Key was used for a different request");
+      await upload?.drain();
+      if (stored.requestHash !== hashOf()) throw new DomainError("idempotency_key_reused", 422, "this Idempotency-Key was used for a different request");
       if (secretReply) {
         throw new DomainError("idempotency_key_in_use", 409,
           "this request already ran with this Idempotency-Key; its reply held a secret that is shown only once, so it cannot be replayed: send it again with a new key");
@@ -105,7 +113,8 @@ export class RouteTable {
       const body = JSON.stringify(result.out);
       // A secret is kept only as a hash (in its own table): the replay store records that the key was used, not the reply.
       const kept = secretReply ? "null" : body;
-      await this.deps.store.tx((r) => r.idempotency.put({ practiceId: actor.practiceId, staffId: actor.staff.id, key, requestHash: hash, statusCode: result.status, body: kept, createdAt: this.deps.clock() }));
+      await upload?.drain();
+      await this.deps.store.tx((r) => r.idempotency.put({ practiceId: actor.practiceId, staffId: actor.staff.id, key, requestHash: hashOf(), statusCode: result.status, body: kept, createdAt: this.deps.clock() }));
       reply.type("application/json");
       return { status: result.status, out: body };
     } finally {

@@ -104,6 +104,7 @@ export function defineAppointmentCommands(program: Command, act: Act): void {
     .usage("<file.csv> [options]")
     .option("--dry-run", "check every row and report, writing nothing")
     .option("--encoding <name>", "the file's encoding when it has no byte order mark: utf-8 (default), windows-1252, utf-16le, utf-16be")
+    .option("--progress", "print the count of rows sent on stderr even when it is not a terminal (never on stdout)")
     .option("--allow-past", "accept rows whose start has passed (importing history)")
     .option("--allow-overlap", "accept rows that overlap each other or existing appointments of the same therapist or client")
     .option("--invite-missing", "after the import, send portal invites to the telehealth rows' clients who cannot join yet (R6)")

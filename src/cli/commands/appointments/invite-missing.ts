@@ -6,7 +6,7 @@
  */
 import type { Tele } from "../../../sdk/client.js";
 import type { Client } from "../../../sdk/schemas/index.js";
-import { parseCsv } from "../../../server/domain/import/csv.js";
+import { CsvScanner, type CsvRow } from "../../../server/domain/import/csv.js";
 import type { CommandContext } from "../../context.js";
 import { note, plural, warn } from "../../output.js";
 
@@ -42,14 +42,30 @@ export async function inviteMissing(tele: Tele, clientRefs: string[]): Promise<I
   return result;
 }
 
-/** The clients of an appointment CSV's telehealth rows (as the file names them: ids or emails). */
-export function telehealthClientsOfCsv(csv: string): string[] {
-  const { header, rows } = parseCsv(csv);
-  const client = header.indexOf("client");
-  const telehealth = header.indexOf("telehealth");
-  if (client < 0 || telehealth < 0) return [];
+/**
+ * The distinct clients of an appointment CSV's telehealth rows (as the file names them: ids or
+ * emails), read from the upload's UTF-8 stream again after the import, so memory follows the
+ * number of clients, not the size of the file.
+ */
+export async function telehealthClientsOfUpload(upload: () => AsyncIterable<Uint8Array>): Promise<string[]> {
+  const scanner = new CsvScanner();
+  const decoder = new TextDecoder();
   const yes = new Set(["true", "yes", "1"]);
-  return rows.filter((r) => yes.has((r.values[telehealth] ?? "").trim().toLowerCase())).map((r) => (r.values[client] ?? "").trim()).filter(Boolean);
+  const clients = new Set<string>();
+  const take = (rows: CsvRow[]) => {
+    const header = scanner.header ?? [];
+    const client = header.indexOf("client");
+    const telehealth = header.indexOf("telehealth");
+    if (client < 0 || telehealth < 0) return;
+    for (const r of rows) {
+      if (!yes.has((r.values[telehealth] ?? "").trim().toLowerCase())) continue;
+      const ref = (r.values[client] ?? "").trim();
+      if (ref) clients.add(ref);
+    }
+  };
+  for await (const chunk of upload()) take(scanner.push(decoder.decode(chunk, { stream: true })));
+  take(scanner.push(decoder.decode(), true));
+  return [...clients];
 }
 
 /** Says on stderr what --invite-missing did. */

@@ -93,5 +93,6 @@ export function defineClientCommands(program: Command, act: Act): void {
     .usage("<file.csv> [options]")
     .option("--dry-run", "check every row and report, writing nothing")
     .option("--encoding <name>", "the file's encoding when it has no byte order mark: utf-8 (default), windows-1252, utf-16le, utf-16be")
+    .option("--progress", "print the count of rows sent on stderr even when it is not a terminal (never on stdout)")
     .action(act(() => import("./import.js")));
 }

@@ -1,9 +1,11 @@
 import { openSqlite, type SqliteDatabase } from "../open.js";
+import type { ImportStage } from "../import-stage.js";
 import type { Repos, Store } from "../repos.js";
 import type { NewAudit } from "../types.js";
 import { appointmentRepo } from "./appointments.js";
 import { auditRepo, idempotencyRepo } from "./audit.js";
 import { AuditGroup } from "./audit-group.js";
+import { SqliteImportStage } from "./import-stage.js";
 import { clientRepo } from "./clients.js";
 import { consentRepo } from "./consent.js";
 import { linkRepo } from "./links.js";
@@ -90,6 +92,31 @@ export class SqliteStore implements Store {
 
   auditAlone(entry: NewAudit): Promise<void> {
     return this.auditGroup.append(entry);
+  }
+
+  importStage(): Promise<ImportStage> {
+    return new SqliteImportStage(this.db, (fn) => this.scratch(fn)).open();
+  }
+
+  /**
+   * Runs `fn` in the write queue in a plain BEGIN: for TEMP tables only, so it takes no lock on
+   * the practice's data and is not counted as a write (the token cache keeps its entries).
+   */
+  private scratch<T>(fn: () => T): Promise<T> {
+    const run = async (): Promise<T> => {
+      this.db.exec("BEGIN");
+      try {
+        const result = fn();
+        this.db.exec("COMMIT");
+        return result;
+      } catch (err) {
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        throw err;
+      }
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   /**

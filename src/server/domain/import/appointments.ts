@@ -1,28 +1,14 @@
 import type { ImportResult } from "../../../sdk/schemas/index.js";
-import type { Repos } from "../../db/repos.js";
-import type { NewAppointment, StaffRow } from "../../db/types.js";
+import type { ImportStage, StagedAppointment } from "../../db/import-stage.js";
+import type { StaffRow } from "../../db/types.js";
 import { telehealthRefusal } from "../appointments/service.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { newId } from "../shared/crypto.js";
 import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { exactLocalTime, LocalTimeError } from "../../../sdk/schemas/time.js";
-import { importOverlaps } from "../appointments/overlap.js";
-import { finishImport, readBool, readImportTable, type ImportError } from "./columns.js";
-
-/** Lookup tables for the import: staff and clients by id and by email. */
-async function refsOf(r: Repos, practiceId: string) {
-  const staff = new Map<string, StaffRow>();
-  for (const s of await r.staff.list(practiceId)) staff.set(s.id, s).set(s.email, s);
-  const clients = new Map<string, { id: string; state: string | null; archived: boolean }>();
-  // Only what a row can name and R4 needs: no full client rows, no portal subqueries.
-  for (const c of await r.clients.refs(practiceId)) {
-    const v = { id: c.id, state: c.state, archived: c.archivedAt !== null };
-    clients.set(c.id, v);
-    if (c.email) clients.set(c.email, v);
-  }
-  return { staff, clients };
-}
+import { finishImport, ImportReader, readBool, type ImportSource } from "./columns.js";
+import { LineSet, sweepOverlaps } from "./overlap-sweep.js";
 
 /**
  * `tele appointments import`: another system's export, all or nothing. Times without an offset are
@@ -35,61 +21,93 @@ export interface AppointmentImportOptions {
   allowOverlap?: boolean;
 }
 
+/** Clients named by the rows, remembered up to a bound (a practice's clients are many; a file names few often). */
+const CLIENT_CACHE = 20_000;
+
+/**
+ * Streams the file (issue 14): each batch of rows is checked against the practice's staff and
+ * clients and staged on disk; then one transaction checks overlaps (the staged rows against each
+ * other and what is scheduled) and writes everything, or nothing.
+ */
 export async function importAppointments(
-  deps: Deps, actor: Actor, csv: string, dryRun: boolean, options: AppointmentImportOptions = {},
+  deps: Deps, actor: Actor, csv: ImportSource, dryRun: boolean, options: AppointmentImportOptions = {},
 ): Promise<ImportResult> {
   const a = requireStaff(actor, ...MANAGERS);
   const now = deps.clock();
-  const table = readImportTable(csv, ["therapist", "client", "start", "duration_minutes"], ["telehealth"]);
-  const { col } = table;
-  return deps.store.tx(async (r) => {
-    const errors: ImportError[] = [...table.errors];
-    const tz = (await r.practices.byId(a.practiceId))!.timeZone;
-    const { staff, clients } = await refsOf(r, a.practiceId);
-    const rows: NewAppointment[] = [];
-    const lines: number[] = [];
-    for (const { line, values } of table.rows) {
-      const problems: string[] = [];
-      const therapist = staff.get(values[col.therapist!]!.trim().toLowerCase()) ?? staff.get(values[col.therapist!]!.trim());
-      const client = clients.get(values[col.client!]!.trim().toLowerCase()) ?? clients.get(values[col.client!]!.trim());
-      if (!therapist) problems.push("therapist not found");
-      else if (!therapist.roles.includes("therapist")) problems.push(`staff member ${therapist.id} is not a therapist`);
-      if (!client) problems.push("client not found");
-      else if (client.archived) problems.push(`client ${client.id} is archived and cannot be booked`);
-      let startAt = NaN;
-      try {
-        startAt = exactLocalTime(values[col.start!]!.trim(), tz);
-      } catch (err) {
-        // A bare date, or a time the zone skips or passes twice, says what to write instead.
-        problems.push(err instanceof LocalTimeError ? `start ${err.message}` : "start must be an ISO 8601 date-time such as 2026-12-01T15:00");
+  const reader = new ImportReader(["therapist", "client", "start", "duration_minutes"], ["telehealth"], deps.config.importMaxRows);
+  const tz = (await deps.store.practices.byId(a.practiceId))!.timeZone;
+  const staff = new Map<string, StaffRow>();
+  for (const s of await deps.store.staff.list(a.practiceId)) staff.set(s.id, s).set(s.email, s);
+  const stage = await deps.store.importStage();
+  try {
+    const clients = new Map<string, { id: string; state: string | null; archived: boolean } | undefined>();
+    const clientOf = (cell: string) => {
+      if (clients.has(cell)) return clients.get(cell);
+      const c = stage.clientRef(a.practiceId, cell);
+      if (clients.size >= CLIENT_CACHE) clients.clear();
+      clients.set(cell, c);
+      return c;
+    };
+    let staged = 0;
+    for await (const batch of reader.batches(csv)) {
+      const { col } = reader;
+      const rows: StagedAppointment[] = [];
+      for (const { line, values } of batch) {
+        const problems: string[] = [];
+        const therapistCell = values[col.therapist!]!.trim();
+        const therapist = staff.get(therapistCell.toLowerCase()) ?? staff.get(therapistCell);
+        const client = clientOf(values[col.client!]!.trim());
+        if (!therapist) problems.push("therapist not found");
+        else if (!therapist.roles.includes("therapist")) problems.push(`staff member ${therapist.id} is not a therapist`);
+        if (!client) problems.push("client not found");
+        else if (client.archived) problems.push(`client ${client.id} is archived and cannot be booked`);
+        let startAt = NaN;
+        try {
+          startAt = exactLocalTime(values[col.start!]!.trim(), tz);
+        } catch (err) {
+          // A bare date, or a time the zone skips or passes twice, says what to write instead.
+          problems.push(err instanceof LocalTimeError ? `start ${err.message}` : "start must be an ISO 8601 date-time such as 2026-12-01T15:00");
+        }
+        if (startAt <= now && !options.allowPast) problems.push(`start ${new Date(startAt).toISOString()} has passed (import with --allow-past to record past appointments)`);
+        const durationCell = values[col.duration_minutes!]!.trim();
+        const minutes = /^\d{1,4}$/.test(durationCell) ? Number(durationCell) : NaN;
+        if (!(minutes >= 5 && minutes <= 1440)) problems.push("duration_minutes must be a whole number from 5 to 1440");
+        const telehealth = col.telehealth === undefined ? false : readBool(values[col.telehealth]!);
+        if (telehealth === undefined) problems.push("telehealth must be true, false, yes, no, 1 or 0");
+        if (telehealth && therapist && client) {
+          const why = telehealthRefusal(therapist, client);
+          if (why) problems.push(why.message);
+        }
+        if (problems.length) {
+          reader.errors.add(line, problems.join("; "));
+          continue;
+        }
+        rows.push({ line, id: newId("apt"), therapistId: therapist!.id, clientId: client!.id, startAt, endAt: startAt + minutes * 60_000, telehealth: telehealth! });
       }
-      if (startAt <= now && !options.allowPast) problems.push(`start ${new Date(startAt).toISOString()} has passed (import with --allow-past to record past appointments)`);
-      const durationCell = values[col.duration_minutes!]!.trim();
-      const minutes = /^\d{1,4}$/.test(durationCell) ? Number(durationCell) : NaN;
-      if (!(minutes >= 5 && minutes <= 1440)) problems.push("duration_minutes must be a whole number from 5 to 1440");
-      const telehealth = col.telehealth === undefined ? false : readBool(values[col.telehealth]!);
-      if (telehealth === undefined) problems.push("telehealth must be true, false, yes, no, 1 or 0");
-      if (telehealth && therapist && client) {
-        const why = telehealthRefusal(therapist, client);
-        if (why) problems.push(why.message);
-      }
-      if (problems.length) {
-        errors.push({ line, message: problems.join("; ") });
-        continue;
-      }
-      lines.push(line);
-      rows.push({
-        id: newId("apt"), practiceId: a.practiceId, therapistId: therapist!.id, clientId: client!.id,
-        startAt, endAt: startAt + minutes * 60_000, telehealth: telehealth!, createdAt: now,
+      // Once a row is bad nothing will be written: only the overlap check still needs the rows.
+      if (rows.length && !(options.allowOverlap && reader.errors.total)) await stage.addAppointments(rows);
+      staged += rows.length;
+    }
+    const result = await deps.store.tx(async (r) => {
+      if (!options.allowOverlap) checkOverlaps(stage, a.practiceId, reader);
+      return finishImport(reader, staged, dryRun, async () => {
+        stage.insertAppointments(a.practiceId, now);
+        await audit(r, a, now, a.practiceId, "appointments.import", { type: "appointment", id: null }, { count: staged });
       });
-    }
-    if (!options.allowOverlap) {
-      const overlaps = await importOverlaps(r, a.practiceId, rows.map((row, i) => ({ ...row, line: lines[i]! })));
-      for (const [i, message] of overlaps) errors.push({ line: lines[i]!, message });
-    }
-    return finishImport(table, errors, rows.length, dryRun, async () => {
-      await r.appointments.insertMany(rows);
-      await audit(r, a, now, a.practiceId, "appointments.import", { type: "appointment", id: null }, { count: rows.length });
     });
-  });
+    // Post-commit hook: the rows are committed (or this was a dry run). Work that follows an import,
+    // such as `--notify` telling the imported appointments' clients, goes here, outside the transaction.
+    return result;
+  } finally {
+    await stage.drop();
+  }
+}
+
+/** The overlap rule over the staged rows, therapist side then client side; a row is reported once. */
+function checkOverlaps(stage: ImportStage, practiceId: string, reader: ImportReader): void {
+  const range = stage.appointmentRange();
+  if (!range) return;
+  const flagged = new LineSet();
+  const problem = (line: number, message: string) => reader.errors.add(line, message);
+  for (const side of ["therapist", "client"] as const) sweepOverlaps(stage.sweep(practiceId, side, range.from, range.to), side, flagged, problem);
 }

@@ -1,7 +1,9 @@
 /**
  * RFC 4180 CSV for imports. Hand-written scanner: the next comma, line break and quote are
  * found with indexOf and remembered until passed, so an unquoted field (the usual case) costs a
- * few comparisons and one slice; 100,000 rows parse in tens of milliseconds. Rows with the wrong number of fields are returned, not thrown, so the
+ * few comparisons and one slice. It is resumable (issue 14): `CsvScanner.push` takes the text a
+ * chunk at a time and keeps only the record that a chunk cuts, so a file of millions of rows is
+ * read in constant memory. Rows with the wrong number of fields are returned, not thrown, so the
  * caller can report every bad row with its line number at once.
  */
 
@@ -9,6 +11,9 @@ const QUOTE = 0x22;
 const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
+
+/** The longest record, in characters: longer is refused (a quote never closed would hold the rest of the file). */
+export const MAX_RECORD_CHARS = 1024 * 1024;
 
 /** A malformed CSV file; `line` is the 1-based physical line where the problem is. */
 export class CsvSyntaxError extends Error {
@@ -49,78 +54,118 @@ function find(text: string, ch: string, from: number): number {
   return i === -1 ? text.length : i;
 }
 
-/**
- * Parse CSV text: comma separator, `"` quoting with `""` escapes, quoted fields may hold commas
- * and line breaks; LF, CRLF or CR line endings; a leading BOM is dropped; blank (or
- * whitespace-only) lines are skipped. The first record is the header.
- */
-export function parseCsv(text: string): ParsedCsv {
-  const len = text.length;
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  let header: string[] | null = null;
-  const rows: CsvRow[] = [];
-  let nextComma = -1, nextLf = -1, nextCr = -1, nextQuote = -1;
+/** Thrown inside the scan when the chunk ends inside a record: the record waits for more text. */
+const CUT = Symbol("cut");
 
-  while (pos < len) {
-    const start = line;
-    const values: string[] = [];
-    let quotedAny = false;
-    for (;;) {
-      let value: string;
-      let c = text.charCodeAt(pos);
-      if (c === QUOTE) {
-        quotedAny = true;
-        const openLine = line;
-        value = "";
-        let from = pos + 1;
+/**
+ * Comma separator, `"` quoting with `""` escapes, quoted fields may hold commas and line breaks;
+ * LF, CRLF or CR line endings; a leading BOM is dropped; blank (or whitespace-only) lines are
+ * skipped. The first record is the header (trimmed, lower-cased).
+ */
+export class CsvScanner {
+  header: string[] | null = null;
+  private carry = "";
+  private line = 1;
+  private started = false;
+
+  /** The rows completed by `text`; `final` says no more text follows. Throws CsvSyntaxError. */
+  push(chunk: string, final = false): CsvRow[] {
+    let text = this.carry ? this.carry + chunk : chunk;
+    if (!this.started && (text.length || final)) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    const rows: CsvRow[] = [];
+    const len = text.length;
+    let pos = 0;
+    let nextComma = -1, nextLf = -1, nextCr = -1, nextQuote = -1;
+    while (pos < len) {
+      const recordStart = pos;
+      const start = this.line;
+      let line = this.line;
+      const values: string[] = [];
+      let quotedAny = false;
+      try {
         for (;;) {
-          const q = text.indexOf('"', from);
-          if (q === -1) throw new CsvSyntaxError(openLine, "a quoted field is never closed (missing closing \")");
-          line += countLines(text, from, q);
-          if (text.charCodeAt(q + 1) === QUOTE) {
-            value += text.slice(from, q + 1);
-            from = q + 2;
+          let value: string;
+          let c = text.charCodeAt(pos);
+          if (c === QUOTE) {
+            quotedAny = true;
+            const openLine = line;
+            value = "";
+            let from = pos + 1;
+            for (;;) {
+              const q = text.indexOf('"', from);
+              if (q === -1) {
+                if (!final) throw CUT;
+                throw new CsvSyntaxError(openLine, "a quoted field is never closed (missing closing \")");
+              }
+              // A quote at the very end may be the first of a doubled pair: wait for the next chunk.
+              if (q + 1 === len && !final) throw CUT;
+              line += countLines(text, from, q);
+              if (text.charCodeAt(q + 1) === QUOTE) {
+                value += text.slice(from, q + 1);
+                from = q + 2;
+                continue;
+              }
+              value += text.slice(from, q);
+              pos = q + 1;
+              break;
+            }
+            c = text.charCodeAt(pos);
+            if (pos < len && c !== COMMA && c !== LF && c !== CR) {
+              throw new CsvSyntaxError(line, `unexpected text after a closing quote in field ${values.length + 1}`);
+            }
+          } else {
+            // Fast path: jump to the nearest delimiter with indexOf, remembering each hit until passed.
+            if (nextComma < pos) nextComma = find(text, ",", pos);
+            if (nextLf < pos) nextLf = find(text, "\n", pos);
+            if (nextCr < pos) nextCr = find(text, "\r", pos);
+            if (nextQuote < pos) nextQuote = find(text, '"', pos);
+            let end = nextComma < nextLf ? nextComma : nextLf;
+            if (nextCr < end) end = nextCr;
+            if (nextQuote < end) {
+              const hint = 'quote the whole field and double inner quotes ("")';
+              throw new CsvSyntaxError(line, `a quote inside unquoted field ${values.length + 1}: ${hint}`);
+            }
+            value = text.slice(pos, end);
+            pos = end;
+            c = text.charCodeAt(pos);
+          }
+          values.push(value);
+          if (c === COMMA) {
+            pos++;
             continue;
           }
-          value += text.slice(from, q);
-          pos = q + 1;
+          // End of record: a line break or the end of the text (which, before the last chunk, is a cut).
+          if (pos >= len && !final) throw CUT;
+          if (c === CR && pos + 1 >= len && !final) throw CUT; // a CRLF cut in two
+          if (c === CR) pos += text.charCodeAt(pos + 1) === LF ? 2 : 1;
+          else if (c === LF) pos++;
+          line++;
           break;
         }
-        c = text.charCodeAt(pos);
-        if (pos < len && c !== COMMA && c !== LF && c !== CR) {
-          throw new CsvSyntaxError(line, `unexpected text after a closing quote in field ${values.length + 1}`);
+      } catch (err) {
+        if (err !== CUT) throw err;
+        this.carry = text.slice(recordStart);
+        if (this.carry.length > MAX_RECORD_CHARS) {
+          throw new CsvSyntaxError(start, `a row is longer than ${MAX_RECORD_CHARS.toLocaleString("en-US")} characters (is a closing quote missing?)`);
         }
-      } else {
-        // Fast path: jump to the nearest delimiter with indexOf, remembering each hit until passed.
-        if (nextComma < pos) nextComma = find(text, ",", pos);
-        if (nextLf < pos) nextLf = find(text, "\n", pos);
-        if (nextCr < pos) nextCr = find(text, "\r", pos);
-        if (nextQuote < pos) nextQuote = find(text, '"', pos);
-        let end = nextComma < nextLf ? nextComma : nextLf;
-        if (nextCr < end) end = nextCr;
-        if (nextQuote < end) {
-          const hint = 'quote the whole field and double inner quotes ("")';
-          throw new CsvSyntaxError(line, `a quote inside unquoted field ${values.length + 1}: ${hint}`);
-        }
-        value = text.slice(pos, end);
-        pos = end;
-        c = text.charCodeAt(pos);
+        return rows;
       }
-      values.push(value);
-      if (c === COMMA) {
-        pos++;
-        continue;
-      }
-      // End of record: a line break or the end of the text.
-      if (c === CR) pos += text.charCodeAt(pos + 1) === LF ? 2 : 1;
-      else if (c === LF) pos++;
-      line++;
-      break;
+      this.line = line;
+      if (values.length === 1 && !quotedAny && values[0]!.trim() === "") continue;
+      if (this.header === null) this.header = values.map((h) => h.trim().toLowerCase());
+      else rows.push({ line: start, values });
     }
-    if (values.length === 1 && !quotedAny && values[0].trim() === "") continue;
-    if (header === null) header = values.map((h) => h.trim().toLowerCase());
-    else rows.push({ line: start, values });
+    this.carry = "";
+    return rows;
   }
-  return { header: header ?? [], rows };
+}
+
+/** Parses a whole CSV text at once (see CsvScanner). */
+export function parseCsv(text: string): ParsedCsv {
+  const scanner = new CsvScanner();
+  const rows = scanner.push(text, true);
+  return { header: scanner.header ?? [], rows };
 }

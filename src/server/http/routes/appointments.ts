@@ -9,7 +9,7 @@ import type { Deps } from "../../domain/deps.js";
 import { importAppointments } from "../../domain/import/appointments.js";
 import { mintSignInLink } from "../../domain/sessions/sign-in-link.js";
 import type { RouteTable } from "../route.js";
-import { IMPORT_BODY_LIMIT } from "./clients.js";
+import { csvText } from "../csv-upload.js";
 
 export function appointmentRoutes(t: RouteTable, deps: Deps): void {
   const tag = "appointments";
@@ -20,10 +20,10 @@ export function appointmentRoutes(t: RouteTable, deps: Deps): void {
   t.add({ method: "POST", access: "change", url: "/appointments/convert", operationId: "convertAppointments", problems: [404], tag, summary: "Bulk conversion to telehealth or back (R8)", body: ConvertInput,
     reply: ConversionResult, bodyLimit: 16 * 1024 * 1024, handler: ({ actor, body }) => convertAppointments(deps, actor, body) });
   t.add({ method: "POST", access: "manage", url: "/appointments/import", operationId: "importAppointments", tag, summary: "Import appointments from CSV, all or nothing", csv: true,
-    query: AppointmentImportQuery, reply: ImportResult, bodyLimit: IMPORT_BODY_LIMIT,
+    query: AppointmentImportQuery, reply: ImportResult, problems: [413],
     handler: ({ actor, body, query }) => {
       const q = AppointmentImportQuery.parse(query);
-      return importAppointments(deps, actor, String(body ?? ""), q.dryRun === "true", { allowPast: q.allowPast === "true", allowOverlap: q.allowOverlap === "true" });
+      return importAppointments(deps, actor, csvText(body), q.dryRun === "true", { allowPast: q.allowPast === "true", allowOverlap: q.allowOverlap === "true" });
     } });
   t.add({ method: "GET", access: "see", url: "/appointments/:id", operationId: "getAppointment", tag, summary: "One appointment", reply: Appointment,
     handler: ({ actor, params }) => getAppointment(deps, actor, params.id!) });

@@ -7,10 +7,10 @@ import { updateClient } from "../../domain/clients/update.js";
 import { archiveClient } from "../../domain/clients/archive.js";
 import { getClientDetail } from "../../domain/clients/detail.js";
 import { importClients } from "../../domain/import/clients.js";
+import { csvText } from "../csv-upload.js";
 import type { RouteTable } from "../route.js";
 
 export const ImportQuery = z.strictObject({ dryRun: z.enum(["true", "false"]).optional() });
-export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
 
 /** A portal link's token, as the per-link limit's account. */
 const linkToken = (body: unknown) => {
@@ -25,8 +25,8 @@ export function clientRoutes(t: RouteTable, deps: Deps): void {
   t.add({ method: "POST", access: "manage", url: "/clients", operationId: "addClient", tag, summary: "Add a client", body: CreateClientInput, reply: Client, status: 201,
     handler: ({ actor, body }) => addClient(deps, actor, body) });
   t.add({ method: "POST", access: "manage", url: "/clients/import", operationId: "importClients", tag, summary: "Import clients from CSV, all or nothing", csv: true, query: ImportQuery,
-    reply: ImportResult, bodyLimit: IMPORT_BODY_LIMIT,
-    handler: ({ actor, body, query }) => importClients(deps, actor, String(body ?? ""), ImportQuery.parse(query).dryRun === "true") });
+    reply: ImportResult, problems: [413],
+    handler: ({ actor, body, query }) => importClients(deps, actor, csvText(body), ImportQuery.parse(query).dryRun === "true") });
   t.add({ method: "GET", access: "see", url: "/clients/:ref", operationId: "getClient", tag, summary: "One client, by id or email, with their next scheduled appointments (audited read)", reply: ClientDetail,
     handler: ({ actor, params }) => getClientDetail(deps, actor, params.ref!) });
   t.add({ method: "PATCH", access: "manage", url: "/clients/:ref", operationId: "updateClient", problems: [409], tag,
