@@ -39,7 +39,12 @@ export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clien
     const allow = { allowPast: args.flags.allowPast === true, allowOverlap: args.flags.allowOverlap === true };
     const options = { dryRun, timeoutMs: 3_600_000, idempotencyKey, onReply };
     const send = () => (noun === "clients" ? tele.clients.import(csv, options) : tele.appointments.import(csv, { ...options, ...allow }));
-    const result = await untilSettled(send, !dryRun).finally(() => progress.done());
+    const interrupted = dryRun
+      ? "Nothing was written."
+      : `An import is all or nothing: the server writes every row or none. Run the same command again to see which (the same file is never imported twice).`;
+    // Ctrl-C clears the progress line and says what became of the import, then exits 130.
+    const stopListening = ctx.io.onInterrupt?.(() => `\r\u001b[2KInterrupted (Ctrl-C) while ${label.charAt(0).toLowerCase()}${label.slice(1)}. ${interrupted}\n`);
+    const result = await untilSettled(send, !dryRun).finally(() => (stopListening?.(), progress.done()));
     if (replayed) note(ctx.io, `${path} was already imported into this practice (same file); that import's result is shown and nothing new was written.`);
     const more = after && !result.dryRun ? await after(csv, result) : undefined;
     if (ctx.json) printJson(ctx.io, more ? ImportResult.extend(Object.fromEntries(Object.keys(more.json).map((k) => [k, z.unknown()]))) : ImportResult, { ...result, ...more?.json });

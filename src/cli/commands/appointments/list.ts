@@ -17,7 +17,15 @@ const FLAGS = { therapist: "--therapist", client: "--client", from: "--from", to
  */
 export function parseList(ctx: CommandContext, { flags }: RawArgs, now = new Date()): { query: AppointmentQuery; paging: Paging } {
   const telehealth = flags.telehealth === true ? true : flags.inPerson === true ? false : undefined;
-  const paging = readPaging(ctx, flags);
+  // Every bad flag in one message: a bad --limit is reported together with the query's problems.
+  let paging: Paging = { all: flags.all === true, limit: undefined };
+  let pagingError: UsageError | undefined;
+  try {
+    paging = readPaging(ctx, flags);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    pagingError = err;
+  }
   const past = flags.past === true;
   if (past && flags.to !== undefined) throw new UsageError("--past and --to do not go together: --past lists what started before now", helpHint(ctx.command));
   let from = flags.from;
@@ -25,7 +33,15 @@ export function parseList(ctx: CommandContext, { flags }: RawArgs, now = new Dat
   if (past) to = now.toISOString();
   else if (from === undefined && to === undefined && !paging.all) from = now.toISOString();
   const query = { therapist: flags.therapist, client: flags.client, from, to, telehealth, status: flags.status, order: past ? "desc" : undefined };
-  return { query: checkedInput(ctx, AppointmentQuery, query, FLAGS), paging };
+  let checked: AppointmentQuery;
+  try {
+    checked = checkedInput(ctx, AppointmentQuery, query, FLAGS);
+  } catch (err) {
+    if (!(pagingError && err instanceof UsageError)) throw err;
+    throw new UsageError(`${err.message}; ${pagingError.message}`, err.hint, err.code);
+  }
+  if (pagingError) throw pagingError;
+  return { query: checked, paging };
 }
 
 /** Prints matching appointments, start times in the practice's time zone, names beside ids. */
