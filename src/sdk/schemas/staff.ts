@@ -1,9 +1,15 @@
 import { z } from "zod";
-import { Email, Name } from "./common.js";
+import { Email, Name, StateCode } from "./common.js";
 
 export const ROLES = ["owner", "manager", "therapist", "biller"] as const;
 export const Role = z.enum(ROLES, { message: "must be one of owner, manager, therapist, biller" });
 export type Role = z.infer<typeof Role>;
+
+/** State codes a staff member is licensed in: U.S. states and territories, each once, upper-cased and sorted. */
+export const LicensedIn = z
+  .array(StateCode)
+  .max(56)
+  .transform((codes) => [...new Set(codes)].sort());
 
 export const Staff = z.object({
   id: z.string(),
@@ -11,6 +17,8 @@ export const Staff = z.object({
   email: z.email(),
   roles: z.array(Role),
   teletherapy: z.boolean(),
+  /** The U.S. states and territories the staff member is licensed in (R25), sorted; [] when none is recorded. */
+  licensedIn: z.array(z.string()),
   /** False once deactivated (`tele staff deactivate`): no sign-in, no tokens; history kept. */
   active: z.boolean(),
   createdAt: z.iso.datetime(),
@@ -35,6 +43,8 @@ export const UpdateStaffInput = z.strictObject({
   name: Name.optional(),
   email: Email.optional(),
   roles: z.array(Role).min(1, { message: "needs at least one role" }).max(4).optional(),
+  /** The states the staff member is licensed in (R25): replaces the whole set; [] clears it. */
+  licensedIn: LicensedIn.optional(),
 });
 export type UpdateStaffInput = z.input<typeof UpdateStaffInput>;
 

@@ -2,6 +2,7 @@ import type { ImportResult } from "../../../sdk/schemas/index.js";
 import type { Repos } from "../../db/repos.js";
 import type { NewAppointment, StaffRow } from "../../db/types.js";
 import { telehealthRefusal } from "../appointments/service.js";
+import { licensureOf, licensureSetting, notLicensedInState } from "../licensure/rules.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { newId } from "../shared/crypto.js";
@@ -46,6 +47,8 @@ export async function importAppointments(
     const errors: ImportError[] = [...table.errors];
     const tz = (await r.practices.byId(a.practiceId))!.timeZone;
     const { staff, clients } = await refsOf(r, a.practiceId);
+    const licensure = await licensureSetting(r, a.practiceId);
+    const warnings: NonNullable<ImportResult["warnings"]> = [];
     const rows: NewAppointment[] = [];
     const lines: number[] = [];
     for (const { line, values } of table.rows) {
@@ -71,6 +74,11 @@ export async function importAppointments(
       if (telehealth && therapist && client) {
         const why = telehealthRefusal(therapist, client);
         if (why) problems.push(why.message);
+        // R25: a bad row under `refuse`, a warning under `warn` (one list; the terminal groups it by therapist).
+        else if (licensure !== "off" && licensureOf(therapist.licensedIn, client.state) === "unlicensed_state") {
+          if (licensure === "refuse") problems.push(`${notLicensedInState(therapist.id, client.state!).message} (not_licensed_in_state)`);
+          else warnings.push({ line, code: "unlicensed_state", therapistId: therapist.id, state: client.state! });
+        }
       }
       if (problems.length) {
         errors.push({ line, message: problems.join("; ") });
@@ -86,9 +94,11 @@ export async function importAppointments(
       const overlaps = await importOverlaps(r, a.practiceId, rows.map((row, i) => ({ ...row, line: lines[i]! })));
       for (const [i, message] of overlaps) errors.push({ line: lines[i]!, message });
     }
-    return finishImport(table, errors, rows.length, dryRun, async () => {
+    const result = await finishImport(table, errors, rows.length, dryRun, async () => {
       await r.appointments.insertMany(rows);
-      await audit(r, a, now, a.practiceId, "appointments.import", { type: "appointment", id: null }, { count: rows.length });
+      await audit(r, a, now, a.practiceId, "appointments.import", { type: "appointment", id: null },
+        warnings.length ? { count: rows.length, unlicensed: warnings.length } : { count: rows.length });
     });
+    return warnings.length ? { ...result, warnings } : result;
   });
 }

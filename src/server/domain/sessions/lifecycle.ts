@@ -6,6 +6,7 @@ import type { Actor, Deps } from "../deps.js";
 import { conflict } from "../errors.js";
 import type { SessionRole } from "./access.js";
 import { issueJoinLink, joinLinkExpiry } from "./join-link.js";
+import { billingCodes } from "./location-view.js";
 import { closePresence, newSessionRow } from "./state.js";
 
 /**
@@ -39,6 +40,8 @@ export async function arrive(
     const { appointment, practice, rec: found } = await load(r, practiceId, appointmentId);
     if (!joinable(appointment, practice, found, now)) return { joined: false, rec: found, appointment, practice, mailed: false };
     const rec = found ?? newSessionRow(appointment, sessionName, now);
+    // A record made by the client's location answer (R27) gets its video name on the first arrival.
+    rec.sessionName ??= sessionName;
     // Which provider runs the session (R29): the one set up when it is first joined.
     rec.video ??= deps.video?.provider.configured ? deps.video.provider.name : null;
     if (role === "provider") rec.providerConnectedAt ??= now;
@@ -103,9 +106,13 @@ export async function complete(
     rec.updatedAt = now;
     await r.sessions.save(rec);
     await r.appointments.setStatus(practiceId, appointmentId, "completed", now);
+    // R28: place of service and modifier, from where the client said they were and whether it ended audio-only.
+    const billing = billingCodes(rec);
+    if (billing) await r.appointments.setBilling(practiceId, appointmentId, billing);
     const revokedLinks = await r.links.revokeForAppointment(practiceId, appointmentId, now);
     await audit(r, actor, now, practiceId, "session.complete", { type: "appointment", id: appointmentId }, {
       reason, startedAt: rec.startedAt, providerPresentMs: rec.providerPresentMs, clientPresentMs: rec.clientPresentMs, revokedLinks,
+      ...(billing && { billing }),
     });
     return { completed: true, rec };
   });
