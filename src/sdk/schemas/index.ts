@@ -6,3 +6,4 @@ export * from "./appointments.js";
 export * from "./mail.js";
 export * from "./audit.js";
 export * from "./encoding.js";
+export * from "./states.js";

@@ -13,6 +13,8 @@ export interface StateEvent {
   present: { provider: boolean; client: boolean };
   startedAt?: string;
   endedAt?: string;
+  /** When the client last said where they are (R27): the provider's page refreshes its panel when it changes. */
+  locationAt?: string;
 }
 
 /** The session summary on an appointment in the API (`tele appointments list --json`). */
@@ -59,6 +61,7 @@ export function stateEvent(state: SessionState, rec: SessionRow | undefined, pre
   const ev: StateEvent = { state, present };
   if (rec?.startedAt != null) ev.startedAt = iso(rec.startedAt);
   if (rec?.endedAt != null) ev.endedAt = iso(rec.endedAt);
+  if (rec?.locationAt != null) ev.locationAt = iso(rec.locationAt);
   return ev;
 }
 

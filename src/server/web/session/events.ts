@@ -4,6 +4,7 @@ import type { Actor, Deps } from "../../domain/deps.js";
 import { DomainError } from "../../domain/errors.js";
 import { sameSecret } from "../../domain/shared/crypto.js";
 import { sessionAccess, type SessionAccess } from "../../domain/sessions/access.js";
+import { refuseBlockedClient } from "../../domain/sessions/location.js";
 import { SessionHub, type Connection } from "../../domain/sessions/hub.js";
 import type { StateEvent } from "../../domain/sessions/state.js";
 import type { RtcEvent } from "../../domain/sessions/relay.js";
@@ -27,7 +28,10 @@ export async function participant(deps: Deps, req: FastifyRequest, reply: Fastif
       sendProblem(reply, req, 401, "unauthenticated", "sign in to this practice first");
       return undefined;
     }
-    return { signedIn, actor, access: await sessionAccess(deps, actor, (req.params as { id: string }).id) };
+    const access = await sessionAccess(deps, actor, (req.params as { id: string }).id);
+    // R27: a client whose answer rules the session out (outside the U.S.; unlicensed there under refuse) does not join.
+    await refuseBlockedClient(deps, access);
+    return { signedIn, actor, access };
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     sendProblem(reply, req, err.status, err.code, err.message);
