@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { importResultOf } from "../../sdk/resources/common.js";
 import { CSV_ENCODINGS, csvEncoding, decodeCsvBytes, ImportResult, UndecodableTextError, type CsvEncoding } from "../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../context.js";
+import { warnUnlicensed } from "./appointments/licensure.js";
 import { EXIT, ExitError, UsageError } from "../errors.js";
 import { note, plural, printJson, withProgress } from "../output.js";
 import { readCsvFile, required } from "../values.js";
@@ -37,6 +38,7 @@ export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clien
     if (replayed) note(ctx.io, `${path} was already imported into this practice (same file); that import's result is shown and nothing new was written.`);
     if (ctx.json) printJson(ctx.io, ImportResult, result);
     else printSummary(ctx, result, noun);
+    if (result.warnings?.length) warnUnlicensed(ctx, result.warnings, result.dryRun ? "would be imported" : "imported");
     return 0;
   } catch (err) {
     const result = importResultOf(err);

@@ -7,3 +7,4 @@ export * from "./mail.js";
 export * from "./audit.js";
 export * from "./encoding.js";
 export * from "./states.js";
+export * from "./export.js";

@@ -5,6 +5,7 @@ import { printJson } from "../../output.js";
 import { checkedInput, required, wholeNumber } from "../../values.js";
 import { appointmentLine, warnClientsNotReady } from "./shared.js";
 import { exactStart } from "./start.js";
+import { warnAppointmentUnlicensed } from "./licensure.js";
 
 const FLAGS = { therapist: "--therapist", client: "--client", start: "--start", durationMinutes: "--duration", telehealth: "--telehealth",
   allowPast: "--allow-past", allowOverlap: "--allow-overlap" };
@@ -32,5 +33,9 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   if (ctx.json) printJson(ctx.io, Appointment, appointment);
   else ctx.io.out(`Scheduled ${appointmentLine(appointment, timeZone)}.\n`);
   if (appointment.telehealth && !appointment.clientReady) warnClientsNotReady(ctx, [appointment.clientId]);
+  if (appointment.telehealth && appointment.licensure === "unlicensed_state") {
+    const state = await (await ctx.tele()).clients.get(appointment.clientId).then((c) => c.state, () => null);
+    warnAppointmentUnlicensed(ctx, appointment, state);
+  }
   return 0;
 }
