@@ -33,12 +33,16 @@ export function locationGate(v: SessionPageView, loc: LocationPage, csrf: string
   return undefined;
 }
 
-/** The form post: "done" when recorded, else the form back with what to fix. Only the appointment's signed-in client, with the CSRF token. */
-export async function answerLocation(deps: Deps, req: FastifyRequest): Promise<"done" | LocationFormState> {
+/**
+ * The form post: "done" when recorded, "sign-in" when nobody of this practice is signed in, else the
+ * form back with what to fix. Only the appointment's signed-in client, with the CSRF token.
+ */
+export async function answerLocation(deps: Deps, req: FastifyRequest): Promise<"done" | "sign-in" | LocationFormState> {
   const practice = await practiceOf(deps, req);
   const s = await currentSession(deps, req);
   const actor = s && s.practice.id === practice.id ? await actorOf(deps, req, s) : undefined;
-  if (!s || !actor || actor.kind !== "client") throw forbidden("only the appointment's client says where they are; sign in to the portal first");
+  if (!s || !actor) return "sign-in";
+  if (actor.kind !== "client") throw forbidden("only the appointment's client says where they are");
   const form = formOf(req);
   if (!csrfValid(req, form, s)) throw new DomainError("csrf_invalid", 403, "the form is out of date; reload the page and try again");
   const access = await sessionAccess(deps, actor, (req.params as { id: string }).id);

@@ -168,7 +168,9 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
 
   app.post("/p/:slug/appointments/:id/session/location", { errorHandler }, pageHandler(deps, async (req, reply) => {
     const form = await answerLocation(deps, req);
-    if (form === "done") return redirect(reply, deps, sessionPath((await practiceOf(deps, req)).slug, (req.params as { id: string }).id));
+    const slug = (await practiceOf(deps, req)).slug;
+    if (form === "sign-in") return redirect(reply, deps, `/p/${slug}`);
+    if (form === "done") return redirect(reply, deps, sessionPath(slug, (req.params as { id: string }).id));
     return sendSessionPage(deps, hub, req, reply, form);
   }));
 
