@@ -9,9 +9,7 @@ import type { SafeHtml } from "../html.js";
 import { formOf } from "../index.js";
 import { actorOf, csrfValid, currentSession } from "../session.js";
 import { practiceOf, text } from "../staff/common.js";
-import { clientAnswer, clientBlocked, locationStep, type LocationFormState } from "./location.js";
-
-export { clientAnswer };
+import { clientBlocked, locationStep, type LocationFormState } from "./location.js";
 
 /** What the page needs about the location: the context, the therapist's states, and the form asked for. */
 export interface LocationPage {
