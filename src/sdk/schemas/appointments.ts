@@ -56,7 +56,7 @@ export const Appointment = z.object({
   clientReady: z.boolean(),
   createdAt: z.iso.datetime(),
   /** R25: whether the therapist is licensed in the client's state (telehealth: at the session, else of residence; in person: the practice's). */
-  licensure: z.enum(LICENSURE_STATUSES),
+  licensure: z.enum(LICENSURE_STATUSES).default("unknown"),
   /** R28: recorded when a telehealth session completes with the client's location known. */
   billing: Billing.optional(),
   /** Telehealth appointments only. */
@@ -164,7 +164,7 @@ export const ConversionResult = z.object({
   clientsNotReady: z.array(z.string()),
   invitesSent: z.array(z.string()),
   /** R25 under `warn`: converted (or, in a dry run, to be converted) although unlicensed in the client's state. */
-  warnings: z.array(LicensureWarning),
+  warnings: z.array(LicensureWarning).default([]),
 });
 export type ConversionResult = z.infer<typeof ConversionResult>;
 

@@ -31,7 +31,7 @@ export const Practice = z.object({
   /** How clients reach the practice, or null when it has not been set. */
   contact: z.string().nullable(),
   /** R25: what happens to a telehealth appointment whose client is in a state the therapist is not licensed in. */
-  licensure: z.enum(["off", "warn", "refuse"]),
+  licensure: z.enum(["off", "warn", "refuse"]).default("warn"),
 });
 export type Practice = z.infer<typeof Practice>;
 

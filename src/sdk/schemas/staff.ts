@@ -17,8 +17,8 @@ export const Staff = z.object({
   email: z.email(),
   roles: z.array(Role),
   teletherapy: z.boolean(),
-  /** The U.S. states and territories the staff member is licensed in (R25), sorted; [] when none is recorded. */
-  licensedIn: z.array(z.string()),
+  /** The U.S. states and territories the staff member is licensed in (R25), sorted; [] when none is recorded (or from a server before 0.5). */
+  licensedIn: z.array(z.string()).default([]),
   /** False once deactivated (`tele staff deactivate`): no sign-in, no tokens; history kept. */
   active: z.boolean(),
   createdAt: z.iso.datetime(),
