@@ -10,11 +10,13 @@
  *   - tells the video script of each state with a `tele:session-state` event on document;
  *   - sends the provider's End session form with fetch (x-csrf-token) and stays on the page; if
  *     that fails it falls back to the ordinary form post;
+ *   - refreshes the provider's "Where your client is" panel when the client answers (R27, location-panel.ts);
  *   - starts the device check (device-check.ts: preview, microphone meter, device choice, help when
  *     refused), which lets go of the camera when the call asks (`tele:camera-release`) or the session ends.
  */
 import { startDeviceCheck } from "./device-check.js";
 import { all, find } from "./dom.js";
+import { refreshLocationPanel } from "./location-panel.js";
 
 /** A `state` event from the page's stream, or the End session reply. */
 interface StateEvent {
@@ -22,6 +24,7 @@ interface StateEvent {
   present?: { provider?: boolean; client?: boolean };
   startedAt?: string;
   endedAt?: string;
+  locationAt?: string;
 }
 
 type View = "waiting" | "live" | "ended" | "cancelled";
@@ -93,6 +96,7 @@ function waitingRoom(root: HTMLElement): void {
     }
     if (changed && heading) focusUnlessBusy(heading);
     document.dispatchEvent(new CustomEvent("tele:session-state", { detail: { state } }));
+    if (ev?.locationAt) refreshLocationPanel(ev.locationAt);
   }
 
   /**

@@ -123,6 +123,28 @@ export class HttpClient {
     }
   }
 
+  /**
+   * Sends a GET whose reply is a stream (an export): an error reply is read and thrown as `send`
+   * would; a success is handed back unread, as text chunks, so nothing holds the whole body.
+   * Not retried once the body has started (a retry would repeat rows already given).
+   */
+  async stream(req: ApiRequest & { method: "GET" }, accept: string, options: RequestOptions = {}): Promise<AsyncIterable<string>> {
+    const info: RequestInfo = { method: req.method, path: redactPath(req.path) };
+    let res: Awaited<ReturnType<typeof request>>;
+    try {
+      res = await request(this.urlFor(req), { method: "GET", headers: { ...this.headersFor(req, undefined, options.token), accept: `${accept}, application/problem+json` }, signal: options.signal });
+    } catch (err) {
+      const reason = errorCode(err);
+      throw new TeleConnectionError(`cannot reach the tele server at ${this.origin} (${reason})`, reason, { cause: err });
+    }
+    if (res.statusCode >= 400) {
+      const text = await res.body.text();
+      parseReply({ status: res.statusCode, headers: res.headers, text }, Problem, info);
+    }
+    res.body.setEncoding("utf8");
+    return res.body as AsyncIterable<string>;
+  }
+
   private delay(attempt: number, retryAfter?: string | string[]): number {
     const computed = backoffDelay(attempt, this.retryDelayMs, this.maxRetryDelayMs);
     const seconds = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);

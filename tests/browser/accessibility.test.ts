@@ -12,6 +12,7 @@ import { hashSecret, newId, newSecret } from "../../src/server/domain/shared/cry
 import { checkPage, focused } from "../helpers/a11y.js";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
 import { startSmtp, startWorld, type E2eWorld } from "../helpers/e2e.js";
+import { answerLocation } from "../helpers/location.js";
 
 const MIN = 60_000;
 // Long enough to overflow a 320 px screen unless the pages wrap them.
@@ -137,6 +138,8 @@ describe("accessibility of every page (WCAG 2.2 AA) in Chromium", () => {
 
   it("session page: waiting, live and ended for both sides; focus moves to the new view's heading", async () => {
     await visit(dana, sessionUrl("live"), 200, "Telehealth session");
+    await checkPage(dana, "session, the client's location step (R27)");
+    await answerLocation(dana);
     await dana.getByRole("heading", { name: "Waiting for Tina Therapist" }).waitFor();
     await dana.locator('[data-video-state="not-configured"]').waitFor({ state: "attached" });
     expect(await dana.locator("[data-video-problem-box]").isVisible()).toBe(true);

@@ -7,6 +7,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { expect } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
 import type { startSmtp, E2eWorld } from "../helpers/e2e.js";
+import { answerLocation } from "../helpers/location.js";
 
 export const PASSWORD = "dana's long password";
 
@@ -38,7 +39,10 @@ export async function clientPage(ctx: BrowserContext, w: E2eWorld, email: string
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${w.server.url}/p/${w.slug}/dashboard`);
-  if (url) await page.goto(url);
+  if (url) {
+    await page.goto(url);
+    await answerLocation(page); // R27: where the client is, before the waiting room
+  }
   return page;
 }
 

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
 import { startSmtp, startWorld, type E2eWorld } from "../helpers/e2e.js";
 import { bookNow, callState, clientPage, expectPlaying, framesFlow, people, providerPage, stats } from "./call-helpers.js";
+import { answerLocation } from "../helpers/location.js";
 
 const SECRET = "turn-test-secret-0123456789";
 
@@ -91,6 +92,7 @@ describe("the built-in call through TURN, and who may signal", () => {
     const danaPage = await clientPage(dana, w, who.dana);
     const admitted = danaPage.waitForResponse((r) => r.url().endsWith("/session/video"));
     await danaPage.goto(url);
+    await answerLocation(danaPage); // R27, before the waiting room
     const admission = await (await admitted).json();
     expect(admission.iceTransportPolicy).toBe("relay");
     const ice = admission.iceServers.find((s: { credential?: string }) => s.credential);

@@ -11,6 +11,7 @@ import { expectAccessible } from "../helpers/axe.js";
 import { launchBrowser, screenshotDir, type TestBrowser } from "../helpers/browser.js";
 import { ROOT, startSmtp, startWorld, type E2eWorld } from "../helpers/e2e.js";
 import { bookNow, callState, clientPage, expectPlaying, framesFlow, people, providerPage, stats } from "./call-helpers.js";
+import { answerLocation } from "../helpers/location.js";
 
 describe("the built-in call between two browsers", () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -37,6 +38,7 @@ describe("the built-in call between two browsers", () => {
     const danaPage = await clientPage(dana, w, who.dana);
     const admitted = danaPage.waitForResponse((r) => r.url().endsWith("/session/video"));
     const res = await danaPage.goto(url);
+    await answerLocation(danaPage); // R27, before the waiting room
     // The built-in page is relaxed only for camera and microphone: no eval, no blob: scripts, no isolation.
     const h = res!.headers();
     expect(h["content-security-policy"]).toMatch(/script-src 'self';/);

@@ -15,6 +15,7 @@ import { expectAccessible } from "../helpers/axe.js";
 import { expectPageHeaders, launchBrowser, type TestBrowser } from "../helpers/browser.js";
 import { exited, startTele, startWorld, tempDir } from "../helpers/e2e.js";
 import { callState, expectPlaying, framesFlow } from "./call-helpers.js";
+import { answerLocation } from "../helpers/location.js";
 
 interface Person { url: string; email: string; password: string }
 
@@ -66,6 +67,7 @@ describe("tele demo: a session to see, in two tabs", () => {
     const clientTab = await signIn(tabs, client, "Email address", /\/p\/lakeside-demo\/dashboard$/);
     await clientTab.getByRole("link", { name: "Join session" }).click();
     await clientTab.waitForURL(/\/appointments\/apt_[^/]+\/session$/);
+    await answerLocation(clientTab); // R27, before the waiting room
     const therapistTab = await signIn(tabs, therapist, "Email", /\/p\/lakeside-demo\/staff$/);
     await therapistTab.getByRole("link", { name: "Begin session" }).first().click();
     await therapistTab.waitForURL(clientTab.url().replace("127.0.0.1", "localhost"));

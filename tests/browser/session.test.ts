@@ -16,6 +16,7 @@ import type { BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
 import { expectAccessible } from "../helpers/axe.js";
+import { answerLocation } from "../helpers/location.js";
 import { launchBrowser, screenshotDir, type TestBrowser } from "../helpers/browser.js";
 import { startSmtp, startWorld, tele, type E2eWorld } from "../helpers/e2e.js";
 
@@ -91,6 +92,7 @@ describe("session page (waiting room) in Chromium", () => {
     await ctx.grantPermissions(["camera", "microphone"], { origin: base });
     const page = await signInDana(ctx);
     await page.goto(sessionUrl());
+    await answerLocation(page); // R27, before the waiting room
     await expectAccessible(page, "device check before it runs", "[data-device-check]");
     await page.getByRole("button", { name: "Check camera and microphone" }).click();
     // The fake camera plays in the preview; the fake microphone's beep moves the meter.
@@ -142,6 +144,8 @@ describe("session page (waiting room) in Chromium", () => {
       await ctx.grantPermissions(["microphone"], { origin: base });
       const page = await signInDana(ctx);
       await page.goto(sessionUrl());
+      await answerLocation(page); // R27, before the waiting room
+    await answerLocation(page); // R27, before the waiting room
       await page.getByRole("button", { name: "Check camera and microphone" }).click();
       const help = page.locator("[data-camera-help]");
       await help.waitFor();
@@ -163,6 +167,8 @@ describe("session page (waiting room) in Chromium", () => {
       });
       const iphone = await signInDana(phone);
       await iphone.goto(sessionUrl());
+      await answerLocation(iphone); // R27, before the waiting room
+    await answerLocation(iphone); // R27, before the waiting room
       await iphone.getByRole("button", { name: "Check camera and microphone" }).click();
       await iphone.locator('[data-camera-help] [data-browser="ios-safari"]').waitFor();
       expect(await iphone.locator('[data-camera-help] [data-browser="ios-safari"]').textContent()).toContain("Website Settings");
@@ -179,6 +185,7 @@ describe("session page (waiting room) in Chromium", () => {
     const bare = await tb.context();
     const none = await signInDana(bare);
     await none.goto(sessionUrl());
+    await answerLocation(none); // R27, before the waiting room
     await none.getByRole("button", { name: "Check camera and microphone" }).click();
     await none.getByRole("heading", { name: "We could not find a camera or microphone" }).waitFor();
     expect(await none.locator("[data-device-check]").getAttribute("data-device-problem")).toBe("missing");
@@ -203,6 +210,7 @@ describe("session page (waiting room) in Chromium", () => {
     danaPage.on("console", (m) => { if (m.text().includes("Content Security Policy")) cspErrors.push(m.text()); });
     const danaToken = videoResponse(danaPage);
     const res = await danaPage.goto(sessionUrl());
+    await answerLocation(danaPage); // R27, before the waiting room
     expect(res!.headers()["permissions-policy"]).toContain("camera=(self), microphone=(self)");
     const dashboardHeaders = (await danaPage.request.get(`${base}/p/${w.slug}/dashboard`)).headers();
     expect(dashboardHeaders["permissions-policy"]).toContain("camera=()"); // only the session page may ask

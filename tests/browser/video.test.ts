@@ -16,6 +16,7 @@ import { expectAccessible } from "../helpers/axe.js";
 import { launchBrowser, type TestBrowser } from "../helpers/browser.js";
 import { startSmtp, startWorld, type E2eWorld } from "../helpers/e2e.js";
 import { calls, FAKE_SDK, names } from "../helpers/zoom-stand-in.js";
+import { answerLocation } from "../helpers/location.js";
 
 const MIN = 60_000;
 const ZOOM = { ZOOM_SDK_KEY: "fake_sdk_key", ZOOM_SDK_SECRET: "fake_sdk_secret_0123456789" };
@@ -84,6 +85,7 @@ describe("video.js on the session page", () => {
     const danaPage = await signIn(dana, w, "dana@client.test");
     const firstToken = danaPage.waitForResponse((r) => r.url().endsWith("/session/video"));
     await danaPage.goto(url);
+    await answerLocation(danaPage); // R27, before the waiting room
     const served = await (await firstToken).json();
     await videoState(danaPage, "failed");
     expect(await danaPage.locator("[data-video]").getAttribute("data-video-problem")).toBe("unreachable");
@@ -147,6 +149,7 @@ describe("video.js on the session page", () => {
     const ctx = await fakeZoomContext();
     const page = await signIn(ctx, w, "dana@client.test");
     await page.goto(`${w.server.url}/p/${w.slug}/appointments/${id}/session`);
+    await answerLocation(page); // R27, before the waiting room
     await videoState(page, "joined");
     await page.evaluate(() => ((window as unknown as { zoomCameraRefused: boolean }).zoomCameraRefused = true));
     await page.getByRole("button", { name: "Turn camera on" }).click();
@@ -166,6 +169,7 @@ describe("video.js on the session page", () => {
     const ctx = await fakeZoomContext();
     const page = await signIn(ctx, w, "dana@client.test");
     await page.goto(`${w.server.url}/p/${w.slug}/appointments/${id}/session`);
+    await answerLocation(page); // R27, before the waiting room
     await videoState(page, "joined");
     const emit = (event: string, payload?: unknown) =>
       page.evaluate(([e, p]) => (window as unknown as { zoomEmit: (e: string, p: unknown) => void }).zoomEmit(e as string, p), [event, payload] as const);

@@ -57,9 +57,22 @@ export async function clientCookie(world: E2eWorld, email: string) {
 
 /** The session page as this cookie sees it, and the CSRF token its video panel carries. */
 export async function sessionPage(world: E2eWorld, id: string, cookie: string) {
-  const res = await call(world, `/p/${world.slug}/appointments/${id}/session`, { cookie });
-  const body = await res.text();
+  let res = await call(world, `/p/${world.slug}/appointments/${id}/session`, { cookie });
+  let body = await res.text();
+  // R27: a client first says where they are; answered here as a client at home in NJ would.
+  if (body.includes(`action="/p/${world.slug}/appointments/${id}/session/location"`)) {
+    await answerLocation(world, id, cookie, csrfIn(body));
+    res = await call(world, `/p/${world.slug}/appointments/${id}/session`, { cookie });
+    body = await res.text();
+  }
   return { res, body, csrf: /data-csrf="([^"]+)"/.exec(body)?.[1] };
+}
+
+/** The client's answer to "Where are you right now?" (R27), posted as the form posts it. */
+export async function answerLocation(world: E2eWorld, id: string, cookie: string, csrf: string, answer = { state: "NJ", place: "home", phone: "555 010 0100" }) {
+  const res = await call(world, `/p/${world.slug}/appointments/${id}/session/location`, { cookie, form: { _csrf: csrf, ...answer } });
+  expect(res.status).toBe(303);
+  return res;
 }
 
 export const videoToken = (world: E2eWorld, id: string, cookie?: string, csrf?: string) =>

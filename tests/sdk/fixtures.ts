@@ -5,6 +5,7 @@ export const staffAna = {
   email: "ana@example.com",
   roles: ["therapist"],
   teletherapy: true,
+  licensedIn: [] as string[],
   active: true,
   createdAt: "2026-01-05T10:00:00.000Z",
 };
@@ -21,6 +22,7 @@ export const practice = {
   autoCompleteMinutes: 60,
   portalUrl: "http://127.0.0.1/p/harbor",
   contact: null as string | null,
+  licensure: "warn",
 };
 
 export const whoami = { staff: ownerOla, practice };

@@ -9,13 +9,15 @@
  * P3 Ending a session is the provider's alone: "change", and the client gets 403.
  * P4 Portal pages are the client's: any signed-in client of the practice, else `out`.
  * P5 Public forms and links answer the same whoever asks (A6).
+ * P6 Saying where the client is (R27) is the appointment's client's alone: another client and every
+ *    staff member get 403; nobody signed in to this practice is sent to sign in (`out`).
  */
 import { assetUrl } from "../../src/server/web/assets.js";
 import { GRANTS, STAFF_ACTORS, type ActorName, type FixtureIds, type StaffActorName, type Touches } from "./access-rules.js";
 
 export type PageActor = ActorName | "clientOther";
 export const PAGE_ACTORS: PageActor[] = [...STAFF_ACTORS, "client", "clientOther", "otherOwner", "signedOut", "revoked", "deactivated"];
-export type PageRule = "public" | "portal" | "staffEntry" | "see" | "participant" | "provider";
+export type PageRule = "public" | "portal" | "staffEntry" | "see" | "participant" | "provider" | "client";
 
 export interface PageCase {
   rule: PageRule;
@@ -84,6 +86,10 @@ export const PAGE_CASES: Record<string, PageCase> = {
   },
   // The dashboard's "client waiting" feed (issue 11) is for whoever may begin sessions; the snapshot form ends by itself.
   "GET /p/:slug/staff/events": { rule: "provider", touches: "practice", ok: 200, out: 401, call: () => ({ method: "GET", url: `${M}/staff/events?snapshot=1` }) },
+  // An empty answer from the appointment's client is shown back with what to fix (422).
+  "POST /p/:slug/appointments/:id/session/location": {
+    rule: "client", touches: "tina", ok: 422, out: 303, csrf: "session", call: (i) => ({ method: "POST", url: `${M}/appointments/${i.appointment}/session/location`, form: {} }),
+  },
   "POST /p/:slug/appointments/:id/session/end": {
     rule: "provider", touches: "tina", ok: 303, out: 401, csrf: "session", call: (i) => ({ method: "POST", url: `${M}/appointments/${i.appointment}/session/end` }),
   },
@@ -94,6 +100,10 @@ export function expectedPage(c: PageCase, actor: PageActor): number {
   if (c.rule === "public") return c.ok; // P5
   const isClient = actor === "client" || actor === "clientOther";
   if (c.rule === "portal") return isClient ? c.ok : c.out!; // P4
+  if (c.rule === "client") { // P6
+    if (actor === "client") return c.ok;
+    return actor === "clientOther" || STAFF_ACTORS.includes(actor as StaffActorName) ? 403 : c.out!;
+  }
   if (isClient) {
     if (c.rule === "participant") return actor === "client" ? c.ok : 403; // P2
     return c.rule === "provider" ? 403 : c.out!; // P3, P1

@@ -95,6 +95,7 @@ export const API_CASES: Record<string, ApiCase> = {
     rule: "manage", touches: "practice", ok: 200,
     call: () => ({ url: "/api/v1/appointments/import?dryRun=true", csv: "therapist,client,start,duration_minutes\n" }),
   },
+  "GET /api/v1/appointments/export": { rule: "see", touches: "practice", ok: 200, call: () => ({ url: "/api/v1/appointments/export?from=2026-12-01&to=2026-12-31" }) },
   "GET /api/v1/appointments/:id": { rule: "see", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/appointments/${i.appointment}` }) },
   "PATCH /api/v1/appointments/:id": { rule: "change", touches: "tina", ok: 200, call: (i) => ({ url: `/api/v1/appointments/${i.appointment}`, body: { telehealth: false } }) },
   "POST /api/v1/appointments/:id/sign-in-link": { rule: "change", touches: "tina", ok: 201, call: (i) => ({ url: `/api/v1/appointments/${i.appointment}/sign-in-link` }) },

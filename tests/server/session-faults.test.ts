@@ -189,6 +189,12 @@ describe("a client opening the provider's link", () => {
     expect(providerPage).toContain("data-end-session"); // the provider's own view, for contrast
 
     const client = await maple.clientSignIn();
+    // R27: the client says where they are first, and only then gets the waiting room.
+    const step = await (await call(maple.sessionPath(appt.id), { cookie: client.cookie })).text();
+    expect(step).toContain("Where are you right now?");
+    expect(step).not.toContain("data-session-events");
+    const answered = await call(`${maple.sessionPath(appt.id)}/location`, { cookie: client.cookie, form: { _csrf: csrfIn(step), state: "NY", place: "home", phone: "555 010 0100" } });
+    expect(answered.status).toBe(303);
     const page = await call(maple.sessionPath(appt.id), { cookie: client.cookie });
     expect(page.status).toBe(200);
     const body = await page.text();

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { importResultOf } from "../../sdk/resources/common.js";
 import { CSV_ENCODINGS, csvEncoding, ImportResult, type CsvEncoding } from "../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../context.js";
+import { warnUnlicensed } from "./appointments/licensure.js";
 import { EXIT, ExitError, UsageError } from "../errors.js";
 import { note, plural, printJson } from "../output.js";
 import { required } from "../values.js";
@@ -50,6 +51,7 @@ export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clien
     if (ctx.json) printJson(ctx.io, more ? ImportResult.extend(Object.fromEntries(Object.keys(more.json).map((k) => [k, z.unknown()]))) : ImportResult, { ...result, ...more?.json });
     else printSummary(ctx, result, noun);
     more?.report();
+    if (result.warnings?.length) warnUnlicensed(ctx, result.warnings, result.dryRun ? "would be imported" : "imported");
     return 0;
   } catch (err) {
     const result = importResultOf(err);

@@ -4,6 +4,9 @@ import {
   AppointmentPage,
   ConversionResult,
   SignInLink,
+  ExportList,
+  type ExportQuery,
+  type ExportRecord,
   type AppointmentQuery,
   type CancelInput,
   type ConvertInput,
@@ -92,6 +95,24 @@ export class AppointmentsResource {
   /** Bulk conversion by ids, therapist, client and date range (R8); atomic and idempotent. */
   convert(input: ConvertInput, options?: RequestOptions): Promise<ConversionResult> {
     return this.http.send({ method: "POST", path: `${API}/appointments/convert`, json: input }, ConversionResult, options);
+  }
+
+  /**
+   * The billing export (R28): `from`/`to` (at most 366 days, read in the practice's zone) as CSV
+   * (default) or JSON, streamed: iterate the chunks and write them on. Billers, owners and managers
+   * get every appointment; a therapist only their own.
+   */
+  export(query: ExportQuery, options?: RequestOptions): Promise<AsyncIterable<string>> {
+    const format = query.format ?? "csv";
+    const req = { method: "GET" as const, path: `${API}/appointments/export`, query: { from: query.from, to: query.to, format } };
+    return this.http.stream(req, format === "csv" ? "text/csv" : "application/json", options);
+  }
+
+  /** The export as records (JSON, read whole and checked with the schema): for ranges that fit in memory. */
+  async exportRecords(query: Omit<ExportQuery, "format">, options?: RequestOptions): Promise<ExportRecord[]> {
+    let text = "";
+    for await (const chunk of await this.export({ ...query, format: "json" }, options)) text += chunk;
+    return ExportList.parse(JSON.parse(text));
   }
 
   /**

@@ -6,6 +6,24 @@ export const APPOINTMENT_STATUSES = ["scheduled", "completed", "cancelled", "no_
 export const AppointmentStatus = z.enum(APPOINTMENT_STATUSES);
 export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
 
+/** R27: where the client is at the session: `home` / `elsewhere` in a U.S. state or territory, or `outside_us` (state null). */
+export const LOCATION_PLACES = ["home", "elsewhere", "outside_us"] as const;
+export const SessionLocation = z.object({
+  state: z.string().nullable(),
+  place: z.enum(LOCATION_PLACES),
+  /** A phone number to reach the client if the call drops. */
+  callbackPhone: z.string().nullable(),
+  at: z.iso.datetime(),
+});
+export type SessionLocation = z.infer<typeof SessionLocation>;
+
+/** R25 on one appointment: the client's state (at the session when they said, else their residence) against the therapist's. */
+export const LICENSURE_STATUSES = ["ok", "unlicensed_state", "unknown"] as const;
+
+/** R28: CMS place of service (10 the patient's home, 02 elsewhere) and modifier (95 audio and video, 93 audio only). */
+export const Billing = z.object({ placeOfService: z.enum(["10", "02"]), modifier: z.enum(["95", "93"]) });
+export type Billing = z.infer<typeof Billing>;
+
 /** `cancelled`: the appointment was cancelled (issue 11); its session cannot be joined and its links are dead. */
 export const SESSION_STATES = ["not_open", "open", "waiting", "live", "completed", "cancelled"] as const;
 
@@ -23,6 +41,8 @@ export const AppointmentSession = z.object({
   video: z.enum(["builtin", "zoom"]).optional(),
   /** Whether the call was switched to audio only (for an ended session: it ended audio-only). */
   audioOnly: z.boolean().optional(),
+  /** Where the client said they were before entering the waiting room (R27); absent until they said. */
+  location: SessionLocation.optional(),
 });
 export type AppointmentSession = z.infer<typeof AppointmentSession>;
 
@@ -39,6 +59,10 @@ export const Appointment = z.object({
   createdAt: z.iso.datetime(),
   /** Why a cancelled appointment was cancelled: the canceller's reason, or `provider_absent` (R24). */
   cancelReason: z.string().optional(),
+  /** R25: whether the therapist is licensed in the client's state (telehealth: at the session, else of residence; in person: the practice's). */
+  licensure: z.enum(LICENSURE_STATUSES).default("unknown"),
+  /** R28: recorded when a telehealth session completes with the client's location known. */
+  billing: Billing.optional(),
   /** Telehealth appointments only. */
   session: AppointmentSession.optional(),
   /** In lists: the therapist's and the client's names, so a reader sees people, not ids (issue 10). */
@@ -132,7 +156,17 @@ export const SKIP_REASONS = [
   "not_convertible",
   "teletherapy_not_enabled",
   "not_us_resident",
+  "not_licensed_in_state",
 ] as const;
+
+/** R25 under `warn`: an appointment that went ahead although its therapist is not licensed in the client's state. */
+export const LicensureWarning = z.object({
+  id: z.string(),
+  code: z.literal("unlicensed_state"),
+  therapistId: z.string(),
+  state: z.string(),
+});
+export type LicensureWarning = z.infer<typeof LicensureWarning>;
 
 export const ConversionResult = z.object({
   dryRun: z.boolean(),
@@ -141,6 +175,8 @@ export const ConversionResult = z.object({
   skipped: z.array(z.object({ id: z.string(), reason: z.enum(SKIP_REASONS) })),
   clientsNotReady: z.array(z.string()),
   invitesSent: z.array(z.string()),
+  /** R25 under `warn`: converted (or, in a dry run, to be converted) although unlicensed in the client's state. */
+  warnings: z.array(LicensureWarning).default([]),
 });
 export type ConversionResult = z.infer<typeof ConversionResult>;
 
@@ -156,6 +192,8 @@ export const ImportResult = z.object({
   errors: z.array(z.object({ line: z.number().int(), message: z.string() })),
   /** Bad rows beyond those listed in `errors` (the first 1,000 by line are listed); absent when none. */
   moreErrors: z.number().int().optional(),
+  /** R25 under `warn` (appointment imports): rows imported although the therapist is not licensed in the client's state. */
+  warnings: z.array(z.object({ line: z.number().int(), code: z.literal("unlicensed_state"), therapistId: z.string(), state: z.string() })).optional(),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
 

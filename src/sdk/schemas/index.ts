@@ -11,3 +11,5 @@ export * from "./clients-admin.js";
 export * from "./lifecycle.js";
 export * from "./consent.js";
 export * from "./encoding-stream.js";
+export * from "./states.js";
+export * from "./export.js";

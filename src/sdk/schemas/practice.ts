@@ -14,6 +14,10 @@ export const PracticeContact = z
   .transform((s) => (s === "" ? null : s))
   .meta({ description: "a phone number or an email address, one line, at most 200 characters; empty or null means none" });
 
+export const LICENSURE_SETTINGS = ["off", "warn", "refuse"] as const;
+export const LicensureSetting = z.enum(LICENSURE_SETTINGS, { message: "must be off, warn or refuse" });
+export type LicensureSetting = z.infer<typeof LicensureSetting>;
+
 export const Practice = z.object({
   id: z.string(),
   name: z.string(),
@@ -26,6 +30,8 @@ export const Practice = z.object({
   portalUrl: z.string(),
   /** How clients reach the practice, or null when it has not been set. */
   contact: z.string().nullable(),
+  /** R25: what happens to a telehealth appointment whose client is in a state the therapist is not licensed in. */
+  licensure: z.enum(["off", "warn", "refuse"]).default("warn"),
 });
 export type Practice = z.infer<typeof Practice>;
 
@@ -50,8 +56,10 @@ export const UpdatePracticeInput = z
     joinWindowMinutes: z.number().int({ message: "must be a whole number of minutes" }).min(0, { message: "must be 0 to 120 minutes" }).max(120, { message: "must be 0 to 120 minutes" }).optional(),
     /** How long after its end an open session is completed on its own (R18): 5 to 1440 minutes. */
     autoCompleteMinutes: z.number().int({ message: "must be a whole number of minutes" }).min(5, { message: "must be 5 to 1440 minutes" }).max(1440, { message: "must be 5 to 1440 minutes" }).optional(),
+    /** R25: off (not checked), warn (flagged, goes ahead) or refuse (422 not_licensed_in_state). */
+    licensure: LicensureSetting.optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "give at least one setting: name, timeZone, contact, joinWindowMinutes or autoCompleteMinutes" });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "give at least one setting: name, timeZone, contact, joinWindowMinutes, autoCompleteMinutes or licensure" });
 export type UpdatePracticeInput = z.input<typeof UpdatePracticeInput>;
 
 /** What `tele init` prints with --json. */

@@ -1,10 +1,16 @@
 import { z } from "zod";
-import { Email, Name } from "./common.js";
+import { Email, Name, StateCode } from "./common.js";
 import { pageOf, pageParams } from "./page.js";
 
 export const ROLES = ["owner", "manager", "therapist", "biller"] as const;
 export const Role = z.enum(ROLES, { message: "must be one of owner, manager, therapist, biller" });
 export type Role = z.infer<typeof Role>;
+
+/** State codes a staff member is licensed in: U.S. states and territories, each once, upper-cased and sorted. */
+export const LicensedIn = z
+  .array(StateCode)
+  .max(56)
+  .transform((codes) => [...new Set(codes)].sort());
 
 export const Staff = z.object({
   id: z.string(),
@@ -12,6 +18,8 @@ export const Staff = z.object({
   email: z.email(),
   roles: z.array(Role),
   teletherapy: z.boolean(),
+  /** The U.S. states and territories the staff member is licensed in (R25), sorted; [] when none is recorded (or from a server before 0.5). */
+  licensedIn: z.array(z.string()).default([]),
   /** False once deactivated (`tele staff deactivate`): no sign-in, no tokens; history kept. */
   active: z.boolean(),
   createdAt: z.iso.datetime(),
@@ -40,6 +48,8 @@ export const UpdateStaffInput = z.strictObject({
   name: Name.optional(),
   email: Email.optional(),
   roles: z.array(Role).min(1, { message: "needs at least one role" }).max(4).optional(),
+  /** The states the staff member is licensed in (R25): replaces the whole set; [] clears it. */
+  licensedIn: LicensedIn.optional(),
 });
 export type UpdateStaffInput = z.input<typeof UpdateStaffInput>;
 

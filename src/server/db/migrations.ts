@@ -251,4 +251,16 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX mail_practice;
   CREATE INDEX mail_practice ON mail (practice_id, created_at, id);
   `,
+  /* 11 (licensure slice, issue 12): the states each staff member is licensed in (R25), the practice's licensure
+     rule, where the client said they were at each session (R27), and the billing codes of a completed one (R28) */ `
+  ALTER TABLE staff ADD COLUMN licensed_in TEXT NOT NULL DEFAULT '';   -- comma-separated state codes, e.g. NJ,NY
+  ALTER TABLE practices ADD COLUMN licensure TEXT NOT NULL DEFAULT 'warn' CHECK (licensure IN ('off', 'warn', 'refuse'));
+  ALTER TABLE telehealth_sessions ADD COLUMN location_state TEXT;
+  ALTER TABLE telehealth_sessions ADD COLUMN location_place TEXT CHECK (location_place IN ('home', 'elsewhere', 'outside_us'));
+  ALTER TABLE telehealth_sessions ADD COLUMN callback_phone TEXT;
+  ALTER TABLE telehealth_sessions ADD COLUMN location_at INTEGER;
+  ALTER TABLE appointments ADD COLUMN place_of_service TEXT CHECK (place_of_service IN ('10', '02'));
+  ALTER TABLE appointments ADD COLUMN billing_modifier TEXT CHECK (billing_modifier IN ('95', '93'));
+  `,
 ];
+

@@ -20,7 +20,7 @@ export interface PracticeRepo {
 }
 
 /** The settings of a practice an owner or manager may change. */
-export type PracticeChange = Partial<Pick<PracticeRow, "name" | "timeZone" | "contact" | "joinWindowMinutes" | "autoCompleteMinutes">>;
+export type PracticeChange = Partial<Pick<PracticeRow, "name" | "timeZone" | "contact" | "joinWindowMinutes" | "autoCompleteMinutes" | "licensure">>;
 
 export interface StaffRepo {
   insert(s: StaffRow): Promise<void>;
@@ -31,7 +31,7 @@ export interface StaffRepo {
   page(practiceId: string, after: [name: string, id: string] | undefined, limit: number): Promise<StaffRow[]>;
   setTeletherapy(practiceId: string, id: string, on: boolean): Promise<void>;
   /** Changes the given fields; absent fields stay. */
-  update(practiceId: string, id: string, fields: Partial<Pick<StaffRow, "name" | "email" | "roles">>): Promise<void>;
+  update(practiceId: string, id: string, fields: Partial<Pick<StaffRow, "name" | "email" | "roles" | "licensedIn">>): Promise<void>;
   setPassword(practiceId: string, id: string, passwordHash: string): Promise<void>;
   passwordHash(practiceId: string, id: string): Promise<string | null>;
   /** Marks the staff member deactivated (their rows and history stay). */
@@ -102,6 +102,36 @@ export interface AppointmentRepo {
   setTime(practiceId: string, id: string, startAt: number, endAt: number, now: number): Promise<void>;
   /** Scheduled appointments that overlap [from, to), for the overlap rule (issue 10): one indexed range scan. */
   scheduledBetween(practiceId: string, from: number, to: number): Promise<Interval[]>;
+  /** R28: the billing codes of a completed telehealth appointment. */
+  setBilling(practiceId: string, id: string, billing: { placeOfService: "10" | "02"; modifier: "95" | "93" }): Promise<void>;
+  /** The export's rows (issue 12), in start order, `pageSize` at a time after `after` (start, id): nothing but what a claim needs. */
+  exportPage(practiceId: string, q: ExportQuery): Promise<ExportRow[]>;
+}
+
+/** A page of the billing export: [from, to), one therapist or all, after the (start, id) cursor. */
+export interface ExportQuery {
+  from: number;
+  to: number;
+  therapistId?: string;
+  after?: { startAt: number; id: string };
+  pageSize: number;
+}
+
+/** One appointment as the billing export reads it: no client name, email or phone. */
+export interface ExportRow {
+  id: string;
+  startAt: number;
+  endAt: number;
+  therapistId: string;
+  therapistName: string;
+  clientId: string;
+  status: AppointmentRow["status"];
+  telehealth: boolean;
+  startedAt: number | null;
+  endedAt: number | null;
+  placeOfService: string | null;
+  billingModifier: string | null;
+  locationState: string | null;
 }
 
 export interface SessionRepo {
@@ -114,6 +144,8 @@ export interface SessionRepo {
   overdue(now: number): Promise<SessionRow[]>;
   /** Not completed, with someone marked connected. */
   connected(): Promise<SessionRow[]>;
+  /** R27: records where the client is (creating the record, waiting, when nobody has joined yet); only the location columns change. */
+  recordLocation(practiceId: string, appointmentId: string, loc: { state: string | null; place: "home" | "elsewhere" | "outside_us"; callbackPhone: string | null }, now: number): Promise<void>;
 }
 
 export interface LinkRepo {

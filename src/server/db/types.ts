@@ -11,6 +11,8 @@ export interface PracticeRow {
   autoCompleteMinutes: number;
   /** How clients reach the practice (a phone number or an email address); null until someone sets it. */
   contact: string | null;
+  /** R25: off, warn (the default) or refuse; absent on rows made before the setting existed. */
+  licensure?: "off" | "warn" | "refuse";
   createdAt: number;
 }
 
@@ -21,6 +23,8 @@ export interface StaffRow {
   email: string;
   roles: Role[];
   teletherapy: boolean;
+  /** R25: the state codes the staff member is licensed in, sorted; absent or [] when none is recorded. */
+  licensedIn?: string[];
   createdAt: number;
   /** When the staff member was cut off (tokens, browser sessions and links revoked); null while active. */
   deactivatedAt: number | null;
@@ -73,6 +77,11 @@ export interface AppointmentRow {
   /** Read only by lists that ask for names (AppointmentFilter.names). */
   therapistName?: string;
   clientName?: string;
+  /** R25, computed when the row is read (db/sqlite/appointments.ts); absent on rows built in memory. */
+  licensure?: "ok" | "unlicensed_state" | "unknown";
+  /** R28, set when a telehealth session completes: CMS place of service and modifier. */
+  placeOfService?: "10" | "02" | null;
+  billingModifier?: "95" | "93" | null;
 }
 
 export type LinkKind = "portal_invite" | "password_reset" | "staff_invite" | "staff_sign_in" | "join";
@@ -119,6 +128,11 @@ export interface SessionRow {
   video?: "builtin" | "zoom" | null;
   /** Whether the call is (at the end: ended) audio-only. */
   audioOnly?: boolean;
+  /** R27: where the client said they were (sessions/location.ts writes these; `save` leaves them alone). */
+  locationState?: string | null;
+  locationPlace?: "home" | "elsewhere" | "outside_us" | null;
+  callbackPhone?: string | null;
+  locationAt?: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -183,6 +197,9 @@ export interface ConversionCandidate {
   clientReady: boolean;
   clientEmail: string | null;
   clientHasInvite: boolean;
+  /** R25: the therapist, and the states they are licensed in (one array per therapist, shared). */
+  therapistId?: string;
+  therapistLicensedIn?: string[];
 }
 
 /** What scheduling or an import writes; status starts as scheduled. */

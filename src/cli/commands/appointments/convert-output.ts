@@ -3,6 +3,7 @@ import { Appointment, ConversionResult } from "../../../sdk/schemas/index.js";
 import type { CommandContext } from "../../context.js";
 import { note, plural, printJson } from "../../output.js";
 import { warnClientsNotReady } from "./shared.js";
+import { warnUnlicensed } from "./licensure.js";
 
 /** A conversion's result, plus the appointment when a single one was converted through PATCH. */
 export interface SingleConversion {
@@ -16,6 +17,7 @@ const REASONS: Record<string, string> = {
   not_convertible: "past, cancelled or completed (R7)",
   teletherapy_not_enabled: "therapist does not have Teletherapy (R5)",
   not_us_resident: "client is not a U.S. resident (R4)",
+  not_licensed_in_state: "therapist is not licensed in the client's state (R25)",
 };
 
 const SHOWN_IDS = 10;
@@ -28,6 +30,7 @@ export function printConversion(ctx: CommandContext, outcome: SingleConversion, 
   else printSummary(ctx, result, telehealth ? "telehealth" : "in-person");
   const invited = new Set(result.invitesSent);
   warnClientsNotReady(ctx, result.clientsNotReady.filter((id) => !invited.has(id)));
+  warnUnlicensed(ctx, result.warnings, result.dryRun ? "would be converted" : "converted");
   const sent = result.invitesSent.length;
   if (sent > 0) {
     const verb = result.dryRun ? "Would send" : "Sent";

@@ -70,11 +70,20 @@ async function convertOne(tele: Tele, id: string, telehealth: boolean): Promise<
   const base = { dryRun: false, matched: 1, invitesSent: [] };
   if (before.telehealth === telehealth) {
     const reason = telehealth ? "already_telehealth" : "already_in_person";
-    return { appointment: before, result: { ...base, converted: [], skipped: [{ id, reason }], clientsNotReady: [] } };
+    return { appointment: before, result: { ...base, converted: [], skipped: [{ id, reason }], clientsNotReady: [], warnings: [] } };
   }
   const after = await tele.appointments.update(id, { telehealth });
   const clientsNotReady = after.telehealth && !after.clientReady ? [after.clientId] : [];
-  return { appointment: after, result: { ...base, converted: [id], skipped: [], clientsNotReady } };
+  // R25 under warn: the appointment says so; the result lists it like a bulk conversion's warning.
+  const warnings = after.telehealth && after.licensure === "unlicensed_state"
+    ? [{ id, code: "unlicensed_state" as const, therapistId: after.therapistId, state: (await clientState(tele, after.clientId)) ?? "?" }]
+    : [];
+  return { appointment: after, result: { ...base, converted: [id], skipped: [], clientsNotReady, warnings } };
+}
+
+/** The client's state of residence, for the warning line (null when it cannot be read). */
+async function clientState(tele: Tele, clientId: string): Promise<string | null> {
+  return tele.clients.get(clientId).then((c) => c.state, () => null);
 }
 
 /** Shows the dry run's counts on stderr and asks; false when there is nothing to do or the answer is no. */

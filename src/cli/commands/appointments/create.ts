@@ -7,6 +7,7 @@ import { checkedInput, required, wholeNumber } from "../../values.js";
 import { appointmentLine, warnClientsNotReady } from "./shared.js";
 import { inviteMissing, reportInvites } from "./invite-missing.js";
 import { exactStart } from "./start.js";
+import { warnAppointmentUnlicensed } from "./licensure.js";
 
 const FLAGS = { therapist: "--therapist", client: "--client", start: "--start", durationMinutes: "--duration", telehealth: "--telehealth",
   allowPast: "--allow-past", allowOverlap: "--allow-overlap" };
@@ -38,5 +39,9 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   else ctx.io.out(`Scheduled ${appointmentLine(appointment, timeZone)}.\n`);
   if (invites) reportInvites(ctx, invites);
   else if (notReady) warnClientsNotReady(ctx, [appointment.clientId]);
+  if (appointment.telehealth && appointment.licensure === "unlicensed_state") {
+    const state = await (await ctx.tele()).clients.get(appointment.clientId).then((c) => c.state, () => null);
+    warnAppointmentUnlicensed(ctx, appointment, state);
+  }
   return 0;
 }

@@ -98,6 +98,23 @@ export function defineAppointmentCommands(program: Command, act: Act): void {
     .action(act(() => import("./set-status.js")));
 
   appointments
+    .command("export")
+    .description("what a biller needs for claims: one row per appointment with place of service and modifier (R28)")
+    .option("--from <date>", `first day (${TIME_HELP})`)
+    .option("--to <date>", "last day (a bare date includes that whole day); at most 366 days after --from")
+    .option("--format <format>", "csv (default) or json; --json is the same as --format json")
+    .addHelpText(
+      "after",
+      `\nColumns: appointment_id, date and start_time (the practice's time zone), therapist_id, therapist_name,\n` +
+        `client_id, scheduled_minutes, actual_minutes, status, telehealth, place_of_service (10 home, 02 elsewhere),\n` +
+        `modifier (95 audio and video, 93 audio only), client_state (where the client was at the session). No client\n` +
+        `names or contact details. Billers, owners and managers export every appointment; a therapist only their own.\n` +
+        `Cells that a spreadsheet would run as a formula start with '.\n\n` +
+        `Example:\n  tele appointments export --from 2026-11-01 --to 2026-11-30 > november.csv\n`,
+    )
+    .action(act(() => import("./export.js")));
+
+  appointments
     .command("import")
     .description("add many appointments from a CSV file, e.g. another system's export (all or nothing)")
     .argument("[file]", "CSV with columns therapist, client, start, duration_minutes, and optionally telehealth")

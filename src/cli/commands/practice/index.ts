@@ -20,6 +20,7 @@ export function definePracticeCommands(program: Command, act: Act): void {
     .option("--contact <text>", `how clients reach the practice, a phone number or an email address; "" clears it`)
     .option("--join-window-minutes <n>", "how many minutes before the start Join opens, 0 to 120 (R13)")
     .option("--auto-complete-minutes <n>", "how many minutes after the end an open session completes on its own, 5 to 1440 (R18)")
+    .option("--licensure <rule>", "off, warn (the default) or refuse: telehealth where the therapist is not licensed in the client's state (R25)")
     .addHelpText(
       "after",
       `\nOnly the settings given change. Clients see the contact on the session page when video cannot start;\n` +

@@ -10,8 +10,15 @@ import { checkedInput, wholeNumber } from "../../values.js";
 
 const FLAGS = {
   name: "--name", timeZone: "--timezone", contact: "--contact",
-  joinWindowMinutes: "--join-window-minutes", autoCompleteMinutes: "--auto-complete-minutes",
+  joinWindowMinutes: "--join-window-minutes", autoCompleteMinutes: "--auto-complete-minutes", licensure: "--licensure",
 };
+
+/** What each licensure setting does, in a line (practice show uses it too). */
+export const LICENSURE_TEXT = {
+  off: "off: states are not compared",
+  warn: "warn: telehealth where the therapist is not licensed goes ahead, flagged",
+  refuse: "refuse: telehealth where the therapist is not licensed is refused",
+} as const;
 
 /** The change the flags ask for, checked with the API's schema before any request. */
 export function practiceChange(ctx: CommandContext, flags: RawArgs["flags"]): UpdatePracticeInput {
@@ -20,6 +27,7 @@ export function practiceChange(ctx: CommandContext, flags: RawArgs["flags"]): Up
   if (flags.name !== undefined) input.name = flags.name;
   if (flags.timezone !== undefined) input.timeZone = flags.timezone;
   if (flags.contact !== undefined) input.contact = flags.contact;
+  if (flags.licensure !== undefined) input.licensure = String(flags.licensure).trim().toLowerCase();
   for (const key of ["joinWindowMinutes", "autoCompleteMinutes"] as const) {
     const value = flags[key];
     if (typeof value === "string") input[key] = wholeNumber(ctx, value, FLAGS[key], "a whole number of minutes");
@@ -46,6 +54,7 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   if (change.name !== undefined) ctx.io.out(`Practice renamed to ${practice.name}.\n`);
   if (change.timeZone !== undefined) ctx.io.out(`Time zone of ${practice.name} set to ${practice.timeZone}.\n`);
   if (change.joinWindowMinutes !== undefined) ctx.io.out(`Join window: ${practice.joinWindowMinutes} minutes before the start (R13).\n`);
+  if (change.licensure !== undefined) ctx.io.out(`Licensure: ${LICENSURE_TEXT[practice.licensure]} (R25).\n`);
   if (change.autoCompleteMinutes !== undefined) ctx.io.out(`Open sessions complete on their own ${practice.autoCompleteMinutes} minutes after the end (R18).\n`);
   return 0;
 }

@@ -30,6 +30,7 @@ export function defineStaffCommands(program: Command, act: Act): void {
     .option("--name <name>", "full name")
     .option("--email <email>", "email address; a pending invite sent to the old one stops working")
     .option("--role <role>", "owner, manager, therapist or biller; repeat for several; replaces the current roles", collect)
+    .option("--licensed-in <states>", `the U.S. states and territories they are licensed in, such as NY,NJ; replaces the set; "" clears it (R25)`)
     .addHelpText(
       "after",
       `\nOnly an owner changes an owner or grants or removes the owner role; the last active owner stays one\n` +

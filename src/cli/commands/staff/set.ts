@@ -6,7 +6,7 @@ import { printJson } from "../../output.js";
 import { checkedInput } from "../../values.js";
 import { staffLabel, staffRef } from "./refs.js";
 
-const FLAGS = { name: "--name", email: "--email", roles: "--role" };
+const FLAGS = { name: "--name", email: "--email", roles: "--role", licensedIn: "--licensed-in" };
 
 /** The change the flags ask for; `--role` (repeated) replaces the whole set. Checked before any request. */
 export function staffChange(ctx: CommandContext, flags: RawArgs["flags"]): UpdateStaffInput {
@@ -15,9 +15,11 @@ export function staffChange(ctx: CommandContext, flags: RawArgs["flags"]): Updat
     ...(flags.name !== undefined && { name: flags.name }),
     ...(flags.email !== undefined && { email: flags.email }),
     ...(roles !== undefined && { roles: roles.flatMap((r) => r.split(",")).map((r) => r.trim().toLowerCase()).filter(Boolean) }),
+    // R25: "NY,NJ" (any case, spaces allowed); "" clears the states.
+    ...(typeof flags.licensedIn === "string" && { licensedIn: flags.licensedIn.split(",").map((s) => s.trim()).filter(Boolean) }),
   };
   if (Object.keys(input).length === 0) {
-    throw new UsageError("nothing to set: give at least one of --name, --email, --role", helpHint(ctx.command));
+    throw new UsageError("nothing to set: give at least one of --name, --email, --role, --licensed-in", helpHint(ctx.command));
   }
   return checkedInput(ctx, UpdateStaffInput, input, FLAGS);
 }
@@ -33,6 +35,7 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
     return 0;
   }
   ctx.io.out(`Updated ${staffLabel(staff)}: ${staff.roles.join(", ")}.\n`);
+  if (change.licensedIn) ctx.io.out(`Licensed in: ${staff.licensedIn.length ? staff.licensedIn.join(", ") : "none recorded"}.\n`);
   if (before?.teletherapy && !staff.teletherapy) ctx.io.err(ctx.paintErr.dim("Teletherapy is off: it is a permission under the therapist role.\n"));
   return 0;
 }

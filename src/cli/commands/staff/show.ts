@@ -18,6 +18,7 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
     ["Email", staff.email],
     ["Roles", staff.roles.join(", ")],
     ["Teletherapy", staff.teletherapy ? "on" : "off"],
+    ["Licensed in", staff.licensedIn.length ? staff.licensedIn.join(", ") : "none recorded"],
     ["Status", staff.active ? "active" : `deactivated ${staff.deactivatedAt ?? ""}`.trim()],
   ];
   for (const [label, value] of rows) ctx.io.out(`${ctx.paint.bold(label.padEnd(11))}  ${value}\n`);

@@ -3,9 +3,18 @@ import type { AppointmentFilter, AppointmentRow, ConversionCandidate } from "../
 import { bool, type StatementCache } from "./statements.js";
 
 const READY = `(c.email IS NOT NULL AND c.portal_activated_at IS NOT NULL)`;
+/** R25: where the client is for licensure: at the session when they said, else their residence; in person, the practice. */
+const CLIENT_AT = `CASE WHEN a.telehealth = 1 THEN COALESCE(ts.location_state, c.state) ELSE p.state END`;
+const LICENSURE = `CASE WHEN a.telehealth = 1 AND ts.location_place = 'outside_us' THEN 'unlicensed_state'
+  WHEN st.licensed_in = '' OR ${CLIENT_AT} IS NULL THEN 'unknown'
+  WHEN instr(',' || st.licensed_in || ',', ',' || ${CLIENT_AT} || ',') > 0 THEN 'ok' ELSE 'unlicensed_state' END`;
 const COLS = `a.id, a.practice_id AS practiceId, a.therapist_id AS therapistId, a.client_id AS clientId,
   a.start_at AS startAt, a.end_at AS endAt, a.telehealth, a.status, ${READY} AS clientReady, a.created_at AS createdAt,
-  a.cancel_reason AS cancelReason`;
+  a.cancel_reason AS cancelReason,
+  ${LICENSURE} AS licensure, a.place_of_service AS placeOfService, a.billing_modifier AS billingModifier`;
+/** The tables COLS reads: the therapist and practice (one row each) and the session record, by primary key. */
+const FROM = `appointments a JOIN clients c ON c.id = a.client_id JOIN staff st ON st.id = a.therapist_id
+  JOIN practices p ON p.id = a.practice_id LEFT JOIN telehealth_sessions ts ON ts.appointment_id = a.id`;
 
 /** Builds the WHERE clause for a filter; the SQL text depends only on which fields are set. */
 function where(f: AppointmentFilter): { sql: string; params: Record<string, unknown> } {
@@ -34,7 +43,8 @@ const MAX_LENGTH = 86_400_000;
 
 type Raw = Omit<AppointmentRow, "telehealth" | "clientReady"> & { telehealth: number; clientReady: number };
 /** A row of COLS (then the two names, when asked for) as an array: keep it in COLS's order. */
-type RawRow = [string, string, string, string, number, number, number, AppointmentRow["status"], number, number, string | null, string?, string?];
+type RawRow = [string, string, string, string, number, number, number, AppointmentRow["status"], number, number, string | null,
+  AppointmentRow["licensure"], AppointmentRow["placeOfService"], AppointmentRow["billingModifier"], string?, string?];
 
 export function appointmentRepo(s: StatementCache): AppointmentRepo {
   const insertSql = `INSERT INTO appointments (id, practice_id, therapist_id, client_id, start_at, end_at, telehealth, status, created_at, updated_at)
@@ -48,24 +58,27 @@ export function appointmentRepo(s: StatementCache): AppointmentRepo {
       for (const a of rows) st.run(a.id, a.practiceId, a.therapistId, a.clientId, a.startAt, a.endAt, a.telehealth ? 1 : 0, a.createdAt, a.createdAt);
     },
     async byId(practiceId, id) {
-      const r = s.get(`SELECT ${COLS} FROM appointments a JOIN clients c ON c.id = a.client_id WHERE a.practice_id = ? AND a.id = ?`)
+      const r = s.get(`SELECT ${COLS} FROM ${FROM} WHERE a.practice_id = ? AND a.id = ?`)
         .get(practiceId, id) as Raw | undefined;
       return r && { ...r, telehealth: bool(r.telehealth), clientReady: bool(r.clientReady) };
     },
     async list(f) {
       const w = where(f);
       // One statement whatever the limit (a limit in the SQL text would cache a statement per value); -1 is none.
-      const names = f.names ? `, s.name AS therapistName, c.name AS clientName` : "";
-      const staff = f.names ? `JOIN staff s ON s.id = a.therapist_id` : "";
+      const names = f.names ? `, st.name AS therapistName, c.name AS clientName` : "";
       const order = f.desc ? "a.start_at DESC, a.id DESC" : "a.start_at, a.id";
       // Rows as arrays, made into objects of one literal shape: a page of a thousand is read at about
       // twice the speed of better-sqlite3's objects keyed by column name.
-      const rows = s.get(`SELECT ${COLS}${names} FROM appointments a JOIN clients c ON c.id = a.client_id ${staff}
+      const rows = s.get(`SELECT ${COLS}${names} FROM ${FROM}
         WHERE ${w.sql} ORDER BY ${order} LIMIT @limit`).raw().all({ ...w.params, limit: f.limit ? Math.trunc(f.limit) : -1 }) as RawRow[];
       const out: AppointmentRow[] = new Array(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const [id, practiceId, therapistId, clientId, startAt, endAt, telehealth, status, clientReady, createdAt, cancelReason, therapistName, clientName] = rows[i]!;
-        const row: AppointmentRow = { id, practiceId, therapistId, clientId, startAt, endAt, telehealth: telehealth === 1, status, clientReady: clientReady === 1, createdAt, cancelReason };
+        const [id, practiceId, therapistId, clientId, startAt, endAt, telehealth, status, clientReady, createdAt, cancelReason,
+          licensure, placeOfService, billingModifier, therapistName, clientName] = rows[i]!;
+        const row: AppointmentRow = {
+          id, practiceId, therapistId, clientId, startAt, endAt, telehealth: telehealth === 1, status, clientReady: clientReady === 1, createdAt,
+          cancelReason, licensure, placeOfService, billingModifier,
+        };
         if (f.names) (row.therapistName = therapistName), (row.clientName = clientName);
         out[i] = row;
       }
@@ -76,8 +89,11 @@ export function appointmentRepo(s: StatementCache): AppointmentRepo {
       // joining them to every one of a hundred thousand rows.
       const w = where(f);
       const teletherapy = new Map<string, boolean>();
-      for (const t of s.get(`SELECT id, teletherapy FROM staff WHERE practice_id = ?`).all(f.practiceId) as { id: string; teletherapy: number }[]) {
+      // R25: each therapist's states, read in the same one query, one array per therapist.
+      const licensedIn = new Map<string, string[]>();
+      for (const t of s.get(`SELECT id, teletherapy, licensed_in FROM staff WHERE practice_id = ?`).all(f.practiceId) as { id: string; teletherapy: number; licensed_in: string }[]) {
         teletherapy.set(t.id, t.teletherapy === 1);
+        licensedIn.set(t.id, t.licensed_in ? t.licensed_in.split(",") : []);
       }
       const clients = new Map<string, { state: string | null; email: string | null; ready: boolean; invited: boolean }>();
       for (const c of s.get(`SELECT c.id, c.state, c.email, ${READY} AS ready, EXISTS (SELECT 1 FROM links l
@@ -95,7 +111,7 @@ export function appointmentRepo(s: StatementCache): AppointmentRepo {
         out[i] = {
           id, clientId, startAt, status: status as ConversionCandidate["status"], telehealth: telehealth === 1,
           therapistTeletherapy: teletherapy.get(therapistId) ?? false, clientState: c.state, clientReady: c.ready,
-          clientEmail: c.email, clientHasInvite: c.invited,
+          clientEmail: c.email, clientHasInvite: c.invited, therapistId, therapistLicensedIn: licensedIn.get(therapistId) ?? [],
         };
       }
       return out;
@@ -123,6 +139,27 @@ export function appointmentRepo(s: StatementCache): AppointmentRepo {
         WHERE practice_id = ? AND status = 'scheduled' AND start_at >= ? AND start_at < ? AND end_at > ?`)
         .raw().all(practiceId, from - MAX_LENGTH, to, from) as [string, string, string, number, number][];
       return rows.map(([id, therapistId, clientId, startAt, endAt]) => ({ id, therapistId, clientId, startAt, endAt }));
+    },
+    async setBilling(practiceId, id, billing) {
+      s.get(`UPDATE appointments SET place_of_service = ?, billing_modifier = ? WHERE practice_id = ? AND id = ?`)
+        .run(billing.placeOfService, billing.modifier, practiceId, id);
+    },
+    async exportPage(practiceId, q) {
+      // Keyset paging on the (practice, start) index: each page is one bounded range scan, whatever the range.
+      const rows = s.get(`SELECT a.id, a.start_at, a.end_at, a.therapist_id, st.name, a.client_id, a.status, a.telehealth,
+          ts.started_at, ts.ended_at, a.place_of_service, a.billing_modifier, ts.location_state
+        FROM appointments a JOIN staff st ON st.id = a.therapist_id LEFT JOIN telehealth_sessions ts ON ts.appointment_id = a.id
+        WHERE a.practice_id = @practiceId AND a.start_at >= @from AND a.start_at < @to
+          AND (@therapistId IS NULL OR a.therapist_id = @therapistId)
+          AND (@afterStart IS NULL OR a.start_at > @afterStart OR (a.start_at = @afterStart AND a.id > @afterId))
+        ORDER BY a.start_at, a.id LIMIT @pageSize`).raw().all({
+        practiceId, from: q.from, to: q.to, therapistId: q.therapistId ?? null,
+        afterStart: q.after?.startAt ?? null, afterId: q.after?.id ?? null, pageSize: q.pageSize,
+      }) as [string, number, number, string, string, string, string, number, number | null, number | null, string | null, string | null, string | null][];
+      return rows.map(([id, startAt, endAt, therapistId, therapistName, clientId, status, telehealth, startedAt, endedAt, placeOfService, billingModifier, locationState]) => ({
+        id, startAt, endAt, therapistId, therapistName, clientId, status: status as AppointmentRow["status"], telehealth: telehealth === 1,
+        startedAt, endedAt, placeOfService, billingModifier, locationState,
+      }));
     },
     async upcomingTelehealth(practiceId, therapistId, now) {
       return s.get(`SELECT id FROM appointments WHERE practice_id = ? AND therapist_id = ? AND telehealth = 1

@@ -3,7 +3,7 @@ import type { PracticeRow } from "../types.js";
 import type { StatementCache } from "./statements.js";
 
 const COLS = `id, name, slug, state, time_zone AS timeZone, join_window_minutes AS joinWindowMinutes,
-  auto_complete_minutes AS autoCompleteMinutes, contact, created_at AS createdAt`;
+  auto_complete_minutes AS autoCompleteMinutes, contact, licensure, created_at AS createdAt`;
 
 export function practiceRepo(s: StatementCache): PracticeRepo {
   return {
@@ -19,7 +19,7 @@ export function practiceRepo(s: StatementCache): PracticeRepo {
       return s.get(`SELECT ${COLS} FROM practices WHERE slug = ?`).get(slug) as PracticeRow | undefined;
     },
     async update(id, fields) {
-      const cols = { name: "name", timeZone: "time_zone", contact: "contact", joinWindowMinutes: "join_window_minutes", autoCompleteMinutes: "auto_complete_minutes" } as const;
+      const cols = { name: "name", timeZone: "time_zone", contact: "contact", joinWindowMinutes: "join_window_minutes", autoCompleteMinutes: "auto_complete_minutes", licensure: "licensure" } as const;
       for (const [key, col] of Object.entries(cols)) {
         const value = fields[key as keyof typeof cols];
         if (value !== undefined) s.get(`UPDATE practices SET ${col} = ? WHERE id = ?`).run(value, id);

@@ -6,7 +6,8 @@ const COLS = `s.appointment_id AS appointmentId, s.practice_id AS practiceId, s.
   s.started_at AS startedAt, s.ended_at AS endedAt, s.provider_present_ms AS providerPresentMs,
   s.client_present_ms AS clientPresentMs, s.provider_connected_at AS providerConnectedAt,
   s.client_connected_at AS clientConnectedAt, s.provider_joined_at AS providerJoinedAt, s.client_joined_at AS clientJoinedAt,
-  s.video, s.audio_only AS audioOnly, s.created_at AS createdAt, s.updated_at AS updatedAt`;
+  s.video, s.audio_only AS audioOnly, s.location_state AS locationState, s.location_place AS locationPlace,
+  s.callback_phone AS callbackPhone, s.location_at AS locationAt, s.created_at AS createdAt, s.updated_at AS updatedAt`;
 
 type Stored = Omit<SessionRow, "audioOnly"> & { audioOnly: number };
 const row = (r: Stored | undefined): SessionRow | undefined => (r ? { ...r, audioOnly: r.audioOnly === 1 } : undefined);
@@ -39,6 +40,14 @@ export function sessionRepo(s: StatementCache): SessionRepo {
           client_joined_at = excluded.client_joined_at,
           video = excluded.video, audio_only = excluded.audio_only,
           updated_at = excluded.updated_at`).run({ ...r, clientJoinedAt: r.clientJoinedAt ?? null, video: r.video ?? null, audioOnly: r.audioOnly ? 1 : 0 });
+    },
+    async recordLocation(practiceId, appointmentId, loc, now) {
+      // Only the location columns: the lifecycle's own writes (save) never touch them, and this never touches theirs.
+      s.get(`INSERT INTO telehealth_sessions (appointment_id, practice_id, state, location_state, location_place, callback_phone, location_at, created_at, updated_at)
+        VALUES (?, ?, 'waiting', ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (appointment_id) DO UPDATE SET location_state = excluded.location_state, location_place = excluded.location_place,
+          callback_phone = excluded.callback_phone, location_at = excluded.location_at`)
+        .run(appointmentId, practiceId, loc.state, loc.place, loc.callbackPhone, now, now, now);
     },
     async overdue(now) {
       return rows(s.get(`SELECT ${COLS} FROM telehealth_sessions s

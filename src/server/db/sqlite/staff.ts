@@ -3,12 +3,15 @@ import type { StaffRepo } from "../repos.js";
 import type { StaffRow } from "../types.js";
 import { bool, type StatementCache } from "./statements.js";
 
-const COLS = `id, practice_id AS practiceId, name, email, roles, teletherapy, created_at AS createdAt, deactivated_at AS deactivatedAt`;
+const COLS = `id, practice_id AS practiceId, name, email, roles, teletherapy, licensed_in AS licensedIn, created_at AS createdAt, deactivated_at AS deactivatedAt`;
 
-type Raw = Omit<StaffRow, "roles" | "teletherapy" | "deactivatedAt"> & { roles: string; teletherapy: number; deactivatedAt?: number | null };
+type Raw = Omit<StaffRow, "roles" | "teletherapy" | "deactivatedAt" | "licensedIn"> & { roles: string; teletherapy: number; deactivatedAt?: number | null; licensedIn?: string | null };
 
 export function toStaff(r: Raw): StaffRow {
-  return { ...r, roles: r.roles.split(",") as Role[], teletherapy: bool(r.teletherapy), deactivatedAt: r.deactivatedAt ?? null };
+  return {
+    ...r, roles: r.roles.split(",") as Role[], teletherapy: bool(r.teletherapy), deactivatedAt: r.deactivatedAt ?? null,
+    licensedIn: r.licensedIn ? r.licensedIn.split(",") : [],
+  };
 }
 
 export function staffRepo(s: StatementCache): StaffRepo {
@@ -42,6 +45,7 @@ export function staffRepo(s: StatementCache): StaffRepo {
       if (fields.name !== undefined) s.get(`UPDATE staff SET name = ? WHERE practice_id = ? AND id = ?`).run(fields.name, practiceId, id);
       if (fields.email !== undefined) s.get(`UPDATE staff SET email = ? WHERE practice_id = ? AND id = ?`).run(fields.email, practiceId, id);
       if (fields.roles !== undefined) s.get(`UPDATE staff SET roles = ? WHERE practice_id = ? AND id = ?`).run(fields.roles.join(","), practiceId, id);
+      if (fields.licensedIn !== undefined) s.get(`UPDATE staff SET licensed_in = ? WHERE practice_id = ? AND id = ?`).run(fields.licensedIn.join(","), practiceId, id);
     },
     async setPassword(practiceId, id, passwordHash) {
       s.get(`UPDATE staff SET password_hash = ? WHERE practice_id = ? AND id = ?`).run(passwordHash, practiceId, id);

@@ -15,7 +15,7 @@ export function tokenRepo(s: StatementCache): TokenRepo {
     async staffForHash(tokenHash) {
       // A deactivated staff member's tokens are revoked with them; the join refuses them as well, whatever the token's row says.
       const r = s.get(`SELECT t.id AS tokenId, t.last_used_at AS lastUsedAt, s.id, s.practice_id AS practiceId, s.name, s.email, s.roles,
-          s.teletherapy, s.created_at AS createdAt, s.deactivated_at AS deactivatedAt
+          s.teletherapy, s.licensed_in AS licensedIn, s.created_at AS createdAt, s.deactivated_at AS deactivatedAt
         FROM api_tokens t JOIN staff s ON s.id = t.staff_id
         WHERE t.token_hash = ? AND t.revoked_at IS NULL AND s.deactivated_at IS NULL`).get(tokenHash) as
         | ({ tokenId: string; lastUsedAt: number | null } & Parameters<typeof toStaff>[0])

@@ -1,19 +1,24 @@
-import { ConvertInput, type ConversionResult } from "../../../sdk/schemas/index.js";
+import { ConvertInput, type ConversionResult, type LicensureSetting } from "../../../sdk/schemas/index.js";
 import type { ConversionCandidate } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import { issuePortalLink } from "../clients/portal.js";
 import type { Actor, Deps } from "../deps.js";
 import { DomainError, forbidden } from "../errors.js";
 import { CHANGERS, changesAll, requireStaff } from "../shared/permissions.js";
+import { licensureOf, licensureSetting, type LicensureWarning } from "../licensure/rules.js";
 import { practiceZone, scopedFilter, telehealthBlock } from "./service.js";
 
 type Skip = ConversionResult["skipped"][number];
 
-/** Why one appointment cannot move to `telehealth`, or null when it can (R4, R5, R7). */
-export function skipReason(c: ConversionCandidate, telehealth: boolean, now: number): Skip["reason"] | null {
+/** Why one appointment cannot move to `telehealth`, or null when it can (R4, R5, R7; R25 under `refuse`). */
+export function skipReason(c: ConversionCandidate, telehealth: boolean, now: number, licensure: LicensureSetting = "off"): Skip["reason"] | null {
   if (c.telehealth === telehealth) return telehealth ? "already_telehealth" : "already_in_person";
   if (c.status !== "scheduled" || c.startAt <= now) return "not_convertible";
-  return telehealth ? telehealthBlock(c.therapistTeletherapy, c.clientState) : null;
+  if (!telehealth) return null;
+  const block = telehealthBlock(c.therapistTeletherapy, c.clientState);
+  if (block) return block;
+  if (licensure === "refuse" && licensureOf(c.therapistLicensedIn, c.clientState) === "unlicensed_state") return "not_licensed_in_state";
+  return null;
 }
 
 /**
@@ -42,14 +47,19 @@ export async function convertAppointments(deps: Deps, actor: Actor, input: unkno
       a.practiceId, candidates.filter((c) => c.telehealth).map((c) => c.id))).map((s) => s.appointmentId));
     const converted: string[] = [];
     const skipped: Skip[] = [];
+    const warnings: LicensureWarning[] = [];
     const notReady = new Map<string, ConversionCandidate>();
+    const licensure = v.telehealth ? await licensureSetting(r, a.practiceId) : "off";
     for (const c of candidates) {
-      const reason = begun.has(c.id) ? "not_convertible" : skipReason(c, v.telehealth, now);
+      const reason = begun.has(c.id) ? "not_convertible" : skipReason(c, v.telehealth, now, licensure);
       if (reason) {
         skipped.push({ id: c.id, reason });
         continue;
       }
       converted.push(c.id);
+      if (licensure === "warn" && licensureOf(c.therapistLicensedIn, c.clientState) === "unlicensed_state") {
+        warnings.push({ id: c.id, code: "unlicensed_state", therapistId: c.therapistId!, state: c.clientState! });
+      }
       if (v.telehealth && !c.clientReady) notReady.set(c.clientId, c);
     }
     // R6: clients who cannot join yet; with inviteMissing, those reachable by email get an invite.
@@ -66,8 +76,8 @@ export async function convertAppointments(deps: Deps, actor: Actor, input: unkno
       }
     }
     await audit(r, a, now, a.practiceId, v.dryRun ? "appointments.convert.dry_run" : "appointments.convert",
-      { type: "appointment", id: null }, { telehealth: v.telehealth, matched: candidates.length, converted: v.dryRun ? converted.length : converted, skipped: skipped.length });
-    return { dryRun: v.dryRun, matched: candidates.length, converted, skipped, clientsNotReady: [...notReady.keys()], invitesSent };
+      { type: "appointment", id: null }, { telehealth: v.telehealth, matched: candidates.length, converted: v.dryRun ? converted.length : converted, skipped: skipped.length, unlicensed: warnings.length });
+    return { dryRun: v.dryRun, matched: candidates.length, converted, skipped, clientsNotReady: [...notReady.keys()], invitesSent, warnings };
   });
   if (result.invitesSent.length && !result.dryRun) deps.mailQueued?.();
   return result;

@@ -16,6 +16,7 @@ import { sessionSummaries } from "../sessions/state.js";
 import { refuseDeactivated } from "../staff/deactivate.js";
 import { refuseOverlap } from "./overlap.js";
 import { refuseArchived } from "../clients/archive.js";
+import { judgeTelehealth } from "../licensure/rules.js";
 
 /** R4, R5 as a code: why a therapist (with or without Teletherapy) cannot see a client living in `state` by telehealth. */
 export function telehealthBlock(teletherapy: boolean, state: string | null): "teletherapy_not_enabled" | "not_us_resident" | null {
@@ -121,6 +122,8 @@ export async function createAppointment(deps: Deps, actor: Actor, input: unknown
       const why = telehealthRefusal(therapist, client);
       if (why) throw why;
     }
+    // R25: refused here under `refuse`; under `warn` the reply's `licensure` says so.
+    const licensure = v.telehealth ? await judgeTelehealth(r, a.practiceId, therapist, client.state) : undefined;
     const startAt = readStart("start", v.start, await practiceZone(r, a.practiceId));
     if (startAt <= now && !v.allowPast) throw pastStart(startAt);
     const row = {
@@ -129,9 +132,9 @@ export async function createAppointment(deps: Deps, actor: Actor, input: unknown
     };
     if (!v.allowOverlap) await refuseOverlap(r, a.practiceId, row);
     await r.appointments.insert(row);
-    await audit(r, a, now, a.practiceId, "appointment.create", { type: "appointment", id: row.id }, { telehealth: row.telehealth });
-    const clientReady = !!client.email && client.hasPortalAccount;
-    return appointmentView({ ...row, status: "scheduled", clientReady });
+    await audit(r, a, now, a.practiceId, "appointment.create", { type: "appointment", id: row.id },
+      licensure === "unlicensed_state" ? { telehealth: row.telehealth, licensure } : { telehealth: row.telehealth });
+    return appointmentView((await r.appointments.byId(a.practiceId, row.id))!);
   });
 }
 
@@ -147,14 +150,17 @@ export async function setTelehealth(deps: Deps, actor: Actor, id: string, input:
       throw conflict("not_convertible", `appointment ${id} is ${row.status === "scheduled" ? "in the past" : row.status} and cannot be converted`);
     }
     if (telehealth) {
-      const why = telehealthRefusal(await findStaff(r, a.practiceId, row.therapistId), await findClient(r, a.practiceId, row.clientId, now));
+      const therapist = await findStaff(r, a.practiceId, row.therapistId);
+      const client = await findClient(r, a.practiceId, row.clientId, now);
+      const why = telehealthRefusal(therapist, client);
       if (why) throw why;
+      await judgeTelehealth(r, a.practiceId, therapist, client.state);
     } else if (await r.sessions.byAppointment(a.practiceId, id)) {
       // Someone has joined its session (the window opens before the start): it ends as a session, not as a switch.
       throw conflict("not_convertible", `appointment ${id} has a telehealth session under way and cannot be converted; end the session first`);
     }
     await r.appointments.setTelehealth(a.practiceId, [id], telehealth, now);
     await audit(r, a, now, a.practiceId, "appointment.convert", { type: "appointment", id }, { telehealth });
-    return appointmentView({ ...row, telehealth });
+    return appointmentView((await r.appointments.byId(a.practiceId, id))!);
   });
 }

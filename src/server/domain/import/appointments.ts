@@ -2,6 +2,7 @@ import type { ImportResult } from "../../../sdk/schemas/index.js";
 import type { ImportStage, StagedAppointment } from "../../db/import-stage.js";
 import type { StaffRow } from "../../db/types.js";
 import { telehealthRefusal } from "../appointments/service.js";
+import { licensureOf, licensureSetting, notLicensedInState } from "../licensure/rules.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { newId } from "../shared/crypto.js";
@@ -23,6 +24,8 @@ export interface AppointmentImportOptions {
 
 /** Clients named by the rows, remembered up to a bound (a practice's clients are many; a file names few often). */
 const CLIENT_CACHE = 20_000;
+/** How many unlicensed-state warnings an import lists by line (R25 under `warn`); the audit row counts them all. */
+const WARNINGS_LISTED = 1_000;
 
 /**
  * Streams the file (issue 14): each batch of rows is checked against the practice's staff and
@@ -40,6 +43,11 @@ export async function importAppointments(
   for (const s of await deps.store.staff.list(a.practiceId)) staff.set(s.id, s).set(s.email, s);
   const stage = await deps.store.importStage();
   try {
+    const licensure = await licensureSetting(deps.store, a.practiceId);
+    // R25 under `warn`: the rows imported although the therapist is not licensed in the client's state (the first
+    // WARNINGS_LISTED by line; the count is in the audit row).
+    const warnings: NonNullable<ImportResult["warnings"]> = [];
+    let unlicensed = 0;
     const clients = new Map<string, { id: string; state: string | null; archived: boolean } | undefined>();
     const clientOf = (cell: string) => {
       if (clients.has(cell)) return clients.get(cell);
@@ -77,6 +85,11 @@ export async function importAppointments(
         if (telehealth && therapist && client) {
           const why = telehealthRefusal(therapist, client);
           if (why) problems.push(why.message);
+          // R25: a bad row under `refuse`, a warning under `warn` (one list; the terminal groups it by therapist).
+          else if (licensure !== "off" && licensureOf(therapist.licensedIn, client.state) === "unlicensed_state") {
+            if (licensure === "refuse") problems.push(`${notLicensedInState(therapist.id, client.state!).message} (not_licensed_in_state)`);
+            else if (unlicensed++ < WARNINGS_LISTED) warnings.push({ line, code: "unlicensed_state", therapistId: therapist.id, state: client.state! });
+          }
         }
         if (problems.length) {
           reader.errors.add(line, problems.join("; "));
@@ -92,12 +105,12 @@ export async function importAppointments(
       if (!options.allowOverlap) checkOverlaps(stage, a.practiceId, reader);
       return finishImport(reader, staged, dryRun, async () => {
         stage.insertAppointments(a.practiceId, now);
-        await audit(r, a, now, a.practiceId, "appointments.import", { type: "appointment", id: null }, { count: staged });
+        await audit(r, a, now, a.practiceId, "appointments.import", { type: "appointment", id: null }, unlicensed ? { count: staged, unlicensed } : { count: staged });
       });
     });
     // Post-commit hook: the rows are committed (or this was a dry run). Work that follows an import,
     // such as `--notify` telling the imported appointments' clients, goes here, outside the transaction.
-    return result;
+    return warnings.length ? { ...result, warnings } : result;
   } finally {
     await stage.drop();
   }

@@ -7,6 +7,7 @@ import { conflict } from "../errors.js";
 import type { SessionRole } from "./access.js";
 import { issueJoinLink, joinLinkExpiry } from "./join-link.js";
 import { autoCompleteOutcome, tellManagersProviderAbsent } from "./outcome.js";
+import { billingCodes } from "./location-view.js";
 import { closePresence, newSessionRow } from "./state.js";
 
 /**
@@ -40,6 +41,8 @@ export async function arrive(
     const { appointment, practice, rec: found } = await load(r, practiceId, appointmentId);
     if (!joinable(appointment, practice, found, now)) return { joined: false, rec: found, appointment, practice, mailed: false };
     const rec = found ?? newSessionRow(appointment, sessionName, now);
+    // A record made by the client's location answer (R27) gets its video name on the first arrival.
+    rec.sessionName ??= sessionName;
     // Which provider runs the session (R29): the one set up when it is first joined.
     rec.video ??= deps.video?.provider.configured ? deps.video.provider.name : null;
     if (role === "provider") rec.providerConnectedAt ??= now;
@@ -106,11 +109,15 @@ export async function complete(
     await r.sessions.save(rec);
     const outcome = reason === "auto_complete" ? autoCompleteOutcome(rec) : { status: "completed" as const, cancelReason: null };
     await r.appointments.setStatus(practiceId, appointmentId, outcome.status, now, outcome.cancelReason);
+    // R28: place of service and modifier, from where the client said they were and whether it ended audio-only.
+    const billing = outcome.status === "completed" ? billingCodes(rec) : undefined;
+    if (billing) await r.appointments.setBilling(practiceId, appointmentId, billing);
     const revokedLinks = await r.links.revokeForAppointment(practiceId, appointmentId, now);
     const mails = outcome.cancelReason ? await tellManagersProviderAbsent(r, now, practice, appointment, deps.config.publicUrl) : [];
     await audit(r, actor, now, practiceId, "session.complete", { type: "appointment", id: appointmentId }, {
       reason, outcome: outcome.status, cancelReason: outcome.cancelReason, startedAt: rec.startedAt,
       providerPresentMs: rec.providerPresentMs, clientPresentMs: rec.clientPresentMs, revokedLinks, mails,
+      ...(billing && { billing }),
     });
     return { completed: true, rec, appointment: { ...appointment, ...outcome }, mailed: mails.length };
   });

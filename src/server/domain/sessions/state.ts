@@ -1,6 +1,8 @@
 import type { Repos } from "../../db/repos.js";
 import type { AppointmentRow, PracticeRow, SessionRow } from "../../db/types.js";
+import type { SessionLocation } from "../../../sdk/schemas/index.js";
 import { joinWindow } from "../appointments/window.js";
+import { locationOf } from "./location-view.js";
 
 /** not_open and open come from the join window (R13); waiting, live and completed are stored. */
 export type SessionState = "not_open" | "open" | "waiting" | "live" | "completed" | "cancelled";
@@ -11,6 +13,8 @@ export interface StateEvent {
   present: { provider: boolean; client: boolean };
   startedAt?: string;
   endedAt?: string;
+  /** When the client last said where they are (R27): the provider's page refreshes its panel when it changes. */
+  locationAt?: string;
 }
 
 /** The session summary on an appointment in the API (`tele appointments list --json`). */
@@ -24,6 +28,8 @@ export interface SessionSummary {
   video?: "builtin" | "zoom";
   /** Whether the call is audio-only (for a completed session: ended audio-only). */
   audioOnly?: boolean;
+  /** R27: where the client said they were, once they said. */
+  location?: SessionLocation;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -46,6 +52,8 @@ export function sessionSummary(a: AppointmentRow, p: Pick<PracticeRow, "joinWind
   if (rec.video) out.video = rec.video;
   out.audioOnly = rec.audioOnly ?? false;
   out.clientPresentMs = rec.clientPresentMs + (rec.clientConnectedAt !== null ? Math.max(0, now - rec.clientConnectedAt) : 0);
+  const location = locationOf(rec);
+  if (location) out.location = location;
   return out;
 }
 
@@ -54,6 +62,7 @@ export function stateEvent(state: SessionState, rec: SessionRow | undefined, pre
   const ev: StateEvent = { state, present };
   if (rec?.startedAt != null) ev.startedAt = iso(rec.startedAt);
   if (rec?.endedAt != null) ev.endedAt = iso(rec.endedAt);
+  if (rec?.locationAt != null) ev.locationAt = iso(rec.locationAt);
   return ev;
 }
 

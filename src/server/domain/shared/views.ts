@@ -29,12 +29,14 @@ export function practiceView(p: PracticeRow, publicUrl: string): Practice {
   return {
     id: p.id, name: p.name, slug: p.slug, state: p.state, timeZone: p.timeZone,
     joinWindowMinutes: p.joinWindowMinutes, autoCompleteMinutes: p.autoCompleteMinutes, portalUrl: portalUrl(publicUrl, p.slug), contact: p.contact,
+    licensure: p.licensure ?? "warn",
   };
 }
 
 export function staffView(s: StaffRow): Staff {
   const v: Staff = {
-    id: s.id, name: s.name, email: s.email, roles: s.roles, teletherapy: s.teletherapy, active: s.deactivatedAt === null, createdAt: iso(s.createdAt),
+    id: s.id, name: s.name, email: s.email, roles: s.roles, teletherapy: s.teletherapy, licensedIn: s.licensedIn ?? [],
+    active: s.deactivatedAt === null, createdAt: iso(s.createdAt),
   };
   if (s.deactivatedAt !== null) v.deactivatedAt = iso(s.deactivatedAt);
   return v;
@@ -67,8 +69,10 @@ export function appointmentView(a: AppointmentRow, session?: Appointment["sessio
   const v: Appointment = {
     id: a.id, therapistId: a.therapistId, clientId: a.clientId, start: iso(a.startAt), end: iso(a.endAt),
     telehealth: a.telehealth, status: a.status, clientReady: a.clientReady, createdAt: iso(a.createdAt),
+    licensure: a.licensure ?? "unknown",
   };
   if (a.status === "cancelled" && a.cancelReason) v.cancelReason = a.cancelReason;
+  if (a.placeOfService && a.billingModifier) v.billing = { placeOfService: a.placeOfService, modifier: a.billingModifier };
   if (session) v.session = session;
   if (a.therapistName !== undefined) v.therapistName = a.therapistName;
   if (a.clientName !== undefined) v.clientName = a.clientName;

@@ -9,7 +9,7 @@ import { staffView } from "../shared/views.js";
 import { refuseDeactivated } from "./deactivate.js";
 
 /**
- * Edits a staff member's name, email or roles (owner or manager); the audit row names the fields
+ * Edits a staff member's name, email, roles or licensed states (owner or manager, R25); the audit row names the fields
  * that changed and, for roles, the old and new sets. Nothing changed, nothing is written.
  *
  * - Only an owner changes an owner, or grants or removes the owner role (a manager could otherwise
@@ -29,7 +29,9 @@ export async function updateStaff(deps: Deps, actor: Actor, ref: string, input: 
     const name = v.name !== undefined && v.name !== s.name ? v.name : undefined;
     const email = v.email !== undefined && v.email !== s.email ? v.email : undefined;
     const roles = v.roles && !sameRoles(v.roles, s.roles) ? [...new Set(v.roles)] : undefined;
-    const fields = [name !== undefined && "name", email !== undefined && "email", roles && "roles"].filter((f): f is string => !!f);
+    // R25: the states replace the set (already unique and sorted by the schema).
+    const licensedIn = v.licensedIn && v.licensedIn.join(",") !== (s.licensedIn ?? []).join(",") ? v.licensedIn : undefined;
+    const fields = [name !== undefined && "name", email !== undefined && "email", roles && "roles", licensedIn && "licensedIn"].filter((f): f is string => !!f);
     if (fields.length === 0) return staffView(s);
     refuseDeactivated(s);
     const isOwner = a.staff.roles.includes("owner");
@@ -53,14 +55,16 @@ export async function updateStaff(deps: Deps, actor: Actor, ref: string, input: 
       }
       await r.staff.setTeletherapy(a.practiceId, s.id, false);
     }
-    await r.staff.update(a.practiceId, s.id, { name, email, roles });
+    await r.staff.update(a.practiceId, s.id, { name, email, roles, licensedIn });
     const revokedLinks = email !== undefined ? await r.links.revokeLive(a.practiceId, s.id, ["staff_invite"], now) : 0;
     const details: Record<string, unknown> = { fields };
     if (roles) Object.assign(details, { rolesBefore: s.roles, rolesAfter: roles });
+    if (licensedIn) Object.assign(details, { licensedInBefore: s.licensedIn ?? [], licensedInAfter: licensedIn });
     if (teletherapyOff) details.teletherapyOff = true;
     if (revokedLinks) details.revokedLinks = revokedLinks;
     await audit(r, a, now, a.practiceId, "staff.update", { type: "staff", id: s.id }, details);
-    const updated: StaffRow = { ...s, name: name ?? s.name, email: email ?? s.email, roles: roles ?? s.roles, teletherapy: s.teletherapy && !teletherapyOff };
+    const updated: StaffRow = { ...s, name: name ?? s.name, email: email ?? s.email, roles: roles ?? s.roles, teletherapy: s.teletherapy && !teletherapyOff,
+      licensedIn: licensedIn ?? s.licensedIn };
     return staffView(updated);
   });
 }

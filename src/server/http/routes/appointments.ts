@@ -1,9 +1,11 @@
 import {
   Appointment, AppointmentImportQuery, AppointmentPage, AppointmentQuery, ConversionResult, ConvertInput, CreateAppointmentInput, ImportResult, SignInLink,
-  UpdateAppointmentInput,
+  UpdateAppointmentInput, ExportList, ExportQuery,
 } from "../../../sdk/schemas/index.js";
+import { Readable } from "node:stream";
 import { lifecycleRoutes } from "./appointment-lifecycle.js";
 import { convertAppointments } from "../../domain/appointments/convert.js";
+import { exportAppointments } from "../../domain/export/appointments.js";
 import { createAppointment, getAppointment, listAppointments, setTelehealth } from "../../domain/appointments/service.js";
 import type { Deps } from "../../domain/deps.js";
 import { importAppointments } from "../../domain/import/appointments.js";
@@ -24,6 +26,15 @@ export function appointmentRoutes(t: RouteTable, deps: Deps): void {
     handler: ({ actor, body, query }) => {
       const q = AppointmentImportQuery.parse(query);
       return importAppointments(deps, actor, csvText(body), q.dryRun === "true", { allowPast: q.allowPast === "true", allowOverlap: q.allowOverlap === "true" });
+    } });
+  t.add({ method: "GET", access: "see", url: "/appointments/export", operationId: "exportAppointments", tag,
+    summary: "What a biller needs for claims (R28), streamed as CSV (default) or JSON: at most 366 days; a therapist gets only their own",
+    query: ExportQuery, reply: ExportList,
+    handler: async ({ actor, query, reply }) => {
+      const out = await exportAppointments(deps, actor, query);
+      reply.type(out.format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8");
+      reply.header("content-disposition", `attachment; filename="appointments.${out.format}"`);
+      return Readable.from(out.chunks);
     } });
   t.add({ method: "GET", access: "see", url: "/appointments/:id", operationId: "getAppointment", tag, summary: "One appointment", reply: Appointment,
     handler: ({ actor, params }) => getAppointment(deps, actor, params.id!) });

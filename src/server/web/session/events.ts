@@ -5,6 +5,7 @@ import { DomainError } from "../../domain/errors.js";
 import { requireConsent } from "../../domain/consent/acceptance.js";
 import { sameSecret } from "../../domain/shared/crypto.js";
 import { sessionAccess, type SessionAccess } from "../../domain/sessions/access.js";
+import { refuseBlockedClient } from "../../domain/sessions/location.js";
 import { SessionHub, type Connection } from "../../domain/sessions/hub.js";
 import type { StateEvent } from "../../domain/sessions/state.js";
 import type { RtcEvent } from "../../domain/sessions/relay.js";
@@ -30,6 +31,8 @@ export async function participant(deps: Deps, req: FastifyRequest, reply: Fastif
     }
     const access = await sessionAccess(deps, actor, (req.params as { id: string }).id);
     await requireConsent(deps, actor, access.appointment.id); // R26: the session page sends such a client to sign first
+    // R27: a client whose answer rules the session out (outside the U.S.; unlicensed there under refuse) does not join.
+    await refuseBlockedClient(deps, access);
     return { signedIn, actor, access };
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;

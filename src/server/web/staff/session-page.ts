@@ -6,7 +6,10 @@ import { DomainError } from "../../domain/errors.js";
 import { openSessionPage, type SessionPageView } from "../../domain/sessions/page.js";
 import type { SessionHub } from "../../domain/sessions/hub.js";
 import { useSignInLink } from "../../domain/sessions/sign-in-link.js";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { html, notice, page, type SafeHtml } from "../html.js";
+import { answerLocation, locationGate, locationPage, type LocationPage } from "../session/location-step.js";
+import { clientAnswer, providerLocationPanel, type LocationFormState } from "../session/location.js";
 import { errorPage, pageHandler } from "../index.js";
 import { deviceCheckPanel } from "./device-check-panel.js";
 import { linkFailed, linkPageAllowed } from "../limit-pages.js";
@@ -134,12 +137,15 @@ function whoIsHere(v: SessionPageView): SafeHtml {
 </ul>`;
 }
 
-function sessionBody(v: SessionPageView, csrf: string): SafeHtml {
+function sessionBody(v: SessionPageView, csrf: string, loc: LocationPage): SafeHtml {
   const tz = v.practice.timeZone;
   const a = v.appointment;
   const end = clockInZone(a.endAt, tz);
   const back = v.viewer.kind === "staff" ? staffHome(v.practice.slug) : `/p/${v.practice.slug}`;
-  const room = a.telehealth && a.status === "scheduled" || v.state === "completed";
+  const open = a.telehealth && a.status === "scheduled" && v.state !== "completed" && v.state !== "cancelled";
+  // R27: the client answers before the waiting room, and does not get it when the answer rules the session out.
+  const step = v.role === "client" && open ? locationGate(v, loc, csrf) : undefined;
+  const room = !step && (a.telehealth && a.status === "scheduled" || v.state === "completed");
   const active = room && v.state !== "completed" && v.state !== "cancelled";
   return html`<h1>Telehealth session</h1>
 <div data-window-notice>${windowNotice(v)}</div>
@@ -149,6 +155,9 @@ function sessionBody(v: SessionPageView, csrf: string): SafeHtml {
   <p><strong>Therapist:</strong> ${v.therapistName}</p>
   <p><strong>Client:</strong> ${v.clientFirstName}</p>
 </div>
+${v.role === "provider" && a.telehealth ? providerLocationPanel(v, loc.ctx, loc.licensedIn) : html``}
+${step ?? html``}
+${v.role === "client" && room && loc.ctx.location && v.state !== "completed" ? clientAnswer(v, loc.ctx) : html``}
 ${room ? waitingRoom(v, csrf) : html``}
 ${active ? videoPanel(v, csrf) : html``}
 ${active ? deviceCheckPanel() : html``}
@@ -161,27 +170,16 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
   const errorHandler = pageErrors(deps);
 
   app.get("/p/:slug/appointments/:id/session", { errorHandler }, pageHandler(deps, async (req, reply) => {
-    const practice = await practiceOf(deps, req);
-    const s = await currentSession(deps, req);
-    const actor = s && s.practice.id === practice.id ? await actorOf(deps, req, s) : undefined;
-    // Staff arrive signed in (through /s/…); anyone else signs in on the client portal first.
-    if (!actor) return redirect(reply, deps, `/p/${practice.slug}`);
-    const id = (req.params as { id: string }).id;
-    // R26: a client who has not accepted the current consent text reads and signs it first, then comes back here.
-    if (await consentFirst(deps, reply, practice, actor, id, sessionPath(practice.slug, id))) return reply;
-    const view = await openSessionPage(deps, actor, hub, id);
-    const staff = actor.kind === "staff" ? await staffSession(deps, req, practice) : undefined;
-    const body = page({
-      title: "Telehealth session", practiceName: practice.name, body: sessionBody(view, s!.session.csrfToken),
-      signOut: staff ? signOutFor(practice.slug, staff) : undefined, scripts: ["session.js", view.videoProvider === "builtin" ? "video-builtin.js" : "video-zoom.js"],
-    });
-    pageHeaders(reply, { https: deps.config.publicUrl.startsWith("https:") });
-    // Only this page is relaxed, and only as far as its provider needs: for the built-in call, camera
-    // and microphone (video/builtin.ts); for Zoom also blob: workers, WebAssembly, Zoom's servers and
-    // cross-origin isolation (video/zoom.ts).
-    const relaxed = deps.video?.provider.sessionPageHeaders() ?? ZOOM_SESSION_PAGE_HEADERS;
-    for (const [name, value] of Object.entries(relaxed)) reply.header(name, value);
-    return reply.code(200).type("text/html; charset=utf-8").send(body);
+    const change = (req.query as { location?: unknown }).location === "change";
+    return sendSessionPage(deps, hub, req, reply, change ? "change" : undefined);
+  }));
+
+  app.post("/p/:slug/appointments/:id/session/location", { errorHandler }, pageHandler(deps, async (req, reply) => {
+    const form = await answerLocation(deps, req);
+    const slug = (await practiceOf(deps, req)).slug;
+    if (form === "sign-in") return redirect(reply, deps, `/p/${slug}`);
+    if (form === "done") return redirect(reply, deps, sessionPath(slug, (req.params as { id: string }).id));
+    return sendSessionPage(deps, hub, req, reply, form);
   }));
 
   app.get("/s/:token", { errorHandler }, pageHandler(deps, async (req, reply) => {
@@ -201,4 +199,31 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
       throw err;
     }
   }));
+}
+
+/** The session page for whoever is signed in; `form` is the location step asked for again, or posted back with problems. */
+async function sendSessionPage(deps: Deps, hub: SessionHub, req: FastifyRequest, reply: FastifyReply, form?: LocationFormState | "change"): Promise<FastifyReply> {
+  const practice = await practiceOf(deps, req);
+  const s = await currentSession(deps, req);
+  const actor = s && s.practice.id === practice.id ? await actorOf(deps, req, s) : undefined;
+  // Staff arrive signed in (through /s/…); anyone else signs in on the client portal first.
+  if (!actor) return redirect(reply, deps, `/p/${practice.slug}`);
+  const id = (req.params as { id: string }).id;
+  // R26: a client who has not accepted the current consent text reads and signs it first, then comes back here.
+  if (await consentFirst(deps, reply, practice, actor, id, sessionPath(practice.slug, id))) return reply;
+  const view = await openSessionPage(deps, actor, hub, id);
+  const staff = actor.kind === "staff" ? await staffSession(deps, req, practice) : undefined;
+  const loc = await locationPage(deps, view, form);
+  const body = page({
+    title: "Telehealth session", practiceName: practice.name, body: sessionBody(view, s!.session.csrfToken, loc),
+    signOut: staff ? signOutFor(practice.slug, staff) : undefined, scripts: ["session.js", view.videoProvider === "builtin" ? "video-builtin.js" : "video-zoom.js"],
+  });
+  pageHeaders(reply, { https: deps.config.publicUrl.startsWith("https:") });
+  // Only this page is relaxed, and only as far as its provider needs: for the built-in call, camera
+  // and microphone (video/builtin.ts); for Zoom also blob: workers, WebAssembly, Zoom's servers and
+  // cross-origin isolation (video/zoom.ts).
+  const relaxed = deps.video?.provider.sessionPageHeaders() ?? ZOOM_SESSION_PAGE_HEADERS;
+  for (const [name, value] of Object.entries(relaxed)) reply.header(name, value);
+  const status = typeof form === "object" ? 422 : 200;
+  return reply.code(status).type("text/html; charset=utf-8").send(body);
 }
