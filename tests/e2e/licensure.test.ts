@@ -51,7 +51,7 @@ describe("licensed states and the practice's rule (R25)", () => {
     const bad = await as(["staff", "set", ids.tess, "--licensed-in", "NY,XX", "--json"]);
     expect(bad.code).toBe(2);
     expect(errorJson(bad.stderr).code).toBe("invalid_request");
-    expect((await sdk.audit.list({ action: "staff.update" })).at(0)?.details).toEqual({ fields: ["licensedIn"], licensedInBefore: [], licensedInAfter: ["NJ", "NY"] });
+    expect((await sdk.audit.list({ action: "staff.update" })).items.at(0)?.details).toEqual({ fields: ["licensedIn"], licensedInBefore: [], licensedInAfter: ["NJ", "NY"] });
   });
 
   it("tele practice show says warn by default; tele practice set --licensure changes it; anything else is exit 2", async () => {
