@@ -24,13 +24,13 @@ export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clien
   const tele = await ctx.tele();
   // A dry run changes nothing, so it gets a fresh key each run: replaying one would show a stale check.
   // The allow flags change the outcome, so they are part of the key: a refused import may be retried with them.
-  const allowed = ["allowPast", "allowOverlap"].filter((f) => args.flags[f] === true).join(",");
+  const allowed = ["allowPast", "allowOverlap", "notify"].filter((f) => args.flags[f] === true).join(",");
   const idempotencyKey = dryRun ? undefined : importKey(allowed ? `${noun}+${allowed}` : noun, encoding, bytes);
   const label = dryRun ? `Checking ${path}` : `Importing ${path}`;
   try {
     let replayed = false;
     const onReply = (r: { headers: Record<string, unknown> }) => void (replayed = r.headers["idempotent-replayed"] === "true");
-    const allow = { allowPast: args.flags.allowPast === true, allowOverlap: args.flags.allowOverlap === true };
+    const allow = { allowPast: args.flags.allowPast === true, allowOverlap: args.flags.allowOverlap === true, notify: args.flags.notify === true };
     const options = { dryRun, timeoutMs: 600_000, idempotencyKey, onReply };
     const send = () => (noun === "clients" ? tele.clients.import(csv, options) : tele.appointments.import(csv, { ...options, ...allow }));
     const result = await withProgress(ctx.io, label, untilSettled(send, !dryRun));

@@ -26,6 +26,8 @@ export const Practice = z.object({
   portalUrl: z.string(),
   /** How clients reach the practice, or null when it has not been set. */
   contact: z.string().nullable(),
+  /** Reminders before each telehealth appointment, in minutes before its start, largest first (R23); empty: none. */
+  reminderMinutes: z.array(z.number().int()),
 });
 export type Practice = z.infer<typeof Practice>;
 
@@ -40,6 +42,13 @@ export const CreatePracticeInput = z.strictObject({
 });
 export type CreatePracticeInput = z.infer<typeof CreatePracticeInput>;
 
+/** Reminder offsets (R23): up to 5 distinct, each from 5 minutes to 7 days; kept largest first. */
+export const ReminderMinutes = z
+  .array(z.number().int({ message: "must be whole minutes" }).min(5, { message: "must be 5 minutes to 7 days" }).max(10_080, { message: "must be 5 minutes to 7 days" }))
+  .max(5, { message: "at most 5 reminders" })
+  .refine((a) => new Set(a).size === a.length, { message: "must not repeat an offset" })
+  .transform((a) => [...a].sort((x, y) => y - x));
+
 /** The practice's settings an owner or manager may change (`PATCH /api/v1/practice`). */
 export const UpdatePracticeInput = z
   .strictObject({
@@ -50,8 +59,10 @@ export const UpdatePracticeInput = z
     joinWindowMinutes: z.number().int({ message: "must be a whole number of minutes" }).min(0, { message: "must be 0 to 120 minutes" }).max(120, { message: "must be 0 to 120 minutes" }).optional(),
     /** How long after its end an open session is completed on its own (R18): 5 to 1440 minutes. */
     autoCompleteMinutes: z.number().int({ message: "must be a whole number of minutes" }).min(5, { message: "must be 5 to 1440 minutes" }).max(1440, { message: "must be 5 to 1440 minutes" }).optional(),
+    /** Reminders before each telehealth appointment (R23), minutes before the start; [] turns them off. */
+    reminderMinutes: ReminderMinutes.optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "give at least one setting: name, timeZone, contact, joinWindowMinutes or autoCompleteMinutes" });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "give at least one setting: name, timeZone, contact, joinWindowMinutes, autoCompleteMinutes or reminderMinutes" });
 export type UpdatePracticeInput = z.input<typeof UpdatePracticeInput>;
 
 /** What `tele init` prints with --json. */

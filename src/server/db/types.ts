@@ -11,6 +11,8 @@ export interface PracticeRow {
   autoCompleteMinutes: number;
   /** How clients reach the practice (a phone number or an email address); null until someone sets it. */
   contact: string | null;
+  /** Reminders before each telehealth appointment, in minutes before its start, largest first (R23); empty for none. */
+  reminderMinutes: number[];
   createdAt: number;
 }
 
@@ -122,6 +124,8 @@ export interface MailRow {
   lastError: string | null;
   createdAt: number;
   sentAt: number | null;
+  /** JSON: what a client mail carries beyond its text (see domain/mail/letter.ts); null for plain mail. */
+  letter?: string | null;
 }
 
 export interface AuditRow {

@@ -3,13 +3,23 @@ import type { MailRow } from "../types.js";
 import type { StatementCache } from "./statements.js";
 
 const COLS = `id, practice_id AS practiceId, to_address AS "to", subject, text_body AS text, status, attempts,
-  next_attempt_at AS nextAttemptAt, last_error AS lastError, created_at AS createdAt, sent_at AS sentAt`;
+  next_attempt_at AS nextAttemptAt, last_error AS lastError, created_at AS createdAt, sent_at AS sentAt, letter`;
 
 export function mailRepo(s: StatementCache): MailRepo {
   return {
     async insert(m) {
-      s.get(`INSERT INTO mail (id, practice_id, to_address, subject, text_body, next_attempt_at, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)`).run(m.id, m.practiceId, m.to, m.subject, m.text, m.nextAttemptAt, m.createdAt);
+      s.get(`INSERT INTO mail (id, practice_id, to_address, subject, text_body, letter, next_attempt_at, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(m.id, m.practiceId, m.to, m.subject, m.text, m.letter ?? null, m.nextAttemptAt, m.createdAt);
+    },
+    async insertMany(ms) {
+      if (!ms.length) return;
+      s.get(`INSERT INTO mail (id, practice_id, to_address, subject, text_body, letter, next_attempt_at, created_at)
+        SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]', value ->> '$[4]', value ->> '$[5]', value ->> '$[6]', value ->> '$[7]'
+        FROM json_each(?)`).run(JSON.stringify(ms.map((m) => [m.id, m.practiceId, m.to, m.subject, m.text, m.letter ?? null, m.nextAttemptAt, m.createdAt])));
+    },
+    async claim(id, now, until) {
+      return s.get(`UPDATE mail SET next_attempt_at = ? WHERE id = ? AND status IN ('queued', 'failed') AND next_attempt_at <= ?`)
+        .run(until, id, now).changes === 1;
     },
     async list(practiceId, f) {
       const parts = ["practice_id = @practiceId"];
@@ -24,7 +34,7 @@ export function mailRepo(s: StatementCache): MailRepo {
     },
     async markSent(id, now) {
       // Delivered: the body goes, since it may carry a live single-use link (tokens are kept only as hashes at rest).
-      s.get(`UPDATE mail SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL, text_body = '' WHERE id = ?`).run(now, id);
+      s.get(`UPDATE mail SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL, text_body = '', letter = NULL WHERE id = ?`).run(now, id);
     },
     async markFailed(id, error, nextAttemptAt) {
       s.get(`UPDATE mail SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`)

@@ -8,6 +8,7 @@ import { newId } from "../shared/crypto.js";
 import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { exactLocalTime, LocalTimeError } from "../../../sdk/schemas/time.js";
 import { importOverlaps } from "../appointments/overlap.js";
+import { queueNotices } from "../notify/notices.js";
 import { finishImport, readBool, readImportTable, type ImportError } from "./columns.js";
 
 /** Lookup tables for the import: staff and clients by id and by email. */
@@ -33,6 +34,8 @@ export interface AppointmentImportOptions {
   allowPast?: boolean;
   /** Accept rows that overlap each other or existing appointments of the same therapist or client. */
   allowOverlap?: boolean;
+  /** Send each telehealth appointment's client a confirmation (R23); off unless asked for in bulk. */
+  notify?: boolean;
 }
 
 export async function importAppointments(
@@ -42,7 +45,8 @@ export async function importAppointments(
   const now = deps.clock();
   const table = readImportTable(csv, ["therapist", "client", "start", "duration_minutes"], ["telehealth"]);
   const { col } = table;
-  return deps.store.tx(async (r) => {
+  let notices = 0;
+  const result = await deps.store.tx(async (r) => {
     const errors: ImportError[] = [...table.errors];
     const tz = (await r.practices.byId(a.practiceId))!.timeZone;
     const { staff, clients } = await refsOf(r, a.practiceId);
@@ -88,7 +92,11 @@ export async function importAppointments(
     }
     return finishImport(table, errors, rows.length, dryRun, async () => {
       await r.appointments.insertMany(rows);
-      await audit(r, a, now, a.practiceId, "appointments.import", { type: "appointment", id: null }, { count: rows.length });
+      const telehealth = options.notify ? rows.filter((x) => x.telehealth).map((x) => x.id) : [];
+      notices = (await queueNotices(r, deps, now, a.practiceId, "created", telehealth, true)).length;
+      await audit(r, a, now, a.practiceId, "appointments.import", { type: "appointment", id: null }, { count: rows.length, notices });
     });
   });
+  if (notices) deps.mailQueued?.();
+  return result;
 }

@@ -1,7 +1,7 @@
 import { chmod, mkdir, open, readdir, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { MailRow } from "../../db/types.js";
 import { hashSecret } from "../shared/crypto.js";
+import { messageOf } from "./letter.js";
 import type { MailTransport } from "./worker.js";
 
 /** The 256-bit tokens (newSecret) in a mail's links. */
@@ -12,17 +12,16 @@ const LINKS_HEADER = "X-Tele-Link-Hashes";
 type Nodemailer = typeof import("nodemailer");
 const loadNodemailer = async (): Promise<Nodemailer> => (await import("nodemailer")).default as unknown as Nodemailer;
 
-const message = (from: string, m: MailRow) => ({
-  from, to: m.to, subject: m.subject, text: m.text, messageId: `<${m.id}@tele>`, date: new Date(m.createdAt),
-});
+/** The host Message-IDs are on: the public URL's, read when each mail goes (it is known only once the server listens). */
+export type MessageHost = () => string;
 
 /** Sends through an SMTP server (`TELE_SMTP_URL`, e.g. smtp://127.0.0.1:2525). */
-export async function smtpTransport(url: string, from: string): Promise<MailTransport> {
+export async function smtpTransport(url: string, from: string, host: MessageHost = () => "tele"): Promise<MailTransport> {
   const nodemailer = await loadNodemailer();
   const t = nodemailer.createTransport(url);
   return {
     async deliver(m) {
-      await t.sendMail(message(from, m));
+      await t.sendMail(messageOf(from, host(), m));
     },
     close: () => t.close(),
   };
@@ -49,7 +48,7 @@ async function linkHashesOf(file: string): Promise<string[]> {
  * mailbox would: 0600 in a 0700 folder, and `prune` deletes each file once no link in it works
  * any more (used, revoked, replaced or expired). Mail without links stays, as delivered mail.
  */
-export async function fileTransport(dir: string, from: string): Promise<MailTransport> {
+export async function fileTransport(dir: string, from: string, host: MessageHost = () => "tele"): Promise<MailTransport> {
   const nodemailer = await loadNodemailer();
   const t = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -57,8 +56,9 @@ export async function fileTransport(dir: string, from: string): Promise<MailTran
   return {
     async deliver(m) {
       const hashes = [...m.text.matchAll(TOKEN_IN_LINK)].map((x) => hashSecret(x[1]!));
-      const headers = hashes.length ? { [LINKS_HEADER]: hashes.join(" ") } : undefined;
-      const info = (await t.sendMail({ ...message(from, m), headers })) as unknown as { message: Buffer };
+      const msg = messageOf(from, host(), m);
+      if (hashes.length) msg.headers[LINKS_HEADER] = hashes.join(" ");
+      const info = (await t.sendMail(msg)) as unknown as { message: Buffer };
       const file = join(dir, `${m.id}.eml`);
       await writeFile(`${file}.tmp`, info.message, { mode: 0o600 });
       await rename(`${file}.tmp`, file);

@@ -22,7 +22,9 @@ export function appointmentRoutes(t: RouteTable, deps: Deps): void {
     query: AppointmentImportQuery, reply: ImportResult, bodyLimit: IMPORT_BODY_LIMIT,
     handler: ({ actor, body, query }) => {
       const q = AppointmentImportQuery.parse(query);
-      return importAppointments(deps, actor, String(body ?? ""), q.dryRun === "true", { allowPast: q.allowPast === "true", allowOverlap: q.allowOverlap === "true" });
+      return importAppointments(deps, actor, String(body ?? ""), q.dryRun === "true", {
+        allowPast: q.allowPast === "true", allowOverlap: q.allowOverlap === "true", notify: q.notify === "true",
+      });
     } });
   t.add({ method: "GET", access: "see", url: "/appointments/:id", operationId: "getAppointment", tag, summary: "One appointment", reply: Appointment,
     handler: ({ actor, params }) => getAppointment(deps, actor, params.id!) });
