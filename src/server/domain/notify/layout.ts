@@ -3,7 +3,10 @@
  * practice's name as the sender, Reply-To its contact when that is an email address, and a footer
  * with the practice's contact and portal address (R23; issue 11 "how mail reads").
  */
+import type { Repos } from "../../db/repos.js";
 import type { PracticeRow } from "../../db/types.js";
+import type { Deps } from "../deps.js";
+import { queueMail } from "../mail/outbox.js";
 import { portalUrl } from "../shared/views.js";
 
 /** A piece of a mail's body: a paragraph, a button-like link, or label/value rows. */
@@ -80,4 +83,13 @@ export function clientMail(s: Sender, heading: string, blocks: Block[]): ClientM
   const mail: ClientMail = { text: textOf(heading, blocks, s), html: htmlOf(heading, blocks, s), fromName: s.name };
   if (isEmailAddress(s.contact)) mail.replyTo = s.contact;
   return mail;
+}
+
+/** Queues a client mail of `practice` in the caller's transaction (R21): both parts, sender headers and footer. */
+export async function queueClientMail(
+  r: Repos, deps: Deps, now: number, practice: PracticeRow, m: { to: string; subject: string; heading: string; blocks: Block[] },
+): Promise<string> {
+  const mail = clientMail(senderOf(practice, deps.config.publicUrl), m.heading, m.blocks);
+  const letter = { fromName: mail.fromName, html: mail.html, ...(mail.replyTo ? { replyTo: mail.replyTo } : {}) };
+  return queueMail(r, now, { practiceId: practice.id, to: m.to, subject: m.subject, text: mail.text, letter });
 }
