@@ -21,6 +21,7 @@ export const practice = {
   autoCompleteMinutes: 60,
   portalUrl: "http://127.0.0.1/p/harbor",
   contact: null as string | null,
+  reminderMinutes: [1440, 60],
 };
 
 export const whoami = { staff: ownerOla, practice };
