@@ -73,7 +73,7 @@ ${body}
 <hr style="border:none;border-top:1px solid #dde1e5;margin:24px 0 16px">
 <p style="margin:0 0 6px;font-size:13px;color:#555">${esc(reach!)}</p>
 <p style="margin:0 0 6px;font-size:13px;color:#555">Your client portal: <a href="${esc(s.portalUrl)}">${esc(s.portalUrl)}</a></p>
-<p style="margin:0;font-size:12px;color:#777">${esc(auto!)}</p>
+<p style="margin:0;font-size:12px;color:#555">${esc(auto!)}</p>
 </div></body></html>
 `;
 }
