@@ -17,7 +17,7 @@ async function main() {
     await f();
   };
   await step("startup", () => void figures.push(...startupFigures()));
-  await step("bulk", async () => void figures.push(...(await bulkFigures())));
+  await step("bulk", async () => void figures.push(...(await bulkFigures(3, process.argv.includes("--notify")))));
   await step("listing", async () => void figures.push(...(await listingFigures())));
   await step("video", async () => void figures.push(...(await videoFigures())));
   await step("api", async () => void tables.push(await apiFigures()));

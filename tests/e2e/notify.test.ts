@@ -71,6 +71,11 @@ describe("notices through the binary (R23)", () => {
       startAt: Date.parse("2027-03-15T13:00:00Z"), location: `${w.server.url}/p/${w.slug}/appointments/${made.id}/session`,
     });
 
+    // The calendar's LOCATION is the appointment's page: signed out, it leads to sign-in and back.
+    const page = await fetch(`${w.server.url}/p/${w.slug}/appointments/${made.id}/session`, { redirect: "manual" });
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toBe(`/p/${w.slug}?next=${encodeURIComponent(`/p/${w.slug}/appointments/${made.id}/session`)}`);
+
     const quiet = (await ok(["appointments", "create", "--therapist", "tess@maple.test", "--client", "eve@client.test",
       "--start", "2027-03-16T09:00", "--duration", "45", "--telehealth", "--no-notify", "--json"], w)).json();
     await ok(["appointments", "convert", quiet.id, "--in-person", "--no-notify"], w);

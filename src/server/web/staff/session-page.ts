@@ -156,8 +156,10 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
     const practice = await practiceOf(deps, req);
     const s = await currentSession(deps, req);
     const actor = s && s.practice.id === practice.id ? await actorOf(deps, req, s) : undefined;
-    // Staff arrive signed in (through /s/…); anyone else signs in on the client portal first.
-    if (!actor) return redirect(reply, deps, `/p/${practice.slug}`);
+    // Staff arrive signed in (through /s/…); anyone else signs in on the client portal first, and
+    // comes back here (the address in every appointment mail and calendar file, R23).
+    const here = sessionPath(practice.slug, (req.params as { id: string }).id);
+    if (!actor) return redirect(reply, deps, `/p/${practice.slug}?next=${encodeURIComponent(here)}`);
     const view = await openSessionPage(deps, actor, hub, (req.params as { id: string }).id);
     const staff = actor.kind === "staff" ? await staffSession(deps, req, practice) : undefined;
     const body = page({
