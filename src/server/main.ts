@@ -6,7 +6,7 @@ import { SqliteStore } from "./db/sqlite/store.js";
 import type { Deps } from "./domain/deps.js";
 import { fileTransport, smtpTransport } from "./domain/mail/transports.js";
 import { MailWorker } from "./domain/mail/worker.js";
-import { hostOf } from "./domain/notify/facts.js";
+import { hostOf } from "./domain/notify/notices.js";
 import { ReminderWorker } from "./domain/notify/reminders.js";
 import { buildApp, logSerializers } from "./http/app.js";
 import { SessionHub } from "./domain/sessions/hub.js";

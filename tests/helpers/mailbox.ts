@@ -1,12 +1,16 @@
 /**
  * A real SMTP server on loopback that keeps each message whole (parsed by mailparser, headers and
  * attachments included), and the calendar file of a message read with an independent parser
- * (ical.js), for the appointment notices of R23.
+ * (ical.js), for the appointment notices of R23; and servers racing over one database, each in its
+ * own thread (race-worker.mjs), to show that each reminder and mail goes once.
  */
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import ICAL from "ical.js";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { expect } from "vitest";
+import { ROOT } from "./e2e.js";
 
 export interface Delivered {
   to: string;
@@ -97,3 +101,18 @@ export const header = (mail: ParsedMail, name: string): string => {
   const v = mail.headers.get(name.toLowerCase());
   return typeof v === "string" ? v : JSON.stringify(v);
 };
+
+export interface RaceResult { reminders: number; delivered: number }
+
+/** Each party sends due reminders and delivers due mail at `now`, all starting together; their results. */
+export function raceServers(o: { file: string; now: number; smtpUrl: string; parties?: number; publicUrl?: string }): Promise<RaceResult[]> {
+  const parties = o.parties ?? 2;
+  const barrier = new SharedArrayBuffer(4);
+  const workerData = { dist: join(ROOT, "dist"), file: o.file, now: o.now, smtpUrl: o.smtpUrl, barrier, parties, publicUrl: o.publicUrl ?? "http://tele.test" };
+  return Promise.all(Array.from({ length: parties }, () => new Promise<RaceResult>((ok, fail) => {
+    const w = new Worker(join(ROOT, "tests/helpers/race-worker.mjs"), { workerData });
+    w.once("message", ok);
+    w.once("error", fail);
+    w.once("exit", (code) => code !== 0 && fail(new Error(`race worker exited ${code}`)));
+  })));
+}

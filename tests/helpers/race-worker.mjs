@@ -1,4 +1,4 @@
-// One "server" in its own thread (its own SQLite connection, as a second process would have): waits at a
+// One "server" in its own thread (for raceServers in mailbox.ts) (its own SQLite connection, as a second process would have): waits at a
 // shared barrier, then sends due reminders and delivers due mail at a fixed clock; posts what it did.
 import { parentPort, workerData } from "node:worker_threads";
 

@@ -8,8 +8,7 @@ import { onAppointmentChange } from "../../src/server/domain/appointments/change
 import type { Deps } from "../../src/server/domain/deps.js";
 import { sendDueReminders } from "../../src/server/domain/notify/reminders.js";
 import { updatePractice } from "../../src/server/domain/practice/service.js";
-import { calendarOf, startMailbox } from "../helpers/mailbox.js";
-import { raceServers } from "../helpers/race.js";
+import { calendarOf, raceServers, startMailbox } from "../helpers/mailbox.js";
 import { book, tempDir } from "../helpers/server.js";
 import { makeDeps, makePractice } from "../helpers/world.js";
 

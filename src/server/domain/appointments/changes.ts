@@ -18,7 +18,9 @@ export interface AppointmentChange {
 /**
  * Records the change for the appointment's calendar file and, with `notify`, queues the client's
  * notice. With `r` it runs in the caller's transaction (the caller nudges the mail worker after
- * commit); without, in its own. Returns the notice's mail id, or null when none was queued.
+ * commit); without, in its own, so never call it without `r` from inside a transaction (it would
+ * wait for that one to end). A reschedule must also set the appointment's `updated_at`: reminders
+ * whose moment had passed by then are skipped. Returns the notice's mail id, or null when none was queued.
  */
 export async function onAppointmentChange(deps: Deps, change: AppointmentChange, r?: Repos): Promise<{ mailId: string | null }> {
   const run = async (tx: Repos) => {

@@ -6,7 +6,7 @@ import type { Actor, Deps } from "../deps.js";
 import { newId } from "../shared/crypto.js";
 import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { mailView } from "../shared/views.js";
-import type { Letter } from "./letter.js";
+import type { Letter } from "./transports.js";
 
 /**
  * Queues an email inside the caller's transaction (R21): it exists exactly when the change that

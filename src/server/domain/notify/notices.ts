@@ -1,13 +1,111 @@
 /**
- * Appointment notices (R23): queued in the outbox inside the transaction of the change they tell
- * of (R21), one per appointment whose client has an email address and whose appointment is (or,
- * switched to in person or cancelled, was) a telehealth one. Many are queued with one insert.
+ * Appointment notices (R23). A notice is queued as its facts, frozen in the outbox row inside the
+ * transaction of the change it tells of (R21); its words, HTML and calendar file are rendered from
+ * them when it is delivered, so a bulk change queues many notices in one small insert. One goes to
+ * each client with an email address whose appointment is (or, switched to in person or cancelled,
+ * was) a telehealth one. Subjects and bodies say when in the practice's zone.
  */
 import type { NewMail, NoticeTarget, Repos } from "../../db/repos.js";
 import type { PracticeRow } from "../../db/types.js";
+import { zoneAbbreviation } from "../../../sdk/schemas/time.js";
+import { sessionPath } from "../appointments/window.js";
 import type { Deps } from "../deps.js";
 import { newId } from "../shared/crypto.js";
-import { noticeFacts, noticeSender, noticeSubject, type NoticeFacts, type NoticeKind } from "./facts.js";
+import { isEmailAddress, senderOf } from "./layout.js";
+
+/** What happened to the appointment (`reminder`: nothing; it is coming up). */
+export type NoticeKind = "created" | "converted" | "rescheduled" | "in_person" | "cancelled" | "reminder";
+
+export interface NoticeFacts {
+  kind: NoticeKind;
+  appointmentId: string;
+  /** `<appointment id>@<public host>`: the calendar UID for the appointment's whole life. */
+  uid: string;
+  sequence: number;
+  startAt: number;
+  endAt: number;
+  telehealth: boolean;
+  timeZone: string;
+  practiceName: string;
+  contact: string | null;
+  portalUrl: string;
+  /** The appointment's page in the portal (sign-in first): the calendar's LOCATION and URL. */
+  pageUrl: string;
+  therapistName: string;
+  joinWindowMinutes: number;
+  /** For reminders: how long before the start. */
+  offsetMinutes?: number;
+  /** When the notice was made (the calendar's DTSTAMP). */
+  stampAt: number;
+}
+
+export const hostOf = (publicUrl: string) => new URL(publicUrl).hostname;
+
+/** The facts of one notice about `t` in `practice`. */
+export function noticeFacts(kind: NoticeKind, t: NoticeTarget, practice: PracticeRow, publicUrl: string, now: number, offsetMinutes?: number): NoticeFacts {
+  const sender = senderOf(practice, publicUrl);
+  const f: NoticeFacts = {
+    kind, appointmentId: t.id, uid: `${t.id}@${hostOf(publicUrl)}`, sequence: t.sequence, startAt: t.startAt, endAt: t.endAt,
+    telehealth: t.telehealth && kind !== "in_person", timeZone: practice.timeZone, practiceName: practice.name, contact: practice.contact,
+    portalUrl: sender.portalUrl, pageUrl: `${publicUrl.replace(/\/+$/, "")}${sessionPath(practice.slug, t.id)}`,
+    therapistName: t.therapistName, joinWindowMinutes: practice.joinWindowMinutes, stampAt: now,
+  };
+  if (offsetMinutes !== undefined) f.offsetMinutes = offsetMinutes;
+  return f;
+}
+
+/** Subjects say when, not what: nothing about therapy or telehealth on a lock screen (R23). */
+export function noticeSubject(f: Pick<NoticeFacts, "kind" | "startAt" | "timeZone">): string {
+  const when = shortWhen(f.startAt, f.timeZone);
+  switch (f.kind) {
+    case "rescheduled": return `Your appointment has moved to ${when}`;
+    case "in_person": return `Your appointment on ${when} is now in person`;
+    case "cancelled": return `Cancelled: your appointment on ${when}`;
+    case "reminder": return `Reminder: your appointment on ${when}`;
+    default: return `Your appointment on ${when}`;
+  }
+}
+
+/** The sender headers of a notice: the practice's name, and Reply-To its contact when that is an email address. */
+export const noticeSender = (f: NoticeFacts) => ({ fromName: f.practiceName, ...(isEmailAddress(f.contact) ? { replyTo: f.contact } : {}) });
+
+// How a notice says when: subjects name the time and nothing else, bodies say it in full with the zone.
+
+const cache = new Map<string, { short: Intl.DateTimeFormat; long: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
+function formats(timeZone: string) {
+  let f = cache.get(timeZone);
+  if (!f) {
+    f = {
+      short: new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", month: "short", day: "numeric" }),
+      long: new Intl.DateTimeFormat("en-US", { timeZone, weekday: "long", month: "long", day: "numeric", year: "numeric" }),
+      time: new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", minute: "2-digit" }),
+    };
+    cache.set(timeZone, f);
+  }
+  return f;
+}
+
+/** "Tue, Dec 3 at 4:00 PM": for subjects, which show on a lock screen. */
+export function shortWhen(epochMs: number, timeZone: string): string {
+  const f = formats(timeZone);
+  return `${f.short.format(epochMs)} at ${f.time.format(epochMs)}`;
+}
+
+/** "Tuesday, December 3, 2026, 4:00 PM – 4:50 PM EST (America/New_York)". */
+export function longWhen(startAt: number, endAt: number, timeZone: string): string {
+  const f = formats(timeZone);
+  return `${f.long.format(startAt)}, ${f.time.format(startAt)} – ${f.time.format(endAt)} ${zoneAbbreviation(startAt, timeZone)} (${timeZone})`;
+}
+
+/** 1440 → "24 hours", 60 → "1 hour", 90 → "90 minutes", 2880 → "2 days". */
+export function offsetWords(minutes: number): string {
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  if (minutes % 1440 === 0 && minutes >= 2880) return unit(minutes / 1440, "day");
+  if (minutes % 60 === 0) return unit(minutes / 60, "hour");
+  return unit(minutes, "minute");
+}
+
 
 /** A change to an appointment that its client is told of. */
 export type ChangeKind = Exclude<NoticeKind, "reminder">;

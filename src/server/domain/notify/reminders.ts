@@ -7,12 +7,9 @@
  * of its old start; a reschedule makes new keys, so reminders move with it.
  */
 import type { DueReminder } from "../../db/repos.js";
-import type { Deps } from "../deps.js";
 import { audit } from "../audit/audit.js";
-import { systemActor } from "../deps.js";
-import { newId } from "../shared/crypto.js";
-import { noticeFacts } from "./facts.js";
-import { noticeMail, tellsClient } from "./notices.js";
+import { systemActor, type Deps } from "../deps.js";
+import { noticeFacts, noticeMail, tellsClient } from "./notices.js";
 
 const BATCH = 200;
 

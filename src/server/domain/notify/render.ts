@@ -1,8 +1,15 @@
-/** The words of each appointment notice (R23), rendered from its facts when it is delivered. */
-import { calendarFile, type CalendarFile } from "./calendar.js";
-import type { NoticeFacts } from "./facts.js";
+/**
+ * Each appointment notice (R23) as it is delivered, from its facts: the words, in a text and an
+ * HTML part, and the iCalendar file (RFC 5545) built with ical-generator: one UID per appointment
+ * for its life, SEQUENCE rising with each change, METHOD REQUEST (or CANCEL), the start and end in
+ * the practice's zone with its VTIMEZONE, and the appointment's page in the portal as LOCATION and
+ * URL (never a single-use link).
+ */
+import { getVtimezoneComponent } from "@touch4it/ical-timezones";
+import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from "ical-generator";
+import { DateTime } from "luxon";
 import { clientMail, type Block, type ClientMail } from "./layout.js";
-import { longWhen, offsetWords } from "./when.js";
+import { longWhen, offsetWords, type NoticeFacts } from "./notices.js";
 
 export interface RenderedNotice extends ClientMail {
   calendar: CalendarFile;
@@ -57,4 +64,36 @@ export function renderNotice(f: NoticeFacts, to: string, from: string): Rendered
   ];
   const mail = clientMail({ name: f.practiceName, contact: f.contact, portalUrl: f.portalUrl }, headingOf(f), [{ p: intro(f) }, { rows }, ...whatToDo(f)]);
   return { ...mail, calendar: calendarFile(f, to, from) };
+}
+
+export interface CalendarFile {
+  method: "REQUEST" | "CANCEL";
+  content: string;
+}
+
+/** The appointment's calendar file as of this notice; `organizer` is the address the mail comes from. */
+export function calendarFile(f: NoticeFacts, attendee: string, organizer: string): CalendarFile {
+  const cancel = f.kind === "cancelled";
+  const cal = ical({ prodId: { company: "tele", product: "tele", language: "EN" }, method: cancel ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST });
+  // No calendar-wide zone: DTSTAMP stays in UTC; the generator adds the VTIMEZONE of the event's zone.
+  cal.timezone({ name: null, generator: getVtimezoneComponent });
+  // Luxon instants in the zone: ical-generator writes their wall-clock time under TZID (a native Date would use the server's zone).
+  const at = (ms: number) => DateTime.fromMillis(ms, { zone: f.timeZone });
+  cal.createEvent({
+    id: f.uid,
+    sequence: f.sequence,
+    stamp: DateTime.fromMillis(f.stampAt, { zone: "utc" }),
+    start: at(f.startAt),
+    end: at(f.endAt),
+    timezone: f.timeZone,
+    summary: `Appointment with ${f.practiceName}`,
+    description: `${f.telehealth ? "Video appointment" : "Appointment"} with ${f.therapistName}. ` +
+      `${f.telehealth ? "Join from your client portal" : "Details in your client portal"}: ${f.pageUrl}`,
+    location: f.pageUrl,
+    url: f.pageUrl,
+    status: cancel ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    organizer: { name: f.practiceName, email: organizer },
+    attendees: [{ email: attendee, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.NEEDSACTION, rsvp: false }],
+  });
+  return { method: cancel ? "CANCEL" : "REQUEST", content: cal.toString() };
 }

@@ -5,7 +5,7 @@ import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { DomainError } from "../errors.js";
 import { queueClientMail } from "../notify/layout.js";
-import { shortWhen } from "../notify/when.js";
+import { shortWhen } from "../notify/notices.js";
 import { hashSecret, newId, newSecret } from "../shared/crypto.js";
 import { formatInZone, zoneAbbreviation } from "../../../sdk/schemas/time.js";
 
