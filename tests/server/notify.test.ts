@@ -9,6 +9,7 @@ import { setTelehealth } from "../../src/server/domain/appointments/service.js";
 import { convertAppointments } from "../../src/server/domain/appointments/convert.js";
 import { smtpTransport } from "../../src/server/domain/mail/transports.js";
 import { MailWorker } from "../../src/server/domain/mail/worker.js";
+import { noticeFacts, noticeMail, noticeMails } from "../../src/server/domain/notify/notices.js";
 import { updatePractice } from "../../src/server/domain/practice/service.js";
 import { calendarOf, header, startMailbox } from "../helpers/mailbox.js";
 import { auditRows, book, count, makeWorld, type World } from "../helpers/server.js";
@@ -137,5 +138,17 @@ describe("appointment notices (R23)", () => {
       "Your appointment on Mon, Dec 7 at 10:00 AM is now in person", "Your appointment on Tue, Dec 8 at 10:00 AM is now in person",
     ]);
     expect(mails.map((m) => calendarOf(m).sequence)).toEqual([2, 2]);
+  });
+
+  it("the fast bulk letter is the single letter, field for field (including a name that needs escaping)", async () => {
+    const { w } = await setup();
+    const practice = (await w.store.practices.byId(w.p.practiceId))!;
+    const t = { id: "apt_x", clientId: "cli_x", clientEmail: alice, therapistName: 'Tina "T" O\'Neil\\', startAt: 1_800_000_000_000, endAt: 1_800_003_000_000, telehealth: true, status: "scheduled" as const, sequence: 3 };
+    for (const kind of ["converted", "in_person", "cancelled"] as const) {
+      const bulk = noticeMails(kind, practice, "http://tele.test", 5)(t);
+      const single = noticeMail(w.p.practiceId, alice, noticeFacts(kind, t, practice, "http://tele.test", 5), 5);
+      expect(JSON.parse(bulk.letter!)).toEqual(JSON.parse(single.letter!));
+      expect(bulk.subject).toBe(single.subject);
+    }
   });
 });

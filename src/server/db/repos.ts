@@ -162,10 +162,11 @@ export interface DueReminder {
 
 /** Appointment notices and reminders (R23). */
 export interface NoticeRepo {
-  /** The given appointments with their clients' addresses and therapists' names, in one query. */
-  targets(practiceId: string, ids: string[]): Promise<NoticeTarget[]>;
-  /** Raises the calendar SEQUENCE of each appointment by one (one statement). */
-  bumpSequence(practiceId: string, ids: string[]): Promise<void>;
+  /**
+   * The given appointments with their clients' addresses and therapists' names; with `bump`, their
+   * calendar SEQUENCE is raised by one first (one statement) and the new value returned.
+   */
+  targets(practiceId: string, ids: string[], bump?: boolean): Promise<NoticeTarget[]>;
   /**
    * Scheduled telehealth appointments, in any practice, whose start minus an offset of their
    * practice has passed and whose start has not, not reminded for that offset and start yet, and

@@ -1,9 +1,14 @@
-import type { MailRepo } from "../repos.js";
+import type { MailRepo, NewMail } from "../repos.js";
 import type { MailRow } from "../types.js";
 import type { StatementCache } from "./statements.js";
 
 const COLS = `id, practice_id AS practiceId, to_address AS "to", subject, text_body AS text, status, attempts,
   next_attempt_at AS nextAttemptAt, last_error AS lastError, created_at AS createdAt, sent_at AS sentAt, letter`;
+
+const INSERT = `INSERT INTO mail (id, practice_id, to_address, subject, text_body, letter, next_attempt_at, created_at)`;
+const ROW = "(?, ?, ?, ?, ?, ?, ?, ?)";
+/** Rows per statement: 100 × 8 parameters, well under SQLite's limit. */
+const CHUNK = 100;
 
 export function mailRepo(s: StatementCache): MailRepo {
   return {
@@ -12,10 +17,13 @@ export function mailRepo(s: StatementCache): MailRepo {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(m.id, m.practiceId, m.to, m.subject, m.text, m.letter ?? null, m.nextAttemptAt, m.createdAt);
     },
     async insertMany(ms) {
-      if (!ms.length) return;
-      s.get(`INSERT INTO mail (id, practice_id, to_address, subject, text_body, letter, next_attempt_at, created_at)
-        SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]', value ->> '$[4]', value ->> '$[5]', value ->> '$[6]', value ->> '$[7]'
-        FROM json_each(?)`).run(JSON.stringify(ms.map((m) => [m.id, m.practiceId, m.to, m.subject, m.text, m.letter ?? null, m.nextAttemptAt, m.createdAt])));
+      // Multi-row INSERTs of CHUNK rows each (one prepared statement), then the rest one by one.
+      const values = (m: NewMail) => [m.id, m.practiceId, m.to, m.subject, m.text, m.letter ?? null, m.nextAttemptAt, m.createdAt];
+      const chunk = s.get(`${INSERT} VALUES ${Array(CHUNK).fill(ROW).join(", ")}`);
+      let i = 0;
+      for (; i + CHUNK <= ms.length; i += CHUNK) chunk.run(ms.slice(i, i + CHUNK).flatMap(values));
+      const one = s.get(`${INSERT} VALUES ${ROW}`);
+      for (; i < ms.length; i++) one.run(values(ms[i]!));
     },
     async claim(id, now, until) {
       return s.get(`UPDATE mail SET next_attempt_at = ? WHERE id = ? AND status IN ('queued', 'failed') AND next_attempt_at <= ?`)

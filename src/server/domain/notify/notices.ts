@@ -56,13 +56,17 @@ export function noticeFacts(kind: NoticeKind, t: NoticeTarget, practice: Practic
 
 /** Subjects say when, not what: nothing about therapy or telehealth on a lock screen (R23). */
 export function noticeSubject(f: Pick<NoticeFacts, "kind" | "startAt" | "timeZone">): string {
-  const when = shortWhen(f.startAt, f.timeZone);
-  switch (f.kind) {
-    case "rescheduled": return `Your appointment has moved to ${when}`;
-    case "in_person": return `Your appointment on ${when} is now in person`;
-    case "cancelled": return `Cancelled: your appointment on ${when}`;
-    case "reminder": return `Reminder: your appointment on ${when}`;
-    default: return `Your appointment on ${when}`;
+  return subjects(f.kind, f.timeZone)(f.startAt);
+}
+
+/** The subject of a `kind` notice for each start, in `timeZone`. */
+function subjects(kind: NoticeKind, timeZone: string): (startAt: number) => string {
+  switch (kind) {
+    case "rescheduled": return (at) => `Your appointment has moved to ${shortWhen(at, timeZone)}`;
+    case "in_person": return (at) => `Your appointment on ${shortWhen(at, timeZone)} is now in person`;
+    case "cancelled": return (at) => `Cancelled: your appointment on ${shortWhen(at, timeZone)}`;
+    case "reminder": return (at) => `Reminder: your appointment on ${shortWhen(at, timeZone)}`;
+    default: return (at) => `Your appointment on ${shortWhen(at, timeZone)}`;
   }
 }
 
@@ -77,7 +81,7 @@ function formats(timeZone: string) {
   let f = cache.get(timeZone);
   if (!f) {
     f = {
-      short: new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", month: "short", day: "numeric" }),
+      short: new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }),
       long: new Intl.DateTimeFormat("en-US", { timeZone, weekday: "long", month: "long", day: "numeric", year: "numeric" }),
       time: new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", minute: "2-digit" }),
     };
@@ -88,8 +92,8 @@ function formats(timeZone: string) {
 
 /** "Tue, Dec 3 at 4:00 PM": for subjects, which show on a lock screen. */
 export function shortWhen(epochMs: number, timeZone: string): string {
-  const f = formats(timeZone);
-  return `${f.short.format(epochMs)} at ${f.time.format(epochMs)}`;
+  // One call ("Thu, Dec 3, 4:00 PM"), then "at" before the time: a bulk change formats a hundred thousand.
+  return formats(timeZone).short.format(epochMs).replace(/, (?=\d{1,2}:\d{2})/, " at ");
 }
 
 /** "Tuesday, December 3, 2026, 4:00 PM – 4:50 PM EST (America/New_York)". */
@@ -121,20 +125,42 @@ export function noticeMail(practiceId: string, to: string, facts: NoticeFacts, n
 }
 
 /**
+ * `noticeMail` for many appointments of one practice and one kind, fast: the practice's part of
+ * the letter is serialised once, each appointment's part is joined on (ids are URL-safe), and each
+ * therapist's name is escaped once. Gives the same letter, field for field.
+ */
+export function noticeMails(kind: NoticeKind, practice: PracticeRow, publicUrl: string, now: number): (t: NoticeTarget) => NewMail {
+  const sample = noticeFacts(kind, { id: "", clientId: "", clientEmail: null, therapistName: "", startAt: 0, endAt: 0, telehealth: false, status: "scheduled", sequence: 0 }, practice, publicUrl, now);
+  const { appointmentId: _a, uid: _u, pageUrl: _p, sequence: _s, startAt: _b, endAt: _e, telehealth: _t, therapistName: _n, ...common } = sample;
+  const head = `${JSON.stringify(noticeSender(sample)).slice(0, -1)},"notice":{${JSON.stringify(common).slice(1, -1)}`;
+  const page = JSON.stringify(`${publicUrl.replace(/\/+$/, "")}${sessionPath(practice.slug, "")}`).slice(1, -1).replace(/\/session$/, "");
+  const host = hostOf(publicUrl);
+  const names = new Map<string, string>();
+  const subjectOf = subjects(kind, practice.timeZone);
+  return (t) => {
+    let name = names.get(t.therapistName);
+    if (name === undefined) names.set(t.therapistName, (name = JSON.stringify(t.therapistName)));
+    const telehealth = t.telehealth && kind !== "in_person";
+    const letter = `${head},"appointmentId":"${t.id}","uid":"${t.id}@${host}","pageUrl":"${page}${t.id}/session","sequence":${t.sequence},` +
+      `"startAt":${t.startAt},"endAt":${t.endAt},"telehealth":${telehealth},"therapistName":${name}}}`;
+    return { id: newId("mail"), practiceId: practice.id, to: t.clientEmail!, subject: subjectOf(t.startAt), text: "", letter, nextAttemptAt: now, createdAt: now };
+  };
+}
+
+/**
  * Inside the caller's transaction: records a `kind` change of the appointments `ids` (their calendar
  * SEQUENCE rises, except on creation), and with `notify` queues the notices; returns their mail ids.
  */
 export async function queueNotices(
   r: Repos, deps: Deps, now: number, practiceId: string, kind: ChangeKind, ids: string[], notify: boolean,
 ): Promise<string[]> {
-  if (!ids.length) return [];
-  if (kind !== "created") await r.notices.bumpSequence(practiceId, ids);
+  if (!ids.length || (kind === "created" && !notify)) return [];
+  const targets = await r.notices.targets(practiceId, ids, kind !== "created");
   if (!notify) return [];
   const practice = (await r.practices.byId(practiceId)) as PracticeRow;
+  const mail = noticeMails(kind, practice, deps.config.publicUrl, now);
   const mails: NewMail[] = [];
-  for (const t of await r.notices.targets(practiceId, ids)) {
-    if (tellsClient(kind, t)) mails.push(noticeMail(practiceId, t.clientEmail!, noticeFacts(kind, t, practice, deps.config.publicUrl, now), now));
-  }
+  for (const t of targets) if (tellsClient(kind, t)) mails.push(mail(t));
   await r.mail.insertMany(mails);
   return mails.map((m) => m.id);
 }
