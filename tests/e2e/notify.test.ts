@@ -37,7 +37,7 @@ describe("notices through the binary (R23)", () => {
     box = await startMailbox();
     w = await startWorld({ smtpUrl: box.url });
     await seed(w, "dana@client.test", "eve@client.test", "fay@client.test");
-  });
+  }, 180_000); // six runs of the binary: slow on a loaded machine
   afterAll(async () => {
     await w?.close();
     await box?.close();
