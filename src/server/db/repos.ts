@@ -167,6 +167,8 @@ export interface NoticeRepo {
    * calendar SEQUENCE is raised by one first (one statement) and the new value returned.
    */
   targets(practiceId: string, ids: string[], bump?: boolean): Promise<NoticeTarget[]>;
+  /** Only raises the calendar SEQUENCE of each appointment by one (a change nobody is told of). */
+  bumpSequence(practiceId: string, ids: string[]): Promise<void>;
   /**
    * Scheduled telehealth appointments, in any practice, whose start minus an offset of their
    * practice has passed and whose start has not, not reminded for that offset and start yet, and

@@ -27,6 +27,10 @@ export function noticeRepo(s: StatementCache): NoticeRepo {
         telehealth: telehealth === 1, status: status as NoticeTarget["status"], sequence,
       }));
     },
+    async bumpSequence(practiceId, ids) {
+      s.get(`UPDATE appointments SET calendar_sequence = calendar_sequence + 1
+        WHERE practice_id = ? AND id IN (SELECT value FROM json_each(?))`).run(practiceId, JSON.stringify(ids));
+    },
     async dueReminders(now, limit) {
       // Only starts within the longest offset are looked at (the partial index holds scheduled telehealth ones);
       // an offset whose moment had passed when the appointment was last changed is never due.

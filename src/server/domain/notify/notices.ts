@@ -155,8 +155,8 @@ export async function queueNotices(
   r: Repos, deps: Deps, now: number, practiceId: string, kind: ChangeKind, ids: string[], notify: boolean,
 ): Promise<string[]> {
   if (!ids.length || (kind === "created" && !notify)) return [];
+  if (!notify) return void (await r.notices.bumpSequence(practiceId, ids)), [];
   const targets = await r.notices.targets(practiceId, ids, kind !== "created");
-  if (!notify) return [];
   const practice = (await r.practices.byId(practiceId)) as PracticeRow;
   const mail = noticeMails(kind, practice, deps.config.publicUrl, now);
   const mails: NewMail[] = [];
