@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { openSqlite } from "../server/db/open.js";
 import { newId } from "../server/domain/shared/crypto.js";
 import { appointments, appointmentsCsv, clientsCsv, CLIENTS, THERAPISTS, therapistEmail, type BenchAppointment } from "./data.js";
@@ -47,14 +48,36 @@ async function api(url: string, token: string, path: string, body: unknown): Pro
   return res.json();
 }
 
-/** Import through `tele appointments import`, then bulk conversion through the API, each beside its bare baseline. */
-export async function bulkFigures(runs = 3): Promise<Figure[]> {
+/**
+ * Drops the mail a measured step queued, so delivering it (the worker's work, after the reply) does
+ * not load the next measurement; what is measured is queueing it inside the change's transaction.
+ */
+function emptyOutbox(dataDir: string): number {
+  const db = new Database(join(dataDir, "tele.db"));
+  try {
+    db.pragma("busy_timeout = 10000");
+    // How many the step queued, as its audit row says (the worker may have delivered a few already).
+    const details = db.prepare(`SELECT details FROM audit_log WHERE action IN ('appointments.import', 'appointments.convert') ORDER BY id DESC LIMIT 1`).pluck().get() as string;
+    db.prepare(`DELETE FROM mail WHERE status != 'sent' AND letter LIKE '{"fromName"%"notice"%'`).run();
+    return (JSON.parse(details) as { notices: number }).notices;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Import through `tele appointments import`, then bulk conversion through the API, each beside its
+ * bare baseline. With `notify` (`npm run bench -- bulk --notify`), the imported appointments are
+ * telehealth and imported with `--notify`, and the measured conversion (to in person, and back
+ * unmeasured) sends every client its notice: 100,000 mails queued in each measured transaction.
+ */
+export async function bulkFigures(runs = 3, notify = false): Promise<Figure[]> {
   const firstDay = Date.parse(new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10));
   const rows = appointments(N, firstDay);
   const work = tempDir("files");
   const apptFile = join(work, "appointments.csv");
   const clientFile = join(work, "clients.csv");
-  writeFileSync(apptFile, appointmentsCsv(rows));
+  writeFileSync(apptFile, appointmentsCsv(rows, notify));
   writeFileSync(clientFile, clientsCsv());
   const imports: number[] = [], dry: number[] = [], apply: number[] = [];
   const range = { from: new Date(firstDay - 86_400_000).toISOString().slice(0, 10), to: "2099-12-31" };
@@ -66,15 +89,20 @@ export async function bulkFigures(runs = 3): Promise<Figure[]> {
         teleJson(["staff", "enable", therapistEmail(t)], s.env);
       }
       teleJson(["clients", "import", clientFile], s.env);
-      imports.push(timeCommand(process.execPath, [TELE, "appointments", "import", apptFile, "--json"], { env: { ...process.env, ...s.env } }));
+      imports.push(timeCommand(process.execPath, [TELE, "appointments", "import", apptFile, "--json", ...(notify ? ["--notify"] : [])], { env: { ...process.env, ...s.env } }));
+      if (notify && emptyOutbox(s.dataDir) !== N) throw new Error(`expected ${N} notices from the import`);
+      // Without notify: to telehealth and back; with it, from telehealth (as imported) to in person, and back.
+      const there = { ...range, telehealth: !notify, notify };
+      const back = { ...range, telehealth: notify };
       for (let again = 0; again < 2; again++) {
-        dry.push(await timeIt(() => api(s.url, s.token, "/api/v1/appointments/convert", { ...range, dryRun: true })));
+        dry.push(await timeIt(() => api(s.url, s.token, "/api/v1/appointments/convert", { ...there, dryRun: true })));
         let converted = 0;
         apply.push(await timeIt(async () => {
-          converted = ((await api(s.url, s.token, "/api/v1/appointments/convert", range)) as { converted: string[] }).converted.length;
+          converted = ((await api(s.url, s.token, "/api/v1/appointments/convert", there)) as { converted: string[] }).converted.length;
         }));
         if (converted !== N) throw new Error(`expected ${N} conversions, got ${converted}`);
-        await api(s.url, s.token, "/api/v1/appointments/convert", { ...range, telehealth: false });
+        if (notify && emptyOutbox(s.dataDir) !== N) throw new Error(`expected ${N} notices from the conversion`);
+        await api(s.url, s.token, "/api/v1/appointments/convert", back);
       }
     } finally {
       await s.stop();

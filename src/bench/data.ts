@@ -41,8 +41,9 @@ export function appointments(n: number, firstDay: number, therapists = THERAPIST
   return out;
 }
 
-export function appointmentsCsv(rows: BenchAppointment[]): string {
+export function appointmentsCsv(rows: BenchAppointment[], telehealth = false): string {
   const lines = ["therapist,client,start,duration_minutes,telehealth"];
-  for (const r of rows) lines.push(`${therapistEmail(r.therapist)},${clientEmail(r.client)},${r.start},${r.minutes},no`);
+  const kind = telehealth ? "yes" : "no";
+  for (const r of rows) lines.push(`${therapistEmail(r.therapist)},${clientEmail(r.client)},${r.start},${r.minutes},${kind}`);
   return lines.join("\n") + "\n";
 }

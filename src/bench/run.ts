@@ -19,7 +19,9 @@ async function main() {
     await f();
   };
   await step("startup", () => void figures.push(...startupFigures()));
-  await step("bulk", async () => void figures.push(...(await bulkFigures())));
+  // `-- bulk --notify`: with every client told of each change (R23); `--runs N` for fewer runs on a loaded machine.
+  const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 3;
+  await step("bulk", async () => void figures.push(...(await bulkFigures(runs, process.argv.includes("--notify")))));
   await step("listing", async () => void figures.push(...(await listingFigures())));
   await step("video", async () => void figures.push(...(await videoFigures())));
   await step("api", async () => void tables.push(await apiFigures()));

@@ -26,6 +26,8 @@ export interface ServerConfig {
   mailRetryBaseMs: number;
   /** How often idle sessions past their deadline are completed (R18); TELE_SESSION_SWEEP_MS, default 30 s. */
   sessionSweepMs: number;
+  /** How often due reminders are looked for (R23); TELE_REMINDER_POLL_MS, default 60 s. */
+  reminderPollMs: number;
   /** Limits on unauthenticated work (TELE_RATE_LIMIT_ACCOUNT, TELE_RATE_LIMIT_ADDRESS, TELE_RATE_LIMIT_WINDOW_MS). */
   rateLimits: { accountAttempts: number; addressAttempts: number; windowMs: number };
   /** The most data rows one CSV import may hold (TELE_IMPORT_MAX_ROWS, default 10,000,000; issue 14). */
@@ -71,6 +73,7 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     logLevel: env.TELE_LOG_LEVEL || "info",
     mailRetryBaseMs: milliseconds(env, "TELE_MAIL_RETRY_MS", 5_000),
     sessionSweepMs: milliseconds(env, "TELE_SESSION_SWEEP_MS", 30_000),
+    reminderPollMs: milliseconds(env, "TELE_REMINDER_POLL_MS", 60_000),
     rateLimits: {
       accountAttempts: attempts(env, "TELE_RATE_LIMIT_ACCOUNT", 10),
       addressAttempts: attempts(env, "TELE_RATE_LIMIT_ADDRESS", 100),

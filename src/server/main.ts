@@ -6,6 +6,8 @@ import { SqliteStore } from "./db/sqlite/store.js";
 import type { Deps } from "./domain/deps.js";
 import { fileTransport, smtpTransport } from "./domain/mail/transports.js";
 import { MailWorker } from "./domain/mail/worker.js";
+import { hostOf } from "./domain/notify/notices.js";
+import { ReminderWorker } from "./domain/notify/reminders.js";
 import { buildApp, logSerializers } from "./http/app.js";
 import { SessionHub } from "./domain/sessions/hub.js";
 import { participantKey } from "./domain/sessions/video.js";
@@ -19,6 +21,8 @@ export interface RunningServer {
   store: Store;
   deps: Deps;
   mail: MailWorker;
+  /** Sends reminders at each practice's offsets (R23). */
+  reminders: ReminderWorker;
   /** Live session presence and auto-complete (R17, R18). */
   sessions: SessionHub;
   /** Stops taking requests, lets in-flight ones finish, stops the mail worker, closes the database. */
@@ -34,11 +38,12 @@ export function openStore(config: Pick<ServerConfig, "dataDir" | "databaseUrl">)
 }
 
 /** The only place that listens: opens the database, starts the mail worker and the HTTP server. */
-export async function startServer(config: ServerConfig, opts: { version?: string; logger?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, opts: { version?: string; logger?: boolean; clock?: () => number } = {}): Promise<RunningServer> {
   const store = openStore(config);
+  const clock = opts.clock ?? Date.now;
   const deps: Deps = {
     store,
-    clock: Date.now,
+    clock,
     config: { publicUrl: config.publicUrl || `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`, setupToken: config.setupToken, homePractice: config.homePractice, importMaxRows: config.importMaxRows },
   };
   if (config.video === "builtin") {
@@ -60,14 +65,16 @@ export async function startServer(config: ServerConfig, opts: { version?: string
     logger: opts.logger === false ? false : { level: config.logLevel, serializers: logSerializers },
     limits: config.rateLimits,
   });
+  const messageHost = () => hostOf(deps.config.publicUrl);
   const transport = config.smtpUrl
-    ? await smtpTransport(config.smtpUrl, config.mailFrom)
-    : await fileTransport(join(config.dataDir, "mail"), config.mailFrom);
+    ? await smtpTransport(config.smtpUrl, config.mailFrom, messageHost)
+    : await fileTransport(join(config.dataDir, "mail"), config.mailFrom, messageHost);
   const mail = new MailWorker({
-    store, transport, baseDelayMs: config.mailRetryBaseMs,
+    store, transport, baseDelayMs: config.mailRetryBaseMs, clock,
     log: (msg, fields) => app.log.warn(fields, msg),
   });
   deps.mailQueued = () => mail.nudge();
+  const reminders = new ReminderWorker(deps, { pollMs: config.reminderPollMs, log: (msg, fields) => app.log.warn(fields, msg) });
   if (config.zoomWebhookSecret) {
     registerZoomWebhook(app, deps, {
       secret: config.zoomWebhookSecret, onEvent: (event) => sessions.videoEvent(event), onRefused: (r) => sessions.videoRefused(r),
@@ -92,15 +99,17 @@ export async function startServer(config: ServerConfig, opts: { version?: string
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
   if (!config.publicUrl) deps.config.publicUrl = url;
   mail.start();
+  reminders.start();
   app.limits.start();
   sessions.start(config.sessionSweepMs);
   let closing: Promise<void> | undefined;
   return {
-    url, app, store, deps, mail, sessions,
+    url, app, store, deps, mail, reminders, sessions,
     close: () => (closing ??= (async () => {
       stopping = true;
       sessions.stop();
       await app.close();
+      await reminders.stop();
       await mail.stop();
       await store.close();
     })()),

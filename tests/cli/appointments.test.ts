@@ -17,6 +17,7 @@ describe("tele appointments create", () => {
     const sent = stub.requests.find((q) => q.method === "POST")!;
     expect(JSON.parse(sent.body)).toEqual({
       therapist: "stf_ana", client: "cli_bo", start: "2026-12-01T15:00", durationMinutes: 50, telehealth: true, allowPast: false, allowOverlap: false,
+      notify: true, // R23: a single appointment's client is told unless --no-notify
     });
     expect(JSON.parse(r.stdout).clientReady).toBe(false);
     expect(r.stderr).toContain("Warning: client cli_bo has no email or no active portal account");
@@ -87,7 +88,7 @@ describe("tele appointments convert", () => {
     const r = await tele(["appointments", "convert", "--therapist", "stf_ana", "--from", "2026-12-01", "--invite-missing", "--yes"], { stub });
     expect(r.code).toBe(0);
     expect(stub.requests).toHaveLength(1);
-    expect(JSON.parse(stub.requests[0].body)).toEqual({ therapist: "stf_ana", from: "2026-12-01", telehealth: true, dryRun: false, inviteMissing: true });
+    expect(JSON.parse(stub.requests[0].body)).toEqual({ therapist: "stf_ana", from: "2026-12-01", telehealth: true, dryRun: false, inviteMissing: true, notify: false });
     expect(r.stdout).toContain("Converted 1 appointment to telehealth: apt_1");
     expect(r.stdout).toMatch(/already telehealth \(1\): apt_2\n/);
     expect(r.stdout).toMatch(/past, cancelled or completed \(R7\) \(1\): apt_3\n/);

@@ -53,7 +53,7 @@ describe("tele practice set", () => {
     const r = await tele(["practice", "set"], { stub, tty: true });
     expect(r.code).toBe(2);
     expect(r.io.questions).toEqual([]);
-    expect(r.stderr).toContain('nothing to set: give at least one of --name, --timezone, --contact, --join-window-minutes, --auto-complete-minutes, --licensure (--contact "" clears the contact)');
+    expect(r.stderr).toContain('nothing to set: give at least one of --name, --timezone, --contact, --join-window-minutes, --auto-complete-minutes, --licensure, --reminders (--contact "" clears the contact, --reminders "" turns reminders off)');
     expect(stub.requests).toEqual([]);
   });
 

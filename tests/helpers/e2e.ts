@@ -115,11 +115,13 @@ export interface E2eWorld {
   env: Record<string, string>;
   ownerToken: string;
   slug: string;
+  /** Stops the server and starts it again over the same data dir (with `clock`, at that fixed time). */
+  restart(clock?: () => number): Promise<void>;
   close(): Promise<void>;
 }
 
 /** `tele init` (plus `initArgs`) in a fresh data dir, then the real server over it on a free loopback port. */
-export async function startWorld(opts: { smtpUrl?: string; serverEnv?: Record<string, string>; initArgs?: string[] } = {}): Promise<E2eWorld> {
+export async function startWorld(opts: { smtpUrl?: string; serverEnv?: Record<string, string>; initArgs?: string[]; clock?: () => number } = {}): Promise<E2eWorld> {
   const dataDir = tempDir();
   const configDir = join(dataDir, "config");
   const init = await tele([
@@ -129,15 +131,21 @@ export async function startWorld(opts: { smtpUrl?: string; serverEnv?: Record<st
   if (init.code !== 0) throw new Error(`tele init failed (${init.code}): ${init.stderr}`);
   const { token, practice } = init.json<{ token: string; practice: { slug: string } }>();
   const config = readServerConfig({ port: 0, dataDir }, { TELE_SMTP_URL: opts.smtpUrl, TELE_MAIL_RETRY_MS: "100", ...opts.serverEnv });
-  const server = await startServer(config, { logger: false });
-  return {
-    server, dataDir, configDir, ownerToken: token, slug: practice.slug,
-    env: { TELE_CONFIG_DIR: configDir, TELE_URL: server.url, TELE_TOKEN: token },
+  const world: E2eWorld = {
+    server: await startServer(config, { logger: false, clock: opts.clock }), dataDir, configDir, ownerToken: token, slug: practice.slug,
+    env: {},
+    restart: async (clock) => {
+      await world.server.close();
+      world.server = await startServer(config, { logger: false, clock });
+      world.env.TELE_URL = world.server.url;
+    },
     close: async () => {
-      await server.close();
+      await world.server.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  world.env = { TELE_CONFIG_DIR: configDir, TELE_URL: world.server.url, TELE_TOKEN: token };
+  return world;
 }
 
 /** The `{"error": …}` object that `--json` puts on stderr beside the human `Error:` line. */

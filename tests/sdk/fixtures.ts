@@ -23,6 +23,7 @@ export const practice = {
   portalUrl: "http://127.0.0.1/p/harbor",
   contact: null as string | null,
   licensure: "warn",
+  reminderMinutes: [1440, 60],
 };
 
 export const whoami = { staff: ownerOla, practice };

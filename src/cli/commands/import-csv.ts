@@ -26,7 +26,7 @@ export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clien
   const path = await required(ctx, args.positionals[0], "FILE.csv", "CSV file to import");
   const dryRun = args.flags.dryRun === true;
   // The allow flags change the outcome, so they are part of the key: a refused import may be retried with them.
-  const allowed = ["allowPast", "allowOverlap"].filter((f) => args.flags[f] === true).join(",");
+  const allowed = ["allowPast", "allowOverlap", "notify"].filter((f) => args.flags[f] === true).join(",");
   const { encoding, hash } = await checkFile(ctx, path, encodingFlag(ctx, args.flags.encoding), (e) => importKeyHash(allowed ? `${noun}+${allowed}` : noun, e));
   const tele = await ctx.tele();
   // A dry run changes nothing, so it gets a fresh key each run: replaying one would show a stale check.
@@ -37,7 +37,7 @@ export async function runImport(ctx: CommandContext, args: RawArgs, noun: "clien
   try {
     let replayed = false;
     const onReply = (r: { headers: Record<string, unknown> }) => void (replayed = r.headers["idempotent-replayed"] === "true");
-    const allow = { allowPast: args.flags.allowPast === true, allowOverlap: args.flags.allowOverlap === true };
+    const allow = { allowPast: args.flags.allowPast === true, allowOverlap: args.flags.allowOverlap === true, notify: args.flags.notify === true };
     const options = { dryRun, timeoutMs: 3_600_000, idempotencyKey, onReply };
     const send = () => (noun === "clients" ? tele.clients.import(csv, options) : tele.appointments.import(csv, { ...options, ...allow }));
     const interrupted = dryRun

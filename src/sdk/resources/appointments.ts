@@ -23,6 +23,8 @@ import { API, everyItem, queryText, segment, sendImport, type ImportOptions } fr
 export interface AppointmentImportOptions extends ImportOptions {
   allowPast?: boolean;
   allowOverlap?: boolean;
+  /** Email each telehealth appointment's client a confirmation (R23). */
+  notify?: boolean;
 }
 
 export class AppointmentsResource {
@@ -54,11 +56,13 @@ export class AppointmentsResource {
 
   /**
    * Converts one appointment to telehealth (`true`) or back to in-person (R7). Past, cancelled
-   * and completed appointments are refused with 409 `not_convertible` (a RuleRefusedError).
+   * and completed appointments are refused with 409 `not_convertible` (a RuleRefusedError). The
+   * client is emailed of the change unless `notify` is false (R23).
    */
-  update(id: string, input: { telehealth: boolean }, options?: RequestOptions): Promise<Appointment> {
+  update(id: string, input: { telehealth: boolean; notify?: boolean }, options?: RequestOptions): Promise<Appointment> {
     const path = `${API}/appointments/${segment("appointment", id)}`;
-    return this.http.send({ method: "PATCH", path, json: { telehealth: input.telehealth } }, Appointment, options);
+    const json = input.notify === undefined ? { telehealth: input.telehealth } : { telehealth: input.telehealth, notify: input.notify };
+    return this.http.send({ method: "PATCH", path, json }, Appointment, options);
   }
 
   /**
@@ -120,7 +124,7 @@ export class AppointmentsResource {
    * Rows starting in the past or overlapping are bad rows unless `allowPast` / `allowOverlap`.
    */
   import(csvText: CsvBody, options: AppointmentImportOptions = {}): Promise<ImportResult> {
-    const { allowPast, allowOverlap, ...rest } = options;
-    return sendImport(this.http, `${API}/appointments/import`, csvText, rest, { allowPast, allowOverlap });
+    const { allowPast, allowOverlap, notify, ...rest } = options;
+    return sendImport(this.http, `${API}/appointments/import`, csvText, rest, { allowPast, allowOverlap, notify });
   }
 }

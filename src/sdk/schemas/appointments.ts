@@ -107,6 +107,8 @@ export const CreateAppointmentInput = z.strictObject({
   allowPast: z.boolean().default(false),
   /** Schedule even though it overlaps another scheduled appointment of the therapist or client (group or back-to-back work). */
   allowOverlap: z.boolean().default(false),
+  /** Email the client a confirmation with a calendar file when it is telehealth (R23); false skips it. */
+  notify: z.boolean().default(true),
 });
 export type CreateAppointmentInput = z.input<typeof CreateAppointmentInput>;
 
@@ -130,6 +132,8 @@ export type AppointmentQuery = z.input<typeof AppointmentQuery>;
 /** One appointment to telehealth or back (R7). */
 export const UpdateAppointmentInput = z.strictObject({
   telehealth: z.boolean(),
+  /** Email the client of the change with a calendar file (R23); false skips it. */
+  notify: z.boolean().default(true),
 });
 
 /** Bulk conversion (R8): a selection, a direction, and whether to only look. */
@@ -144,6 +148,8 @@ export const ConvertInput = z
     telehealth: z.boolean().default(true),
     dryRun: z.boolean().default(false),
     inviteMissing: z.boolean().default(false),
+    /** Email each client of the change with a calendar file (R23); off unless asked for in bulk. */
+    notify: z.boolean().default(false),
   })
   .refine((v) => v.ids?.length || v.therapist || v.client || v.from || v.to, {
     message: "choose appointments by ids, therapist, client or date range",
@@ -183,7 +189,7 @@ export type ConversionResult = z.infer<typeof ConversionResult>;
 const flagParam = z.enum(["true", "false"]).optional();
 
 /** The query of `POST /appointments/import`: a dry run, and whether past or overlapping rows are accepted (issue 10). */
-export const AppointmentImportQuery = z.strictObject({ dryRun: flagParam, allowPast: flagParam, allowOverlap: flagParam });
+export const AppointmentImportQuery = z.strictObject({ dryRun: flagParam, allowPast: flagParam, allowOverlap: flagParam, notify: flagParam });
 
 export const ImportResult = z.object({
   dryRun: z.boolean(),

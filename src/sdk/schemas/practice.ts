@@ -32,6 +32,8 @@ export const Practice = z.object({
   contact: z.string().nullable(),
   /** R25: what happens to a telehealth appointment whose client is in a state the therapist is not licensed in. */
   licensure: z.enum(["off", "warn", "refuse"]).default("warn"),
+  /** Reminders before each telehealth appointment, in minutes before its start, largest first (R23); empty: none. */
+  reminderMinutes: z.array(z.number().int()),
 });
 export type Practice = z.infer<typeof Practice>;
 
@@ -46,6 +48,13 @@ export const CreatePracticeInput = z.strictObject({
 });
 export type CreatePracticeInput = z.infer<typeof CreatePracticeInput>;
 
+/** Reminder offsets (R23): up to 5 distinct, each from 5 minutes to 7 days; kept largest first. */
+export const ReminderMinutes = z
+  .array(z.number().int({ message: "must be whole minutes" }).min(5, { message: "must be 5 minutes to 7 days" }).max(10_080, { message: "must be 5 minutes to 7 days" }))
+  .max(5, { message: "at most 5 reminders" })
+  .refine((a) => new Set(a).size === a.length, { message: "must not repeat an offset" })
+  .transform((a) => [...a].sort((x, y) => y - x));
+
 /** The practice's settings an owner or manager may change (`PATCH /api/v1/practice`). */
 export const UpdatePracticeInput = z
   .strictObject({
@@ -58,8 +67,10 @@ export const UpdatePracticeInput = z
     autoCompleteMinutes: z.number().int({ message: "must be a whole number of minutes" }).min(5, { message: "must be 5 to 1440 minutes" }).max(1440, { message: "must be 5 to 1440 minutes" }).optional(),
     /** R25: off (not checked), warn (flagged, goes ahead) or refuse (422 not_licensed_in_state). */
     licensure: LicensureSetting.optional(),
+    /** Reminders before each telehealth appointment (R23), minutes before the start; [] turns them off. */
+    reminderMinutes: ReminderMinutes.optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "give at least one setting: name, timeZone, contact, joinWindowMinutes, autoCompleteMinutes or licensure" });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "give at least one setting: name, timeZone, contact, joinWindowMinutes, autoCompleteMinutes, licensure or reminderMinutes" });
 export type UpdatePracticeInput = z.input<typeof UpdatePracticeInput>;
 
 /** What `tele init` prints with --json. */

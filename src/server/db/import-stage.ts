@@ -58,6 +58,8 @@ export interface ImportStage {
   takenEmailLines(practiceId: string): number[];
   /** Writes the staged rows to the practice's tables; returns how many. */
   insertAppointments(practiceId: string, now: number): number;
+  /** The ids of the staged telehealth appointments (their clients' notices, with --notify). */
+  telehealthIds(): string[];
   insertClients(practiceId: string, now: number): number;
   /** Drops the scratch tables (in the write queue); safe to call twice. */
   drop(): Promise<void>;

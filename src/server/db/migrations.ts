@@ -262,5 +262,24 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE appointments ADD COLUMN place_of_service TEXT CHECK (place_of_service IN ('10', '02'));
   ALTER TABLE appointments ADD COLUMN billing_modifier TEXT CHECK (billing_modifier IN ('95', '93'));
   `,
+  /* 12 (notify slice, issue 11): what a client mail carries beyond its text (HTML, sender name, Reply-To, or an
+     appointment notice's facts, rendered with its calendar file at delivery), reminders at the practice's offsets
+     (minutes before the start, comma-separated; '' is none), each claimed once per start, and each appointment's
+     calendar SEQUENCE (R23) */ `
+  ALTER TABLE mail ADD COLUMN letter TEXT;
+  ALTER TABLE practices ADD COLUMN reminder_minutes TEXT NOT NULL DEFAULT '1440,60';
+  ALTER TABLE appointments ADD COLUMN calendar_sequence INTEGER NOT NULL DEFAULT 0;
+  -- One row per reminder sent: the key holds the start, so a rescheduled appointment is reminded again at its new time.
+  CREATE TABLE reminders_sent (
+    appointment_id TEXT NOT NULL REFERENCES appointments(id),
+    offset_minutes INTEGER NOT NULL,
+    start_at INTEGER NOT NULL,
+    practice_id TEXT NOT NULL,
+    mail_id TEXT,
+    sent_at INTEGER NOT NULL,
+    PRIMARY KEY (appointment_id, offset_minutes, start_at)
+  ) WITHOUT ROWID;
+  CREATE INDEX appointments_upcoming_telehealth ON appointments (start_at) WHERE status = 'scheduled' AND telehealth = 1;
+  `,
 ];
 

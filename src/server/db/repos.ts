@@ -20,7 +20,7 @@ export interface PracticeRepo {
 }
 
 /** The settings of a practice an owner or manager may change. */
-export type PracticeChange = Partial<Pick<PracticeRow, "name" | "timeZone" | "contact" | "joinWindowMinutes" | "autoCompleteMinutes" | "licensure">>;
+export type PracticeChange = Partial<Pick<PracticeRow, "name" | "timeZone" | "contact" | "joinWindowMinutes" | "autoCompleteMinutes" | "licensure" | "reminderMinutes">>;
 
 export interface StaffRepo {
   insert(s: StaffRow): Promise<void>;
@@ -175,7 +175,14 @@ export interface TokenRepo {
 }
 
 export interface MailRepo {
-  insert(m: Omit<MailRow, "status" | "attempts" | "lastError" | "sentAt">): Promise<void>;
+  insert(m: NewMail): Promise<void>;
+  /** Many mails in one statement (bulk notices). */
+  insertMany(ms: NewMail[]): Promise<void>;
+  /**
+   * Takes a due mail for one delivery attempt (its next attempt moves to `until`); false when another
+   * worker (another server on the same database) took it first, so no mail is delivered twice.
+   */
+  claim(id: string, now: number, until: number): Promise<boolean>;
   /** Up to `limit` mail, newest first (by created time, then id), after `after`. */
   list(practiceId: string, filter: { to?: string; status?: MailRow["status"]; after?: [createdAt: number, id: string]; limit: number }): Promise<MailRow[]>;
   due(now: number, limit: number): Promise<MailRow[]>;
@@ -184,6 +191,48 @@ export interface MailRepo {
   byId(practiceId: string, id: string): Promise<MailRow | undefined>;
   /** Makes a queued or failed mail due at `now`; false when it was sent (or is not there). */
   retryNow(practiceId: string, id: string, now: number): Promise<boolean>;
+}
+
+export type NewMail = Omit<MailRow, "status" | "attempts" | "lastError" | "sentAt">;
+
+/** An appointment as a notice to its client needs it (R23), read in one query for many. */
+export interface NoticeTarget {
+  id: string;
+  clientId: string;
+  clientEmail: string | null;
+  therapistName: string;
+  startAt: number;
+  endAt: number;
+  telehealth: boolean;
+  status: AppointmentRow["status"];
+  sequence: number;
+}
+
+/** A reminder that is due: its appointment, the offset, and the start it is for. */
+export interface DueReminder {
+  appointmentId: string;
+  practiceId: string;
+  offsetMinutes: number;
+  startAt: number;
+}
+
+/** Appointment notices and reminders (R23). */
+export interface NoticeRepo {
+  /**
+   * The given appointments with their clients' addresses and therapists' names; with `bump`, their
+   * calendar SEQUENCE is raised by one first (one statement) and the new value returned.
+   */
+  targets(practiceId: string, ids: string[], bump?: boolean): Promise<NoticeTarget[]>;
+  /** Only raises the calendar SEQUENCE of each appointment by one (a change nobody is told of). */
+  bumpSequence(practiceId: string, ids: string[]): Promise<void>;
+  /**
+   * Scheduled telehealth appointments, in any practice, whose start minus an offset of their
+   * practice has passed and whose start has not, not reminded for that offset and start yet, and
+   * whose offset had not passed when they were last changed (created, converted, rescheduled).
+   */
+  dueReminders(now: number, limit: number): Promise<DueReminder[]>;
+  /** Records a reminder as sent by mail `mailId`; false when it already was (another worker, an earlier run). */
+  claimReminder(r: DueReminder, mailId: string | null, now: number): Promise<boolean>;
 }
 
 export interface AuditRepo {
@@ -241,6 +290,7 @@ export interface Repos {
   links: LinkRepo;
   tokens: TokenRepo;
   mail: MailRepo;
+  notices: NoticeRepo;
   audit: AuditRepo;
   idempotency: IdempotencyRepo;
   webSessions: WebSessionRepo;

@@ -13,6 +13,8 @@ export interface PracticeRow {
   contact: string | null;
   /** R25: off, warn (the default) or refuse; absent on rows made before the setting existed. */
   licensure?: "off" | "warn" | "refuse";
+  /** Reminders before each telehealth appointment, in minutes before its start, largest first (R23); empty for none. */
+  reminderMinutes: number[];
   createdAt: number;
 }
 
@@ -149,6 +151,8 @@ export interface MailRow {
   lastError: string | null;
   createdAt: number;
   sentAt: number | null;
+  /** JSON: what a client mail carries beyond its text (see domain/mail/letter.ts); null for plain mail. */
+  letter?: string | null;
 }
 
 export interface AuditRow {

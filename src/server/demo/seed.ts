@@ -57,7 +57,7 @@ export async function seedDemo(deps: Deps): Promise<InitResult & { staff: Record
   for (const [d, time, therapist, c, telehealth] of plan) {
     const client = clients[c]!;
     const eligible = !telehealth || c !== 4; // Emery lives outside the U.S. (R4)
-    await createAppointment(deps, actor, { therapist, client, start: `${day(d)}T${time}`, durationMinutes: 50, telehealth: telehealth && eligible });
+    await createAppointment(deps, actor, { therapist, client, start: `${day(d)}T${time}`, durationMinutes: 50, telehealth: telehealth && eligible, notify: false }); // example data: no confirmations (R23)
   }
   await sendPortalInvite(deps, actor, clients[0]!);
   const session = await seedDemoSession(deps, actor, init.practice,

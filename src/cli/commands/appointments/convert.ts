@@ -1,7 +1,8 @@
 /**
- * `tele appointments convert [ID...] [filters] [--in-person] [--dry-run] [--invite-missing]`:
+ * `tele appointments convert [ID...] [filters] [--in-person] [--dry-run] [--invite-missing] [--notify | --no-notify]`:
  * one appointment through PATCH (R7), anything else through the atomic bulk endpoint (R8). On a
- * terminal a bulk conversion is previewed with a dry run and confirmed unless --yes.
+ * terminal a bulk conversion is previewed with a dry run and confirmed unless --yes. One
+ * appointment's client is emailed of the change unless --no-notify; a bulk one's only with --notify (R23).
  */
 import type { z } from "zod";
 import type { Tele } from "../../../sdk/client.js";
@@ -19,7 +20,7 @@ const BULK_TIMEOUT_MS = 10 * 60_000;
 export type BulkInput = z.output<typeof ConvertInput>;
 
 /** A conversion as parsed: one appointment by id, or a bulk selection. */
-export type ConvertRequest = { kind: "single"; id: string; telehealth: boolean } | { kind: "bulk"; input: BulkInput };
+export type ConvertRequest = { kind: "single"; id: string; telehealth: boolean; notify: boolean } | { kind: "bulk"; input: BulkInput };
 
 /** Reads ids and filters, checked with the shared schemas before any request. */
 export function parseConvert(ctx: CommandContext, { positionals, flags }: RawArgs): ConvertRequest {
@@ -34,8 +35,8 @@ export function parseConvert(ctx: CommandContext, { positionals, flags }: RawArg
   const dryRun = flags.dryRun === true;
   const inviteMissing = flags.inviteMissing === true;
   const noFilters = Object.values(filters).every((v) => v === undefined);
-  if (ids.length === 1 && noFilters && !dryRun && !inviteMissing) return { kind: "single", id: ids[0], telehealth };
-  const input = { ids: ids.length ? ids : undefined, ...filters, telehealth, dryRun, inviteMissing };
+  if (ids.length === 1 && noFilters && !dryRun && !inviteMissing) return { kind: "single", id: ids[0], telehealth, notify: flags.notify !== false };
+  const input = { ids: ids.length ? ids : undefined, ...filters, telehealth, dryRun, inviteMissing, notify: flags.notify === true };
   return { kind: "bulk", input: checkedInput(ctx, ConvertInput, input, FLAGS) };
 }
 
@@ -44,7 +45,7 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
   const request = parseConvert(ctx, args);
   const tele = await ctx.tele();
   if (request.kind === "single") {
-    printConversion(ctx, await convertOne(tele, request.id, request.telehealth), request.telehealth);
+    printConversion(ctx, await convertOne(tele, request.id, request.telehealth, request.notify), request.telehealth);
     return 0;
   }
   const input = request.input;
@@ -65,14 +66,14 @@ export async function run(ctx: CommandContext, args: RawArgs): Promise<number> {
 }
 
 /** One appointment through PATCH, reported in the same shape as a bulk conversion. */
-async function convertOne(tele: Tele, id: string, telehealth: boolean): Promise<SingleConversion> {
+async function convertOne(tele: Tele, id: string, telehealth: boolean, notify: boolean): Promise<SingleConversion> {
   const before = await tele.appointments.get(id);
   const base = { dryRun: false, matched: 1, invitesSent: [] };
   if (before.telehealth === telehealth) {
     const reason = telehealth ? "already_telehealth" : "already_in_person";
     return { appointment: before, result: { ...base, converted: [], skipped: [{ id, reason }], clientsNotReady: [], warnings: [] } };
   }
-  const after = await tele.appointments.update(id, { telehealth });
+  const after = await tele.appointments.update(id, notify ? { telehealth } : { telehealth, notify });
   const clientsNotReady = after.telehealth && !after.clientReady ? [after.clientId] : [];
   // R25 under warn: the appointment says so; the result lists it like a bulk conversion's warning.
   const warnings = after.telehealth && after.licensure === "unlicensed_state"

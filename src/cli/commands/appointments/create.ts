@@ -1,4 +1,4 @@
-/** `tele appointments create --therapist S --client C --start T --duration MIN [--telehealth] [--invite-missing]`. */
+/** `tele appointments create --therapist S --client C --start T --duration MIN [--telehealth] [--invite-missing] [--no-notify]`. */
 import { z } from "zod";
 import { Appointment, CreateAppointmentInput, Ref, StartDateTime } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
@@ -10,7 +10,7 @@ import { exactStart } from "./start.js";
 import { warnAppointmentUnlicensed } from "./licensure.js";
 
 const FLAGS = { therapist: "--therapist", client: "--client", start: "--start", durationMinutes: "--duration", telehealth: "--telehealth",
-  allowPast: "--allow-past", allowOverlap: "--allow-overlap" };
+  allowPast: "--allow-past", allowOverlap: "--allow-overlap", notify: "--no-notify" };
 
 /** The appointment to create; times pass through as given (the server reads them in the practice's zone). */
 export async function parseCreate(ctx: CommandContext, { flags }: RawArgs): Promise<CreateAppointmentInput> {
@@ -20,7 +20,7 @@ export async function parseCreate(ctx: CommandContext, { flags }: RawArgs): Prom
   const duration = await required(ctx, flags.duration, "--duration", "Duration in minutes");
   const input = {
     therapist, client, start, durationMinutes: wholeNumber(ctx, duration, "--duration"), telehealth: flags.telehealth === true,
-    allowPast: flags.allowPast === true, allowOverlap: flags.allowOverlap === true,
+    allowPast: flags.allowPast === true, allowOverlap: flags.allowOverlap === true, notify: flags.notify !== false,
   };
   const checkedIn = checkedInput(ctx, CreateAppointmentInput, input, FLAGS);
   return { ...checkedIn, start: await exactStart(ctx, checkedIn.start) };

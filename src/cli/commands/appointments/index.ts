@@ -20,6 +20,7 @@ export function defineAppointmentCommands(program: Command, act: Act): void {
     .option("--allow-past", "schedule it even though the start has passed (recording a past session)")
     .option("--allow-overlap", "schedule it even though it overlaps the therapist's or client's other appointments (group or back-to-back work)")
     .option("--invite-missing", "a telehealth client who cannot join yet (no portal account) gets the portal invite (R6)")
+    .option("--no-notify", "do not email the client a confirmation with a calendar file (telehealth, R23)")
     .addHelpText("after", `\nExample:\n  tele appointments create --therapist ana@example.com --client cli_123 --start 2026-12-01T15:00 --duration 50 --telehealth\n`)
     .action(act(() => import("./create.js")));
 
@@ -58,6 +59,8 @@ export function defineAppointmentCommands(program: Command, act: Act): void {
     .option("--in-person", "convert back to in-person")
     .option("--dry-run", "report what would change and why others are skipped; change nothing")
     .option("--invite-missing", "send portal invites to clients who cannot join yet (R6)")
+    .option("--notify", "bulk: email each client of the change with a calendar file (R23); one appointment is notified unless --no-notify")
+    .option("--no-notify", "one appointment: do not email the client of the change")
     .addHelpText(
       "after",
       `\nOne ID and no filters converts that appointment (exit 6 if it cannot be converted). Anything else\n` +
@@ -125,5 +128,6 @@ export function defineAppointmentCommands(program: Command, act: Act): void {
     .option("--allow-past", "accept rows whose start has passed (importing history)")
     .option("--allow-overlap", "accept rows that overlap each other or existing appointments of the same therapist or client")
     .option("--invite-missing", "after the import, send portal invites to the telehealth rows' clients who cannot join yet (R6)")
+    .option("--notify", "email each telehealth appointment's client a confirmation with a calendar file (R23)")
     .action(act(() => import("./import.js")));
 }

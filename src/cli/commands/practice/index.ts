@@ -21,11 +21,12 @@ export function definePracticeCommands(program: Command, act: Act): void {
     .option("--join-window-minutes <n>", "how many minutes before the start Join opens, 0 to 120 (R13)")
     .option("--auto-complete-minutes <n>", "how many minutes after the end an open session completes on its own, 5 to 1440 (R18)")
     .option("--licensure <rule>", "off, warn (the default) or refuse: telehealth where the therapist is not licensed in the client's state (R25)")
+    .option("--reminders <list>", `reminders emailed before each telehealth appointment, such as 24h,1h (the default) or 2d,30m; "" turns them off (R23)`)
     .addHelpText(
       "after",
       `\nOnly the settings given change. Clients see the contact on the session page when video cannot start;\n` +
         `one line, at most 200 characters. "tele practice show" shows every setting. With --json: the practice object.\n\n` +
-        `Examples:\n  tele practice set --contact "(555) 010-0199"\n  tele practice set --timezone America/Chicago --join-window-minutes 10\n`,
+        `Examples:\n  tele practice set --contact "(555) 010-0199"\n  tele practice set --timezone America/Chicago --join-window-minutes 10\n  tele practice set --reminders 24h,1h\n`,
     )
     .action(act(() => import("./set.js")));
 

@@ -2,7 +2,7 @@
 import { Practice } from "../../../sdk/schemas/index.js";
 import type { CommandContext, RawArgs } from "../../context.js";
 import { printJson } from "../../output.js";
-import { LICENSURE_TEXT } from "./set.js";
+import { LICENSURE_TEXT, reminderText } from "./set.js";
 
 /** Prints the practice: `--json` the practice object, else one setting a line. */
 export async function run(ctx: CommandContext, _args: RawArgs): Promise<number> {
@@ -20,6 +20,7 @@ export async function run(ctx: CommandContext, _args: RawArgs): Promise<number> 
     ["Join window", `${practice.joinWindowMinutes} minutes before the start (R13)`],
     ["Auto-complete", `${practice.autoCompleteMinutes} minutes after the end (R18)`],
     ["Licensure", `${LICENSURE_TEXT[practice.licensure]} (R25)`],
+    ["Reminders", practice.reminderMinutes.length ? `${reminderText(practice.reminderMinutes)} before each telehealth appointment (R23)` : `none; set them with "tele practice set --reminders 24h,1h"`],
     ["Portal", practice.portalUrl],
   ];
   for (const [label, value] of rows) ctx.io.out(`${ctx.paint.bold(label!.padEnd(13))}  ${value}\n`);

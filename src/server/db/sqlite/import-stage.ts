@@ -101,6 +101,10 @@ export class SqliteImportStage implements ImportStage {
       SELECT id, ?, therapist_id, client_id, start_at, end_at, telehealth, 'scheduled', ?, ? FROM ${this.apt}`).run(practiceId, now, now).changes;
   }
 
+  telehealthIds(): string[] {
+    return this.prep(`SELECT id FROM ${this.apt} WHERE telehealth = 1`).pluck().all() as string[];
+  }
+
   insertClients(practiceId: string, now: number): number {
     return this.prep(`INSERT INTO clients (id, practice_id, name, email, state, phone, date_of_birth, created_at)
       SELECT id, ?, name, email, state, phone, date_of_birth, ? FROM ${this.cli}`).run(practiceId, now).changes;

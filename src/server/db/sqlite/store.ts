@@ -10,6 +10,7 @@ import { clientRepo } from "./clients.js";
 import { consentRepo } from "./consent.js";
 import { linkRepo } from "./links.js";
 import { mailRepo } from "./mail.js";
+import { noticeRepo } from "./notices.js";
 import { practiceRepo } from "./practices.js";
 import { refusalRepo, webhookDeliveryRepo } from "./refusals.js";
 import { sessionRepo } from "./sessions.js";
@@ -44,7 +45,7 @@ export class SqliteStore implements Store {
         ...tokens,
         staffForHash: (hash) => cache.staffForHash(hash),
         touch: async (id, at) => { await tokens.touch(id, at); cache.touched(id, at); },
-      }, mail: mailRepo(s),
+      }, mail: mailRepo(s), notices: noticeRepo(s),
       audit: auditRepo(s), idempotency: idempotencyRepo(s),
       webSessions: webSessionRepo(s), sessions: sessionRepo(s), refusals: refusalRepo(s), webhookDeliveries: webhookDeliveryRepo(s),
       consent: consentRepo(s),
@@ -58,6 +59,7 @@ export class SqliteStore implements Store {
   get links() { return this.repos.links; }
   get tokens() { return this.repos.tokens; }
   get mail() { return this.repos.mail; }
+  get notices() { return this.repos.notices; }
   get audit() { return this.repos.audit; }
   get idempotency() { return this.repos.idempotency; }
   get webSessions() { return this.repos.webSessions; }

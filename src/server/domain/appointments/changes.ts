@@ -1,30 +1,44 @@
 /**
- * The notifications' entry point (R23): every change to an appointment that a client may need to
- * hear about calls `onAppointmentChange` once, after its transaction has committed. Today it does
- * nothing; the client notifications (confirmations, updates, cancellations, reminders, calendar
- * files) plug in here, so the services that change appointments never need to know about mail.
- *
- * - `notify` is the caller's choice (`--no-notify` makes it false); it is passed on, not decided here.
- * - Called after commit: a change that rolled back is never announced. A failure in here must not
- *   undo or fail the change that has already happened: callers await it and ignore its rejection,
- *   so whatever plugs in keeps its own record of what is still to send (the mail outbox, R21).
+ * Where every change to an appointment's time, kind or status reports itself, so its client hears
+ * of it (R23): the service that made the change calls `onAppointmentChange` inside its transaction.
  */
+import type { Repos } from "../../db/repos.js";
 import type { AppointmentRow } from "../../db/types.js";
-import type { Deps } from "../deps.js";
-import { appointmentView } from "../shared/views.js";
+import { audit } from "../audit/audit.js";
+import { systemActor, type Deps } from "../deps.js";
+import { queueNotices, type ChangeKind } from "../notify/notices.js";
 import { sessionSummaries } from "../sessions/state.js";
+import { appointmentView } from "../shared/views.js";
 
 export interface AppointmentChange {
-  kind: "created" | "converted" | "rescheduled" | "in_person" | "cancelled";
+  kind: ChangeKind;
   appointmentId: string;
   practiceId: string;
-  /** Whether the client should be told (false: `--no-notify`). */
+  /** false: the client is not told (`--no-notify`); the calendar SEQUENCE still rises. */
   notify: boolean;
 }
 
-/** The hook itself: the notifications' slice replaces this body. */
-export async function onAppointmentChange(_deps: Deps, _change: AppointmentChange): Promise<void> {
-  // Intentionally empty until client notifications are built (issue 11, notifications slice).
+/**
+ * Records the change for the appointment's calendar file and, with `notify`, queues the client's
+ * notice. With `r` it runs in the caller's transaction (the caller nudges the mail worker after
+ * commit); without, in its own, so never call it without `r` from inside a transaction (it would
+ * wait for that one to end). A reschedule must also set the appointment's `updated_at`: reminders
+ * whose moment had passed by then are skipped. Returns the notice's mail id, or null when none was queued.
+ */
+export async function onAppointmentChange(deps: Deps, change: AppointmentChange, r?: Repos): Promise<{ mailId: string | null }> {
+  const run = async (tx: Repos) => {
+    const now = deps.clock();
+    const [mailId = null] = await queueNotices(tx, deps, now, change.practiceId, change.kind, [change.appointmentId], change.notify);
+    if (mailId) {
+      await audit(tx, systemActor(change.practiceId), now, change.practiceId, "appointment.notice",
+        { type: "appointment", id: change.appointmentId }, { kind: change.kind, mailId });
+    }
+    return { mailId };
+  };
+  if (r) return run(r);
+  const out = await deps.store.tx(run);
+  if (out.mailId) deps.mailQueued?.();
+  return out;
 }
 
 /** The API's view of a changed appointment, with its session summary (telehealth ones). */

@@ -2,6 +2,7 @@ import { ConvertInput, type ConversionResult, type LicensureSetting } from "../.
 import type { ConversionCandidate } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import { issuePortalLink } from "../clients/portal.js";
+import { queueNotices } from "../notify/notices.js";
 import type { Actor, Deps } from "../deps.js";
 import { DomainError, forbidden } from "../errors.js";
 import { CHANGERS, changesAll, requireStaff } from "../shared/permissions.js";
@@ -30,6 +31,7 @@ export async function convertAppointments(deps: Deps, actor: Actor, input: unkno
   const a = requireStaff(actor, ...CHANGERS);
   const v = ConvertInput.parse(input);
   const now = deps.clock();
+  let notices = 0;
   const result = await deps.store.tx(async (r) => {
     const filter = await scopedFilter(r, a, await practiceZone(r, a.practiceId), v, now, "change");
     if (v.ids?.length) {
@@ -67,6 +69,8 @@ export async function convertAppointments(deps: Deps, actor: Actor, input: unkno
     const invitesSent = toInvite.map((c) => c.clientId);
     if (!v.dryRun) {
       if (converted.length) await r.appointments.setTelehealth(a.practiceId, converted, v.telehealth, now);
+      // R23: each change raises the calendar SEQUENCE; with notify, one insert queues every client's notice.
+      notices = (await queueNotices(r, deps, now, a.practiceId, v.telehealth ? "converted" : "in_person", converted, v.notify)).length;
       if (toInvite.length) {
         const practice = (await r.practices.byId(a.practiceId))!;
         for (const c of toInvite) {
@@ -76,10 +80,10 @@ export async function convertAppointments(deps: Deps, actor: Actor, input: unkno
       }
     }
     await audit(r, a, now, a.practiceId, v.dryRun ? "appointments.convert.dry_run" : "appointments.convert",
-      { type: "appointment", id: null }, { telehealth: v.telehealth, matched: candidates.length, converted: v.dryRun ? converted.length : converted, skipped: skipped.length, unlicensed: warnings.length });
+      { type: "appointment", id: null }, { telehealth: v.telehealth, matched: candidates.length, converted: v.dryRun ? converted.length : converted, skipped: skipped.length, unlicensed: warnings.length, notices });
     return { dryRun: v.dryRun, matched: candidates.length, converted, skipped, clientsNotReady: [...notReady.keys()], invitesSent, warnings };
   });
-  if (result.invitesSent.length && !result.dryRun) deps.mailQueued?.();
+  if ((result.invitesSent.length || notices) && !result.dryRun) deps.mailQueued?.();
   return result;
 }
 

@@ -14,6 +14,7 @@ import { readRangeEnd, readStart, readTime } from "../shared/time.js";
 import { appointmentView } from "../shared/views.js";
 import { sessionSummaries } from "../sessions/state.js";
 import { refuseDeactivated } from "../staff/deactivate.js";
+import { onAppointmentChange } from "./changes.js";
 import { refuseOverlap } from "./overlap.js";
 import { refuseArchived } from "../clients/archive.js";
 import { judgeTelehealth } from "../licensure/rules.js";
@@ -106,12 +107,16 @@ export function pastStart(startAt: number) {
   return refused("start_in_past", `the start ${new Date(startAt).toISOString()} has passed; to record a past appointment, allow it (allowPast)`);
 }
 
-/** Schedules one appointment; telehealth needs R4 and R5. Therapists schedule only their own. */
+/**
+ * Schedules one appointment; telehealth needs R4 and R5. Therapists schedule only their own. A
+ * telehealth one's client is sent a confirmation unless `notify` is false (R23).
+ */
 export async function createAppointment(deps: Deps, actor: Actor, input: unknown): Promise<Appointment> {
   const a = requireStaff(actor, ...CHANGERS);
   const v = CreateAppointmentInput.parse(input);
   const now = deps.clock();
-  return deps.store.tx(async (r) => {
+  let mailed = false;
+  const view = await deps.store.tx(async (r) => {
     const therapist = await findStaff(r, a.practiceId, v.therapist);
     if (!mayChangeFor(a, therapist.id)) throw forbidden("therapists schedule only their own appointments");
     refuseDeactivated(therapist);
@@ -134,16 +139,23 @@ export async function createAppointment(deps: Deps, actor: Actor, input: unknown
     await r.appointments.insert(row);
     await audit(r, a, now, a.practiceId, "appointment.create", { type: "appointment", id: row.id },
       licensure === "unlicensed_state" ? { telehealth: row.telehealth, licensure } : { telehealth: row.telehealth });
+    mailed = !!(await onAppointmentChange(deps, { kind: "created", appointmentId: row.id, practiceId: a.practiceId, notify: v.notify }, r)).mailId;
     return appointmentView((await r.appointments.byId(a.practiceId, row.id))!);
   });
+  if (mailed) deps.mailQueued?.();
+  return view;
 }
 
-/** R7: one appointment to telehealth or back. Past, cancelled and completed ones are refused (409). */
+/**
+ * R7: one appointment to telehealth or back. Past, cancelled and completed ones are refused (409).
+ * The client is told, with a calendar file, unless `notify` is false (R23).
+ */
 export async function setTelehealth(deps: Deps, actor: Actor, id: string, input: unknown): Promise<Appointment> {
   const a = requireStaff(actor, ...CHANGERS);
-  const { telehealth } = UpdateAppointmentInput.parse(input);
+  const { telehealth, notify } = UpdateAppointmentInput.parse(input);
   const now = deps.clock();
-  return deps.store.tx(async (r) => {
+  let mailed = false;
+  const view = await deps.store.tx(async (r) => {
     const row = await findInScope(r, a, id, "change");
     if (row.telehealth === telehealth) return appointmentView(row);
     if (row.status !== "scheduled" || row.startAt <= now) {
@@ -161,6 +173,10 @@ export async function setTelehealth(deps: Deps, actor: Actor, id: string, input:
     }
     await r.appointments.setTelehealth(a.practiceId, [id], telehealth, now);
     await audit(r, a, now, a.practiceId, "appointment.convert", { type: "appointment", id }, { telehealth });
+    const kind = telehealth ? "converted" : "in_person";
+    mailed = !!(await onAppointmentChange(deps, { kind, appointmentId: id, practiceId: a.practiceId, notify }, r)).mailId;
     return appointmentView((await r.appointments.byId(a.practiceId, id))!);
   });
+  if (mailed) deps.mailQueued?.();
+  return view;
 }

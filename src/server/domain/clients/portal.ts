@@ -4,7 +4,7 @@ import type { ClientRow, LinkKind, PracticeRow } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { forbidden, refused } from "../errors.js";
-import { queueMail } from "../mail/outbox.js";
+import { queueClientMail } from "../notify/layout.js";
 import { hashPassword, hashSecret, newId, newSecret } from "../shared/crypto.js";
 import { CHANGERS, changesAll, requireStaff } from "../shared/permissions.js";
 import { findClient } from "../shared/resolve.js";
@@ -34,16 +34,25 @@ export async function issuePortalLink(
   const mail = kind === "portal_invite"
     ? {
         subject: `Your ${practice.name} client portal invitation`,
-        text: `Hello,\n\n${practice.name} has invited you to its client portal, where you can join telehealth sessions.\n\n` +
-          `Create your account here (the link works once and expires in 48 hours):\n${base}/invite/${token}\n\n` +
-          `If you did not expect this email, you can ignore it.\n`,
+        heading: "You are invited to the client portal",
+        blocks: [
+          { p: `Hello,` },
+          { p: `${practice.name} has invited you to its client portal, where you can see your appointments and join video sessions.` },
+          { link: `${base}/invite/${token}`, label: "Create your account", note: "The link works once and expires in 48 hours." },
+          { p: "If you did not expect this email, you can ignore it." },
+        ],
       }
     : {
         subject: `Reset your ${practice.name} client portal password`,
-        text: `Hello,\n\nUse this link to set a new password for the ${practice.name} client portal ` +
-          `(it works once and expires in 1 hour):\n${base}/reset/${token}\n\nIf you did not ask for this, you can ignore it.\n`,
+        heading: "Set a new password",
+        blocks: [
+          { p: `Hello,` },
+          { p: `Use this link to set a new password for the ${practice.name} client portal.` },
+          { link: `${base}/reset/${token}`, label: "Set a new password", note: "The link works once and expires in 1 hour." },
+          { p: "If you did not ask for this, you can ignore it." },
+        ],
       };
-  const mailId = await queueMail(r, now, { practiceId: practice.id, to: client.email, ...mail });
+  const mailId = await queueClientMail(r, deps, now, practice, { to: client.email, ...mail });
   await audit(r, actor, now, practice.id, kind === "portal_invite" ? "client.portal_invite" : "client.password_reset_link",
     { type: "client", id: client.id }, { linkId, mailId });
   return { clientId: client.id, kind: kind === "portal_invite" ? "invite" : "reset", mailId, expiresAt: new Date(expiresAt).toISOString() };

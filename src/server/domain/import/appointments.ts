@@ -10,6 +10,7 @@ import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { exactLocalTime, LocalTimeError } from "../../../sdk/schemas/time.js";
 import { finishImport, ImportReader, readBool, type ImportSource } from "./columns.js";
 import { LineSet, sweepOverlaps } from "./overlap-sweep.js";
+import { queueNotices } from "../notify/notices.js";
 
 /**
  * `tele appointments import`: another system's export, all or nothing. Times without an offset are
@@ -20,6 +21,8 @@ export interface AppointmentImportOptions {
   allowPast?: boolean;
   /** Accept rows that overlap each other or existing appointments of the same therapist or client. */
   allowOverlap?: boolean;
+  /** Send each telehealth appointment's client a confirmation (R23); off unless asked for in bulk. */
+  notify?: boolean;
 }
 
 /** Clients named by the rows, remembered up to a bound (a practice's clients are many; a file names few often). */
@@ -42,6 +45,7 @@ export async function importAppointments(
   const staff = new Map<string, StaffRow>();
   for (const s of await deps.store.staff.list(a.practiceId)) staff.set(s.id, s).set(s.email, s);
   const stage = await deps.store.importStage();
+  let notices = 0;
   try {
     const licensure = await licensureSetting(deps.store, a.practiceId);
     // R25 under `warn`: the rows imported although the therapist is not licensed in the client's state (the first
@@ -105,11 +109,12 @@ export async function importAppointments(
       if (!options.allowOverlap) checkOverlaps(stage, a.practiceId, reader);
       return finishImport(reader, staged, dryRun, async () => {
         stage.insertAppointments(a.practiceId, now);
-        await audit(r, a, now, a.practiceId, "appointments.import", { type: "appointment", id: null }, unlicensed ? { count: staged, unlicensed } : { count: staged });
+        // --notify: each telehealth row's client gets a confirmation, queued in this same transaction (R21, R23).
+        if (options.notify) notices = (await queueNotices(r, deps, now, a.practiceId, "created", stage.telehealthIds(), true)).length;
+        await audit(r, a, now, a.practiceId, "appointments.import", { type: "appointment", id: null }, { count: staged, notices, ...(unlicensed && { unlicensed }) });
       });
     });
-    // Post-commit hook: the rows are committed (or this was a dry run). Work that follows an import,
-    // such as `--notify` telling the imported appointments' clients, goes here, outside the transaction.
+    if (notices) deps.mailQueued?.();
     return warnings.length ? { ...result, warnings } : result;
   } finally {
     await stage.drop();

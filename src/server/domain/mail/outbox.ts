@@ -7,14 +7,16 @@ import { newId } from "../shared/crypto.js";
 import { keyOf, pageFrom, pageSize } from "../shared/paging.js";
 import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { mailView } from "../shared/views.js";
+import type { Letter } from "./transports.js";
 
 /**
  * Queues an email inside the caller's transaction (R21): it exists exactly when the change that
  * caused it does, and the worker delivers it after commit.
  */
-export async function queueMail(r: Repos, now: number, m: { practiceId: string; to: string; subject: string; text: string }): Promise<string> {
+export async function queueMail(r: Repos, now: number, m: { practiceId: string; to: string; subject: string; text: string; letter?: Letter }): Promise<string> {
   const id = newId("mail");
-  await r.mail.insert({ id, practiceId: m.practiceId, to: m.to, subject: m.subject, text: m.text, nextAttemptAt: now, createdAt: now });
+  const letter = m.letter ? JSON.stringify(m.letter) : null;
+  await r.mail.insert({ id, practiceId: m.practiceId, to: m.to, subject: m.subject, text: m.text, letter, nextAttemptAt: now, createdAt: now });
   return id;
 }
 

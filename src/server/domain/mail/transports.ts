@@ -2,6 +2,8 @@ import { chmod, mkdir, open, readdir, rename, unlink, writeFile } from "node:fs/
 import { join } from "node:path";
 import type { MailRow } from "../../db/types.js";
 import { hashSecret } from "../shared/crypto.js";
+import type { NoticeFacts } from "../notify/notices.js";
+import { renderNotice } from "../notify/render.js";
 import type { MailTransport } from "./worker.js";
 
 /** The 256-bit tokens (newSecret) in a mail's links. */
@@ -12,17 +14,54 @@ const LINKS_HEADER = "X-Tele-Link-Hashes";
 type Nodemailer = typeof import("nodemailer");
 const loadNodemailer = async (): Promise<Nodemailer> => (await import("nodemailer")).default as unknown as Nodemailer;
 
-const message = (from: string, m: MailRow) => ({
-  from, to: m.to, subject: m.subject, text: m.text, messageId: `<${m.id}@tele>`, date: new Date(m.createdAt),
-});
+// A mail as it leaves: the outbox row's text, or its notice rendered (R23), with the headers every
+// mail carries: the practice's name on the sender, Reply-To its contact when that is an email address,
+// a Message-ID on the public URL's host, and `Auto-Submitted: auto-generated` (RFC 3834), so
+// out-of-office replies are not sent back.
+/** What the `letter` column holds. */
+export interface Letter {
+  fromName?: string;
+  replyTo?: string;
+  /** The HTML part of a mail rendered when it was queued (mails with single-use links). */
+  html?: string;
+  /** A notice's facts, rendered with its calendar file now. */
+  notice?: NoticeFacts;
+}
+
+/** The address part of a From setting such as `tele <no-reply@tele.invalid>`. */
+export const addressOf = (from: string) => /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
+
+/** The options nodemailer sends `m` with; `host` names the Message-ID's domain. */
+export function messageOf(from: string, host: string, m: MailRow) {
+  const letter: Letter = m.letter ? JSON.parse(m.letter) : {};
+  const address = addressOf(from);
+  const base = {
+    from: letter.fromName ? { name: letter.fromName, address } : from,
+    to: m.to, subject: m.subject, messageId: `<${m.id}@${host}>`, date: new Date(m.createdAt),
+    headers: { "Auto-Submitted": "auto-generated" } as Record<string, string>,
+    ...(letter.replyTo ? { replyTo: letter.replyTo } : {}),
+  };
+  if (letter.notice) {
+    const n = renderNotice(letter.notice, m.to, address);
+    return {
+      ...base, text: n.text, html: n.html,
+      // As an alternative part (calendar apps offer Accept/Update) and as a file, for clients that only show attachments.
+      icalEvent: { method: n.calendar.method, filename: "appointment.ics", content: n.calendar.content },
+    };
+  }
+  return { ...base, text: m.text, ...(letter.html ? { html: letter.html } : {}) };
+}
+
+/** The host Message-IDs are on: the public URL's, read when each mail goes (it is known only once the server listens). */
+export type MessageHost = () => string;
 
 /** Sends through an SMTP server (`TELE_SMTP_URL`, e.g. smtp://127.0.0.1:2525). */
-export async function smtpTransport(url: string, from: string): Promise<MailTransport> {
+export async function smtpTransport(url: string, from: string, host: MessageHost = () => "tele"): Promise<MailTransport> {
   const nodemailer = await loadNodemailer();
   const t = nodemailer.createTransport(url);
   return {
     async deliver(m) {
-      await t.sendMail(message(from, m));
+      await t.sendMail(messageOf(from, host(), m));
     },
     close: () => t.close(),
   };
@@ -49,7 +88,7 @@ async function linkHashesOf(file: string): Promise<string[]> {
  * mailbox would: 0600 in a 0700 folder, and `prune` deletes each file once no link in it works
  * any more (used, revoked, replaced or expired). Mail without links stays, as delivered mail.
  */
-export async function fileTransport(dir: string, from: string): Promise<MailTransport> {
+export async function fileTransport(dir: string, from: string, host: MessageHost = () => "tele"): Promise<MailTransport> {
   const nodemailer = await loadNodemailer();
   const t = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -57,8 +96,9 @@ export async function fileTransport(dir: string, from: string): Promise<MailTran
   return {
     async deliver(m) {
       const hashes = [...m.text.matchAll(TOKEN_IN_LINK)].map((x) => hashSecret(x[1]!));
-      const headers = hashes.length ? { [LINKS_HEADER]: hashes.join(" ") } : undefined;
-      const info = (await t.sendMail({ ...message(from, m), headers })) as unknown as { message: Buffer };
+      const msg = messageOf(from, host(), m);
+      if (hashes.length) msg.headers[LINKS_HEADER] = hashes.join(" ");
+      const info = (await t.sendMail(msg)) as unknown as { message: Buffer };
       const file = join(dir, `${m.id}.eml`);
       await writeFile(`${file}.tmp`, info.message, { mode: 0o600 });
       await rename(`${file}.tmp`, file);

@@ -22,6 +22,9 @@ export interface MailWorkerOptions {
   log?: (msg: string, fields: Record<string, unknown>) => void;
 }
 
+/** How long a mail taken for delivery is left to the worker that took it; after a crash mid-send, it is retried then. */
+const CLAIM_MS = 5 * 60_000;
+
 /** The delay before attempt `attempts + 1`, with ±20% jitter so retries of many messages spread out. */
 export function retryDelay(attempts: number, base: number, max: number): number {
   const d = Math.min(max, base * 2 ** Math.max(0, attempts - 1));
@@ -95,6 +98,8 @@ export class MailWorker {
       const due = await this.o.store.mail.due(this.o.clock(), 20);
       if (!due.length || this.stopped) return;
       for (const m of due) {
+        // Taken for this attempt first: another server on the same database skips it (no mail goes twice).
+        if (!(await this.o.store.tx((r) => r.mail.claim(m.id, this.o.clock(), this.o.clock() + CLAIM_MS)))) continue;
         try {
           await this.o.transport.deliver(m);
           await this.o.store.tx((r) => r.mail.markSent(m.id, this.o.clock()));

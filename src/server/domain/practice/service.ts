@@ -23,7 +23,7 @@ export async function createPractice(deps: Deps, actor: Actor, input: unknown): 
     for (let n = 2; await r.practices.bySlug(slug); n++) slug = `${v.slug ?? slugify(v.name)}-${n}`;
     const practice: PracticeRow = {
       id: newId("prc"), name: v.name, slug, state: v.state, timeZone: v.timeZone,
-      joinWindowMinutes: 15, autoCompleteMinutes: 60, contact: v.contact ?? null, licensure: "warn", createdAt: now,
+      joinWindowMinutes: 15, autoCompleteMinutes: 60, contact: v.contact ?? null, licensure: "warn", reminderMinutes: [1440, 60], createdAt: now,
     };
     await r.practices.insert(practice);
     const owner: StaffRow = {
@@ -50,7 +50,7 @@ export async function getPractice(deps: Deps, actor: Actor): Promise<Practice> {
 /**
  * Changes the practice's settings (owner or manager): its name, time zone (IANA), contact (which
  * clients see when video cannot start), join window (R13, 0–120 minutes) and auto-complete delay
- * (R18, 5–1440 minutes) and licensure rule (R25: off, warn, refuse). Only the settings given change; the audit row names the fields that
+ * (R18, 5–1440 minutes) and licensure rule (R25: off, warn, refuse) and reminders (R23, minutes before the start). Only the settings given change; the audit row names the fields that
  * changed; nothing changed, nothing is written. Times already scheduled are instants: a new time
  * zone changes how they are shown and how new local times are read, not when they are.
  */
@@ -65,6 +65,7 @@ export async function updatePractice(deps: Deps, actor: Actor, input: unknown): 
     for (const k of ["name", "timeZone", "contact", "joinWindowMinutes", "autoCompleteMinutes", "licensure"] as const) {
       if (v[k] !== undefined && v[k] !== (p[k] ?? (k === "licensure" ? "warn" : undefined))) (change as Record<string, unknown>)[k] = v[k];
     }
+    if (v.reminderMinutes && v.reminderMinutes.join() !== p.reminderMinutes.join()) change.reminderMinutes = v.reminderMinutes;
     const fields = Object.keys(change);
     if (fields.length === 0) return practiceView(p, deps.config.publicUrl);
     await r.practices.update(p.id, change);

@@ -4,7 +4,8 @@ import { sessionPath } from "../appointments/window.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { DomainError } from "../errors.js";
-import { queueMail } from "../mail/outbox.js";
+import { queueClientMail } from "../notify/layout.js";
+import { shortWhen } from "../notify/notices.js";
 import { hashSecret, newId, newSecret } from "../shared/crypto.js";
 import { formatInZone, zoneAbbreviation } from "../../../sdk/schemas/time.js";
 
@@ -29,13 +30,17 @@ export async function issueJoinLink(r: Repos, deps: Deps, actor: Actor, now: num
     expiresAt: joinLinkExpiry(a, practice), usedAt: null, revokedAt: null, createdAt: now,
   });
   const when = `${formatInZone(a.startAt, practice.timeZone)} ${zoneAbbreviation(a.startAt, practice.timeZone)}`;
-  const mailId = await queueMail(r, now, {
-    practiceId: practice.id, to: client.email,
-    subject: `Your ${practice.name} telehealth session has started`,
-    text: `Hello,\n\nYour therapist has joined your telehealth session (${when}) and is waiting for you.\n\n` +
-      `Join here (the link works once, and stops working when the session ends):\n` +
-      `${deps.config.publicUrl.replace(/\/+$/, "")}${joinPath(token)}\n\n` +
-      `You can also sign in to your client portal and press Join.\n`,
+  // The subject says when, not what (R23): nothing about therapy or telehealth on a lock screen.
+  const mailId = await queueClientMail(r, deps, now, practice, {
+    to: client.email,
+    subject: `Your appointment on ${shortWhen(a.startAt, practice.timeZone)} has started`,
+    heading: "Your therapist is waiting for you",
+    blocks: [
+      { p: `Hello,` },
+      { p: `Your therapist has joined your video session (${when}) and is waiting for you.` },
+      { link: `${deps.config.publicUrl.replace(/\/+$/, "")}${joinPath(token)}`, label: "Join now", note: "The link works once, and stops working when the session ends." },
+      { p: "You can also sign in to your client portal and press Join." },
+    ],
   });
   await audit(r, actor, now, practice.id, "session.join_link.issue", record, { linkId, mailId });
 }

@@ -30,6 +30,7 @@ export function practiceView(p: PracticeRow, publicUrl: string): Practice {
     id: p.id, name: p.name, slug: p.slug, state: p.state, timeZone: p.timeZone,
     joinWindowMinutes: p.joinWindowMinutes, autoCompleteMinutes: p.autoCompleteMinutes, portalUrl: portalUrl(publicUrl, p.slug), contact: p.contact,
     licensure: p.licensure ?? "warn",
+    reminderMinutes: p.reminderMinutes,
   };
 }
 

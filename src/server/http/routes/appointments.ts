@@ -25,7 +25,7 @@ export function appointmentRoutes(t: RouteTable, deps: Deps): void {
     query: AppointmentImportQuery, reply: ImportResult, problems: [413],
     handler: ({ actor, body, query }) => {
       const q = AppointmentImportQuery.parse(query);
-      return importAppointments(deps, actor, csvText(body), q.dryRun === "true", { allowPast: q.allowPast === "true", allowOverlap: q.allowOverlap === "true" });
+      return importAppointments(deps, actor, csvText(body), q.dryRun === "true", { allowPast: q.allowPast === "true", allowOverlap: q.allowOverlap === "true", notify: q.notify === "true" });
     } });
   t.add({ method: "GET", access: "see", url: "/appointments/export", operationId: "exportAppointments", tag,
     summary: "What a biller needs for claims (R28), streamed as CSV (default) or JSON: at most 366 days; a therapist gets only their own",

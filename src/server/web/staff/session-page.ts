@@ -206,9 +206,10 @@ async function sendSessionPage(deps: Deps, hub: SessionHub, req: FastifyRequest,
   const practice = await practiceOf(deps, req);
   const s = await currentSession(deps, req);
   const actor = s && s.practice.id === practice.id ? await actorOf(deps, req, s) : undefined;
-  // Staff arrive signed in (through /s/…); anyone else signs in on the client portal first.
-  if (!actor) return redirect(reply, deps, `/p/${practice.slug}`);
   const id = (req.params as { id: string }).id;
+  // Staff arrive signed in (through /s/…); anyone else signs in on the client portal first, and
+  // comes back here (the address in every appointment mail and calendar file, R23).
+  if (!actor) return redirect(reply, deps, `/p/${practice.slug}?next=${encodeURIComponent(sessionPath(practice.slug, id))}`);
   // R26: a client who has not accepted the current consent text reads and signs it first, then comes back here.
   if (await consentFirst(deps, reply, practice, actor, id, sessionPath(practice.slug, id))) return reply;
   const view = await openSessionPage(deps, actor, hub, id);
