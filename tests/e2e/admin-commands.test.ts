@@ -71,7 +71,7 @@ describe("tele clients archive", () => {
   it("--cancel-upcoming --yes cancels them and their session links die; hidden from lists, shown by id; --json prints the record", async () => {
     // Bruno has a portal account, and a sign-in link into his telehealth session is waiting.
     await json(["clients", "invite", ids.bruno!]);
-    const mail = await until(async () => smtp.received.find((m) => m.to === "bruno@client.test"), Boolean, "Bruno's invite");
+    const mail = await until(async () => smtp.received.find((m) => m.to === "bruno@client.test" && /\/invite\//.test(m.text)), Boolean, "Bruno's invite");
     const token = /\/invite\/([A-Za-z0-9_-]{43})/.exec(mail!.text)![1]!;
     await sdk.portal.signup({ token, password: "correct horse battery" });
     const link = (await json(["sessions", "open", ids.brunoTele!, "--print"])).url as string;

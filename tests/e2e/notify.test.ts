@@ -91,9 +91,9 @@ describe("notices through the binary (R23)", () => {
     for (const day of ["2027-04-05", "2027-04-06"]) {
       await ok(["appointments", "create", "--therapist", "tess@maple.test", "--client", "fay@client.test", "--start", `${day}T11:00`, "--duration", "50"], w);
     }
-    await ok(["appointments", "convert", "--client", "fay@client.test", "--json"], w);
+    await ok(["appointments", "convert", "--client", "fay@client.test", "--json", "--yes"], w);
     expect(queued(w, "fay@client.test")).toEqual([]);
-    const back = (await ok(["appointments", "convert", "--client", "fay@client.test", "--in-person", "--notify", "--json"], w)).json();
+    const back = (await ok(["appointments", "convert", "--client", "fay@client.test", "--in-person", "--notify", "--json", "--yes"], w)).json();
     expect(back.converted).toHaveLength(2);
     const mails = await box.waitFor("fay@client.test", 2);
     expect(mails.map((m) => m.subject).sort()).toEqual([

@@ -13,7 +13,7 @@ import { hashSecret } from "../../src/server/domain/shared/crypto.js";
 import { startServer } from "../../src/server/main.js";
 import { errorJson, startWorld, tele, tempDir, type E2eWorld } from "../helpers/e2e.js";
 
-const PRACTICE_KEYS = ["autoCompleteMinutes", "contact", "id", "joinWindowMinutes", "licensure", "name", "portalUrl", "slug", "state", "timeZone"];
+const PRACTICE_KEYS = ["autoCompleteMinutes", "contact", "id", "joinWindowMinutes", "licensure", "name", "portalUrl", "reminderMinutes", "slug", "state", "timeZone"];
 
 describe("tele init --contact, tele practice set, tele whoami", () => {
   let w: E2eWorld;

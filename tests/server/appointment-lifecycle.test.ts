@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from "vitest";
 const changes = vi.hoisted(() => [] as unknown[]);
 vi.mock("../../src/server/domain/appointments/changes.js", async (importOriginal) => {
   const real = await importOriginal<typeof import("../../src/server/domain/appointments/changes.js")>();
-  return { ...real, onAppointmentChange: async (_deps: unknown, change: unknown) => void changes.push(change) };
+  return { ...real, onAppointmentChange: async (_deps: unknown, change: unknown) => (changes.push(change), { mailId: null }) };
 });
 
 import { cancelAppointment, setAppointmentStatus } from "../../src/server/domain/appointments/cancel.js";

@@ -165,7 +165,8 @@ describe("the CLI's sign-in link and the session page", () => {
     expect((await theo.get(`/p/maple-therapy/appointments/${open.id}/session`)).statusCode).toBe(403);
     const stranger = await pageBrowser(app!).get(`/p/maple-therapy/appointments/${open.id}/session`);
     expect(stranger.statusCode).toBe(303);
-    expect(stranger.headers.location).toBe("/p/maple-therapy");
+    // Signed out: the portal's sign-in, which comes back to this page afterwards (the address in every appointment mail).
+    expect(stranger.headers.location).toBe(`/p/maple-therapy?next=${encodeURIComponent(`/p/maple-therapy/appointments/${open.id}/session`)}`);
     expect(auditRows(w.store, "session.page.open").map((r) => r.actor_type)).toEqual(["staff", "client"]);
   });
 });
