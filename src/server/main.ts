@@ -38,6 +38,9 @@ export function openStore(config: Pick<ServerConfig, "dataDir" | "databaseUrl">)
 }
 
 /** The only place that listens: opens the database, starts the mail worker and the HTTP server. */
+/** How long a stopping server waits for requests under way before it cuts their connections. */
+const STOP_GRACE_MS = 5_000;
+
 export async function startServer(config: ServerConfig, opts: { version?: string; logger?: boolean; clock?: () => number } = {}): Promise<RunningServer> {
   const store = openStore(config);
   const clock = opts.clock ?? Date.now;
@@ -108,7 +111,11 @@ export async function startServer(config: ServerConfig, opts: { version?: string
     close: () => (closing ??= (async () => {
       stopping = true;
       sessions.stop();
-      await app.close();
+      // A graceful stop with a deadline: requests under way get STOP_GRACE_MS to finish, then any
+      // connection still open (a client that never reads its reply, a stream nobody ends) is cut, so
+      // stopping the server never hangs on someone else's socket.
+      const deadline = setTimeout(() => app.server.closeAllConnections(), STOP_GRACE_MS);
+      await app.close().finally(() => clearTimeout(deadline));
       await reminders.stop();
       await mail.stop();
       await store.close();
