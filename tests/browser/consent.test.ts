@@ -90,7 +90,7 @@ describe("telehealth consent in Chromium", () => {
     await gina.waitForURL(sessionUrl());
     expect(await gina.getByRole("heading", { level: 1 }).textContent()).toBe("Telehealth session");
     expect((await sdk.clients.get("gina@client.test")).consent).toMatchObject({ status: "current", version: 1 });
-    const rows = await sdk.audit.list({ action: "client.consent.accept" });
+    const rows = (await sdk.audit.list({ action: "client.consent.accept" })).items;
     expect(rows).toHaveLength(1);
     await gina.reload();
     expect(gina.url()).toBe(sessionUrl()); // not asked twice for the same version
@@ -106,7 +106,7 @@ describe("telehealth consent in Chromium", () => {
     await sign(gina, "gina client");
     await gina.waitForURL(sessionUrl());
     expect((await sdk.clients.get("gina@client.test")).consent).toMatchObject({ status: "current", version: 2 });
-    expect(await sdk.audit.list({ action: "client.consent.accept" })).toHaveLength(2);
+    expect((await sdk.audit.list({ action: "client.consent.accept" })).items).toHaveLength(2);
   });
 
   it("fits a phone: no sideways scrolling, a finger-sized I agree", async () => {

@@ -10,6 +10,7 @@
  *     without a reload, and stops saying it when the client leaves;
  *   - an open session page says the appointment was cancelled the moment it is cancelled (axe).
  */
+import { answerLocation } from "../helpers/location.js";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SqliteStore } from "../../src/server/db/sqlite/store.js";
@@ -123,6 +124,7 @@ describe("the appointment's life in Chromium (R24)", () => {
     const client = await tb.context();
     const dana = await signInDana(client);
     await dana.goto(sessionUrl(id));
+    await answerLocation(dana); // R27: where the client is, before the waiting room
     await dana.getByRole("heading", { name: "Waiting for Tina Therapist" }).waitFor();
     await line.waitFor({ state: "visible", timeout: 10_000 });
     const since = (db().prepare(`SELECT client_connected_at AS t FROM telehealth_sessions WHERE appointment_id = ?`).get(id) as { t: number }).t;
@@ -145,6 +147,7 @@ describe("the appointment's life in Chromium (R24)", () => {
     const [staff, client] = [await tb.context(), await tb.context()];
     const dana = await signInDana(client);
     await dana.goto(sessionUrl(id));
+    await answerLocation(dana); // R27: where the client is, before the waiting room
     const tina = await tinaOn(staff, id);
     await tina.getByRole("heading", { name: "You're in the session with Dana" }).waitFor();
     await dana.getByRole("heading", { name: "You're in the session with Tina Therapist" }).waitFor();
@@ -158,6 +161,7 @@ describe("the appointment's life in Chromium (R24)", () => {
     const client = await tb.context();
     const dana = await signInDana(client);
     await dana.goto(sessionUrl(id));
+    await answerLocation(dana); // R27: where the client is, before the waiting room
     await dana.getByRole("heading", { name: "Waiting for Tina Therapist" }).waitFor();
     await dana.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     const out = await tele(["appointments", "cancel", id, "--reason", "therapist unwell"], w.env);

@@ -275,6 +275,7 @@ describe("video.js on the session page", () => {
       const page = await signIn(ctx, plain, "dana@plain.test");
       const admitted = page.waitForResponse((r) => r.url().endsWith("/session/video"));
       const res = await page.goto(`${plain.server.url}/p/${plain.slug}/appointments/${id}/session`);
+      await answerLocation(page);
       expect((await (await admitted).json()).provider).toBe("builtin");
       expect(asked.some((u) => /^\/assets\/video-builtin\.[0-9a-f]+\.js$/.test(u) || /video-builtin\.[0-9a-f]+\.js$/.test(u))).toBe(true);
       expect(asked.filter((u) => u.includes("video-zoom") || u.includes("/vendor/zoom/"))).toEqual([]);
@@ -297,6 +298,7 @@ describe("video.js on the session page", () => {
     ctx.on("request", (r) => { if (r.url().includes("/session/video") || r.url().includes("/vendor/zoom/")) asked.push(r.url()); });
     const page = await signIn(ctx, bare, "dana@bare.test");
     await page.goto(`${bare.server.url}/p/${bare.slug}/appointments/${id}/session`);
+    await answerLocation(page);
     await page.getByRole("heading", { name: "Waiting for Tina Therapist" }).waitFor();
     await videoState(page, "not-configured");
     const box = page.locator("[data-video-problem-box]");
