@@ -66,7 +66,7 @@ export function minutesBetween(start: string, end: string): number {
 
 /** "1 appointment", "3 appointments". */
 export function plural(count: number, word: string, many = `${word}s`): string {
-  return `${count} ${count === 1 ? word : many}`;
+  return `${count.toLocaleString("en-US")} ${count === 1 ? word : many}`;
 }
 
 /** A warning line on stderr. */

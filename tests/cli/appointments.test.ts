@@ -95,6 +95,17 @@ describe("tele appointments convert", () => {
     expect(r.stderr).toContain("Warning: client cli_bo has no email");
   });
 
+  it("a long id list is summarised on the terminal (\"and 49,990 more\") and whole with --json", async () => {
+    const many = Array.from({ length: 50_000 }, (_, i) => `apt_${i}`);
+    const reply = (req: { body: string }) => ({ json: { ...conversion, converted: many, skipped: [], dryRun: JSON.parse(req.body).dryRun === true } });
+    stub = await stubApi({ [CONVERT]: reply });
+    const r = await tele(["appointments", "convert", "--therapist", "stf_ana", "--yes"], { stub });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Converted 50,000 appointments to telehealth: ${many.slice(0, 10).join(", ")} and 49,990 more (--json lists all)`);
+    const json = await tele(["appointments", "convert", "--therapist", "stf_ana", "--yes", "--json"], { stub });
+    expect(JSON.parse(json.stdout).converted).toEqual(many);
+  });
+
   it("two ids use the bulk endpoint", async () => {
     stub = await stubApi({ [CONVERT]: convertReply });
     await tele(["appointments", "convert", "apt_1", "apt_2", "--yes"], { stub });

@@ -58,5 +58,5 @@ function printSummary(ctx: CommandContext, result: ConversionResult, target: str
 /** At most ten ids, then a count of the rest (--json has them all). */
 function ids(list: string[]): string {
   const shown = list.slice(0, SHOWN_IDS).join(", ");
-  return list.length > SHOWN_IDS ? `${shown} and ${list.length - SHOWN_IDS} more (--json lists all)` : shown;
+  return list.length > SHOWN_IDS ? `${shown} and ${(list.length - SHOWN_IDS).toLocaleString("en-US")} more (--json lists all)` : shown;
 }
