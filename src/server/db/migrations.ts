@@ -238,7 +238,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER consent_acceptances_no_delete BEFORE DELETE ON consent_acceptances
     BEGIN SELECT RAISE(ABORT, 'consent_acceptances is append-only'); END;
   `,
-  /* paging slice (issue 14): every list reads a page by keyset on an index that ends in the id, so a page after
+  /* 11 (paging slice, issue 14): every list reads a page by keyset on an index that ends in the id, so a page after
      (start, id) or (name, id) is one range scan; the appointment indexes keep their names (INDEXED BY uses one) */ `
   DROP INDEX appointments_start;
   CREATE INDEX appointments_start ON appointments (practice_id, start_at, id);
@@ -251,7 +251,7 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX mail_practice;
   CREATE INDEX mail_practice ON mail (practice_id, created_at, id);
   `,
-  /* 11 (licensure slice, issue 12): the states each staff member is licensed in (R25), the practice's licensure
+  /* 12 (licensure slice, issue 12): the states each staff member is licensed in (R25), the practice's licensure
      rule, where the client said they were at each session (R27), and the billing codes of a completed one (R28) */ `
   ALTER TABLE staff ADD COLUMN licensed_in TEXT NOT NULL DEFAULT '';   -- comma-separated state codes, e.g. NJ,NY
   ALTER TABLE practices ADD COLUMN licensure TEXT NOT NULL DEFAULT 'warn' CHECK (licensure IN ('off', 'warn', 'refuse'));
@@ -262,7 +262,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE appointments ADD COLUMN place_of_service TEXT CHECK (place_of_service IN ('10', '02'));
   ALTER TABLE appointments ADD COLUMN billing_modifier TEXT CHECK (billing_modifier IN ('95', '93'));
   `,
-  /* 12 (notify slice, issue 11): what a client mail carries beyond its text (HTML, sender name, Reply-To, or an
+  /* 13 (notify slice, issue 11): what a client mail carries beyond its text (HTML, sender name, Reply-To, or an
      appointment notice's facts, rendered with its calendar file at delivery), reminders at the practice's offsets
      (minutes before the start, comma-separated; '' is none), each claimed once per start, and each appointment's
      calendar SEQUENCE (R23) */ `
