@@ -47,10 +47,12 @@ export async function cancelAppointment(deps: Deps, actor: Actor, id: string, in
     }
     const revokedLinks = await closeAppointment(r, found, "cancelled", v.reason ?? null, now);
     await audit(r, a, now, a.practiceId, "appointment.cancel", { type: "appointment", id }, { reason: v.reason ?? null, revokedLinks, notify: v.notify });
-    return { ...found, status: "cancelled" as const, cancelReason: v.reason ?? null };
+    // The client's notice is queued in this same transaction, so a crash after commit cannot lose it (R21, R23).
+    const { mailId } = await onAppointmentChange(deps, { kind: "cancelled", appointmentId: id, practiceId: a.practiceId, notify: v.notify }, r);
+    return { ...found, status: "cancelled" as const, cancelReason: v.reason ?? null, mailId };
   });
+  if (row.mailId) deps.mailQueued?.();
   await deps.sessions?.closed(row.practiceId, row.id).catch(() => undefined);
-  await onAppointmentChange(deps, { kind: "cancelled", appointmentId: row.id, practiceId: row.practiceId, notify: v.notify }).catch(() => undefined);
   return changedView(deps, row);
 }
 

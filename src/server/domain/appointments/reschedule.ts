@@ -44,9 +44,11 @@ export async function rescheduleAppointment(deps: Deps, actor: Actor, id: string
       from: { start: new Date(row.startAt).toISOString(), end: new Date(row.endAt).toISOString() },
       to: { start: new Date(startAt).toISOString(), end: new Date(endAt).toISOString() }, revokedLinks, notify: v.notify,
     });
-    return { ...row, startAt, endAt };
+    // The client's notice is queued in this same transaction, so a crash after commit cannot lose it (R21, R23).
+    const { mailId } = await onAppointmentChange(deps, { kind: "rescheduled", appointmentId: id, practiceId: a.practiceId, notify: v.notify }, r);
+    return { ...row, startAt, endAt, mailId };
   });
-  await onAppointmentChange(deps, { kind: "rescheduled", appointmentId: id, practiceId: a.practiceId, notify: v.notify }).catch(() => undefined);
+  if (result.mailId) deps.mailQueued?.();
   return changedView(deps, result);
 }
 

@@ -51,6 +51,8 @@ export async function archiveClient(deps: Deps, actor: Actor, ref: string, input
       const appointment = (await r.appointments.byId(a.practiceId, id))!;
       revokedLinks += await closeAppointment(r, appointment, "cancelled", "client_archived", now);
       await audit(r, a, now, a.practiceId, "appointment.cancel", { type: "appointment", id }, { reason: "client_archived" });
+      // As a single cancellation does, the client's notice goes in the same transaction (R21, R23).
+      await onAppointmentChange(deps, { kind: "cancelled", appointmentId: id, practiceId: a.practiceId, notify: true }, r);
     }
     revokedLinks += await r.links.revokeLive(a.practiceId, c.id, ["portal_invite", "password_reset"], now);
     const endedWebSessions = await r.webSessions.revokeAllFor(a.practiceId, "client", c.id, now);
@@ -59,10 +61,10 @@ export async function archiveClient(deps: Deps, actor: Actor, ref: string, input
     const archived = (await r.clients.byId(a.practiceId, c.id, now))!;
     return { client: clientView(archived), changed: true, cancelled: upcoming, revokedLinks };
   });
-  // As a single cancellation does: open session pages are told, and the client hears of each (R22, R23).
+  // As a single cancellation does: open session pages are told (R22), and the mail worker wakes for the notices.
+  if (result.cancelled.length) deps.mailQueued?.();
   for (const id of result.cancelled) {
     await deps.sessions?.closed(a.practiceId, id).catch(() => undefined);
-    await onAppointmentChange(deps, { kind: "cancelled", appointmentId: id, practiceId: a.practiceId, notify: true }).catch(() => undefined);
   }
   return result;
 }
