@@ -19,7 +19,7 @@ export function auditRepo(s: StatementCache): AuditRepo {
       if (q.after) parts.push("(at, id) < (@afterAt, @afterId)");
       const rows = s.get(`SELECT id, practice_id AS practiceId, at, actor_type AS actorType, actor_id AS actorId, action,
           record_type AS recordType, record_id AS recordId, ip, request_id AS requestId, details
-        FROM audit_log WHERE ${parts.join(" AND ")} ORDER BY at DESC, id DESC LIMIT @limit`)
+        FROM audit_log WHERE ${parts.join(" AND ")} ORDER BY at DESC, id DESC LIMIT (SELECT @limit)`)
         .all({ practiceId, recordId: q.recordId, action: q.action, actorId: q.actorId, since: q.since, afterAt: q.after?.[0], afterId: q.after?.[1], limit: q.limit }) as (AuditRow & { details: string | null })[];
       return rows.map((r) => ({ ...r, details: r.details === null ? undefined : JSON.parse(r.details) }));
     },

@@ -47,7 +47,7 @@ export function clientRepo(s: StatementCache): ClientRepo {
       if (f.portal === "invited") parts.push(`c.portal_activated_at IS NULL AND ${LIVE_INVITE} IS NOT NULL`);
       if (f.portal === "none") parts.push(`c.portal_activated_at IS NULL AND ${LIVE_INVITE} IS NULL`);
       if (f.after) parts.push("(c.name, c.id) > (@afterName, @afterId)");
-      const rows = s.get(`SELECT ${COLS} FROM clients c WHERE ${parts.join(" AND ")} ORDER BY c.name, c.id LIMIT @limit`).all({
+      const rows = s.get(`SELECT ${COLS} FROM clients c WHERE ${parts.join(" AND ")} ORDER BY c.name, c.id LIMIT (SELECT @limit)`).all({
         practiceId, now, therapistId: f.therapistId, state: f.state, limit: f.limit,
         search: f.search === undefined ? undefined : `%${f.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`,
         afterName: f.after?.[0], afterId: f.after?.[1],

@@ -34,11 +34,11 @@ export function mailRepo(s: StatementCache): MailRepo {
       if (f.to) parts.push("to_address = @to");
       if (f.status) parts.push("status = @status");
       if (f.after) parts.push("(created_at, id) < (@afterAt, @afterId)");
-      return s.get(`SELECT ${COLS} FROM mail WHERE ${parts.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT @limit`)
+      return s.get(`SELECT ${COLS} FROM mail WHERE ${parts.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT (SELECT @limit)`)
         .all({ practiceId, to: f.to?.toLowerCase(), status: f.status, afterAt: f.after?.[0], afterId: f.after?.[1], limit: f.limit }) as MailRow[];
     },
     async due(now, limit) {
-      return s.get(`SELECT ${COLS} FROM mail WHERE status IN ('queued', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`)
+      return s.get(`SELECT ${COLS} FROM mail WHERE status IN ('queued', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT (SELECT ?)`)
         .all(now, limit) as MailRow[];
     },
     async markSent(id, now) {

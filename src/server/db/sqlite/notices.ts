@@ -41,7 +41,7 @@ export function noticeRepo(s: StatementCache): NoticeRepo {
         WHERE a.status = 'scheduled' AND a.telehealth = 1 AND a.start_at > @now AND a.start_at <= @horizon
           AND a.start_at - o.value * 60000 <= @now AND a.start_at - o.value * 60000 > a.updated_at
           AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.appointment_id = a.id AND r.offset_minutes = o.value AND r.start_at = a.start_at)
-        ORDER BY a.start_at LIMIT @limit`)
+        ORDER BY a.start_at LIMIT (SELECT @limit)`)
         .raw().all({ now, horizon: now + MAX_REMINDER_MINUTES * 60_000, limit }) as [string, string, number, number][];
       return rows.map(([appointmentId, practiceId, offsetMinutes, startAt]): DueReminder => ({ appointmentId, practiceId, offsetMinutes, startAt }));
     },

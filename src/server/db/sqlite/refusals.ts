@@ -24,7 +24,7 @@ export function webhookDeliveryRepo(s: StatementCache): WebhookDeliveryRepo {
       s.get(`DELETE FROM webhook_deliveries WHERE key = ?`).run(key);
     },
     async prune(before, keep) {
-      s.get(`DELETE FROM webhook_deliveries WHERE seen_at < ? OR key NOT IN (SELECT key FROM webhook_deliveries ORDER BY seen_at DESC LIMIT ?)`)
+      s.get(`DELETE FROM webhook_deliveries WHERE seen_at < ? OR key NOT IN (SELECT key FROM webhook_deliveries ORDER BY seen_at DESC LIMIT (SELECT ?))`)
         .run(before, keep);
     },
   };

@@ -32,8 +32,8 @@ export function staffRepo(s: StatementCache): StaffRepo {
     },
     async page(practiceId, after, limit) {
       const sql = after
-        ? `SELECT ${COLS} FROM staff WHERE practice_id = ? AND (name, id) > (?, ?) ORDER BY name, id LIMIT ?`
-        : `SELECT ${COLS} FROM staff WHERE practice_id = ? ORDER BY name, id LIMIT ?`;
+        ? `SELECT ${COLS} FROM staff WHERE practice_id = ? AND (name, id) > (?, ?) ORDER BY name, id LIMIT (SELECT ?)`
+        : `SELECT ${COLS} FROM staff WHERE practice_id = ? ORDER BY name, id LIMIT (SELECT ?)`;
       const rows = after ? s.get(sql).all(practiceId, after[0], after[1], limit) : s.get(sql).all(practiceId, limit);
       return (rows as Raw[]).map(toStaff);
     },
