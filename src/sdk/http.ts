@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
-import { request } from "undici";
+import { request } from "./transport.js";
 import type { z } from "zod";
 import { Problem } from "./schemas/common.js";
 import {
