@@ -49,8 +49,9 @@ async function api(url: string, token: string, path: string, body: unknown): Pro
 }
 
 /**
- * Drops the mail a measured step queued, so delivering it (the worker's work, after the reply) does
- * not load the next measurement; what is measured is queueing it inside the change's transaction.
+ * Drops the notices a measured step queued, so expanding and delivering them (the workers' work,
+ * after the reply) does not load the next measurement: its notice batch (written inside the change's
+ * transaction, which is what is measured) and any mail the batch worker had expanded from it already.
  */
 function emptyOutbox(dataDir: string): number {
   const db = new Database(join(dataDir, "tele.db"));
@@ -58,6 +59,7 @@ function emptyOutbox(dataDir: string): number {
     db.pragma("busy_timeout = 10000");
     // How many the step queued, as its audit row says (the worker may have delivered a few already).
     const details = db.prepare(`SELECT details FROM audit_log WHERE action IN ('appointments.import', 'appointments.convert') ORDER BY id DESC LIMIT 1`).pluck().get() as string;
+    db.prepare(`DELETE FROM notice_batches`).run();
     db.prepare(`DELETE FROM mail WHERE status != 'sent' AND letter LIKE '{"fromName"%"notice"%'`).run();
     return (JSON.parse(details) as { notices: number }).notices;
   } finally {
@@ -69,7 +71,7 @@ function emptyOutbox(dataDir: string): number {
  * Import through `tele appointments import`, then bulk conversion through the API, each beside its
  * bare baseline. With `notify` (`npm run bench -- bulk --notify`), the imported appointments are
  * telehealth and imported with `--notify`, and the measured conversion (to in person, and back
- * unmeasured) sends every client its notice: 100,000 mails queued in each measured transaction.
+ * unmeasured) sends every client its notice: one notice batch of 100,000 in each measured transaction.
  */
 export async function bulkFigures(runs = 3, notify = false): Promise<Figure[]> {
   const firstDay = Date.parse(new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10));

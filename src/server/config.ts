@@ -28,6 +28,10 @@ export interface ServerConfig {
   sessionSweepMs: number;
   /** How often due reminders are looked for (R23); TELE_REMINDER_POLL_MS, default 60 s. */
   reminderPollMs: number;
+  /** Appointments whose notices one transaction expands from a bulk change's batch (TELE_NOTICE_CHUNK, default 500). */
+  noticeChunk: number;
+  /** How often notice batches left by a stopped server are looked for (TELE_NOTICE_POLL_MS, default 1 s). */
+  noticePollMs: number;
   /** Limits on unauthenticated work (TELE_RATE_LIMIT_ACCOUNT, TELE_RATE_LIMIT_ADDRESS, TELE_RATE_LIMIT_WINDOW_MS). */
   rateLimits: { accountAttempts: number; addressAttempts: number; windowMs: number };
   /** The most data rows one CSV import may hold (TELE_IMPORT_MAX_ROWS, default 10,000,000; issue 14). */
@@ -74,6 +78,8 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     mailRetryBaseMs: milliseconds(env, "TELE_MAIL_RETRY_MS", 5_000),
     sessionSweepMs: milliseconds(env, "TELE_SESSION_SWEEP_MS", 30_000),
     reminderPollMs: milliseconds(env, "TELE_REMINDER_POLL_MS", 60_000),
+    noticeChunk: noticeChunk(env),
+    noticePollMs: milliseconds(env, "TELE_NOTICE_POLL_MS", 1_000),
     rateLimits: {
       accountAttempts: attempts(env, "TELE_RATE_LIMIT_ACCOUNT", 10),
       addressAttempts: attempts(env, "TELE_RATE_LIMIT_ADDRESS", 100),
@@ -107,5 +113,17 @@ function importRows(env: NodeJS.ProcessEnv): number {
   if (text === undefined || text === "") return DEFAULT_IMPORT_MAX_ROWS;
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 1_000_000_000) throw new Error(`TELE_IMPORT_MAX_ROWS must be a whole number of rows from 1 to 1000000000 (got ${text.slice(0, 20)})`);
+  return n;
+}
+
+/** Appointments expanded per transaction from a notice batch: small enough not to hold up requests for long. */
+export const DEFAULT_NOTICE_CHUNK = 500;
+
+/** TELE_NOTICE_CHUNK: a whole number of appointments from 1 to 100,000, default 500. */
+function noticeChunk(env: NodeJS.ProcessEnv): number {
+  const text = env.TELE_NOTICE_CHUNK;
+  if (text === undefined || text === "") return DEFAULT_NOTICE_CHUNK;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 100_000) throw new Error(`TELE_NOTICE_CHUNK must be a whole number of appointments from 1 to 100000 (got ${text.slice(0, 20)})`);
   return n;
 }

@@ -8,6 +8,7 @@ import { fileTransport, smtpTransport } from "./domain/mail/transports.js";
 import { MailWorker } from "./domain/mail/worker.js";
 import { hostOf } from "./domain/notify/notices.js";
 import { ReminderWorker } from "./domain/notify/reminders.js";
+import { NoticeBatchWorker } from "./domain/notify/batches.js";
 import { buildApp, logSerializers } from "./http/app.js";
 import { SessionHub } from "./domain/sessions/hub.js";
 import { participantKey } from "./domain/sessions/video.js";
@@ -23,6 +24,8 @@ export interface RunningServer {
   mail: MailWorker;
   /** Sends reminders at each practice's offsets (R23). */
   reminders: ReminderWorker;
+  /** Expands the notice batches of bulk changes into mail, after they commit (R23). */
+  notices: NoticeBatchWorker;
   /** Live session presence and auto-complete (R17, R18). */
   sessions: SessionHub;
   /** Stops taking requests, lets in-flight ones finish, stops the mail worker, closes the database. */
@@ -77,6 +80,11 @@ export async function startServer(config: ServerConfig, opts: { version?: string
     log: (msg, fields) => app.log.warn(fields, msg),
   });
   deps.mailQueued = () => mail.nudge();
+  const notices = new NoticeBatchWorker(deps, {
+    chunk: config.noticeChunk, pollMs: config.noticePollMs, queued: () => mail.nudge(),
+    log: (level, msg, fields) => app.log[level](fields, msg),
+  });
+  deps.noticesBatched = () => notices.nudge();
   const reminders = new ReminderWorker(deps, { pollMs: config.reminderPollMs, log: (msg, fields) => app.log.warn(fields, msg) });
   if (config.zoomWebhookSecret) {
     registerZoomWebhook(app, deps, {
@@ -103,11 +111,12 @@ export async function startServer(config: ServerConfig, opts: { version?: string
   if (!config.publicUrl) deps.config.publicUrl = url;
   mail.start();
   reminders.start();
+  notices.start();
   app.limits.start();
   sessions.start(config.sessionSweepMs);
   let closing: Promise<void> | undefined;
   return {
-    url, app, store, deps, mail, reminders, sessions,
+    url, app, store, deps, mail, reminders, notices, sessions,
     close: () => (closing ??= (async () => {
       stopping = true;
       sessions.stop();
@@ -117,6 +126,7 @@ export async function startServer(config: ServerConfig, opts: { version?: string
       const deadline = setTimeout(() => app.server.closeAllConnections(), STOP_GRACE_MS);
       await app.close().finally(() => clearTimeout(deadline));
       await reminders.stop();
+      await notices.stop();
       await mail.stop();
       await store.close();
     })()),

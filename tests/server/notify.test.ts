@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { onAppointmentChange } from "../../src/server/domain/appointments/changes.js";
 import { setTelehealth } from "../../src/server/domain/appointments/service.js";
 import { convertAppointments } from "../../src/server/domain/appointments/convert.js";
+import { expandNoticeBatches } from "../../src/server/domain/notify/batches.js";
 import { smtpTransport } from "../../src/server/domain/mail/transports.js";
 import { MailWorker } from "../../src/server/domain/mail/worker.js";
 import { noticeFacts, noticeMail, noticeMails } from "../../src/server/domain/notify/notices.js";
@@ -122,16 +123,21 @@ describe("appointment notices (R23)", () => {
     expect(box.to(alice)).toHaveLength(1); // only the first confirmation
   });
 
-  it("a bulk conversion notifies only when asked, queuing every notice in the same transaction", async () => {
+  it("a bulk conversion notifies only when asked: one notice batch in its transaction, expanded into a mail each after commit", async () => {
     const { w, box, deliver } = await setup();
     const a1 = await book(w, { client: w.p.alice, start: "2026-12-07T10:00" });
     const a2 = await book(w, { client: w.p.alice, start: "2026-12-08T10:00" });
     const before = count(w.store, "mail");
     await convertAppointments(w.deps, w.p.owner, { ids: [a1.id, a2.id] });
     expect(count(w.store, "mail")).toBe(before);
+    expect(count(w.store, "notice_batches")).toBe(0);
     await convertAppointments(w.deps, w.p.owner, { ids: [a1.id, a2.id], telehealth: false, notify: true });
-    expect(count(w.store, "mail")).toBe(before + 2);
+    expect(count(w.store, "mail")).toBe(before);
+    expect(count(w.store, "notice_batches")).toBe(1);
     expect(JSON.parse(auditRows(w.store, "appointments.convert").at(-1)!.details!).notices).toBe(2);
+    expect(await expandNoticeBatches(w.deps)).toEqual({ chunks: 1, queued: 2 });
+    expect(count(w.store, "mail")).toBe(before + 2);
+    expect(count(w.store, "notice_batches")).toBe(0);
     await deliver();
     const mails = box.to(alice);
     expect(mails.map((m) => m.subject).sort()).toEqual([

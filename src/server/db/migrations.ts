@@ -281,5 +281,19 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX appointments_upcoming_telehealth ON appointments (start_at) WHERE status = 'scheduled' AND telehealth = 1;
   `,
+  /* 14 (batch slice, issue 11): a bulk change with --notify (conversion, import) writes one notice batch in its own
+     transaction instead of a mail row per appointment; a worker expands it after commit, a chunk of appointments per
+     transaction, each chunk's mail queued and `done` advanced together (compare-and-set, so two servers never expand
+     one chunk twice); the row goes with its last chunk */ `
+  CREATE TABLE notice_batches (
+    id TEXT PRIMARY KEY,
+    practice_id TEXT NOT NULL REFERENCES practices(id),
+    kind TEXT NOT NULL CHECK (kind IN ('created', 'converted', 'in_person')),
+    appointment_ids TEXT NOT NULL,   -- a JSON array of appointment ids, in the order they are expanded
+    total INTEGER NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0, -- how many of them are expanded (the cursor)
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];
 

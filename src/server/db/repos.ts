@@ -233,6 +233,26 @@ export interface NoticeRepo {
   dueReminders(now: number, limit: number): Promise<DueReminder[]>;
   /** Records a reminder as sent by mail `mailId`; false when it already was (another worker, an earlier run). */
   claimReminder(r: DueReminder, mailId: string | null, now: number): Promise<boolean>;
+  /**
+   * Notice batches (bulk changes with notify, R21, R23): `addBatch` writes one inside the change's
+   * transaction; `batches` lists those not yet expanded, oldest first, with their ids; `advanceBatch`
+   * moves a batch's cursor from `from` to `to` only if it is still at `from` (compare-and-set: false
+   * when another worker took that chunk) and deletes the batch once `to` reaches its end. The worker
+   * calls it in the transaction that queues the chunk's mail, so a chunk is expanded exactly once.
+   */
+  addBatch(b: NoticeBatch): Promise<void>;
+  batches(limit: number): Promise<NoticeBatch[]>;
+  advanceBatch(id: string, from: number, to: number): Promise<boolean>;
+}
+
+/** One bulk change's notices, expanded after commit: `done` of `appointmentIds` are done. */
+export interface NoticeBatch {
+  id: string;
+  practiceId: string;
+  kind: "created" | "converted" | "in_person";
+  appointmentIds: string[];
+  done: number;
+  createdAt: number;
 }
 
 export interface AuditRepo {

@@ -19,6 +19,8 @@ export interface Deps {
   };
   /** Wakes the mail worker after a transaction that queued mail commits. */
   mailQueued?: () => void;
+  /** Wakes the notice batch worker after a bulk change that wrote a notice batch commits. */
+  noticesBatched?: () => void;
   /** Live session presence (one per server); buildApp creates it when the caller did not. */
   sessions?: SessionHub;
   /** The video provider (R19) and its name for each appointment's session; absent, the pages say video is not set up. */

@@ -1,4 +1,4 @@
-import type { DueReminder, NoticeRepo, NoticeTarget } from "../repos.js";
+import type { DueReminder, NoticeBatch, NoticeRepo, NoticeTarget } from "../repos.js";
 import type { StatementCache } from "./statements.js";
 
 /** The longest reminder offset the settings allow (7 days), bounding the scan of upcoming starts. */
@@ -49,6 +49,20 @@ export function noticeRepo(s: StatementCache): NoticeRepo {
       const res = s.get(`INSERT OR IGNORE INTO reminders_sent (appointment_id, offset_minutes, start_at, practice_id, mail_id, sent_at)
         VALUES (?, ?, ?, ?, ?, ?)`).run(r.appointmentId, r.offsetMinutes, r.startAt, r.practiceId, mailId, now);
       return res.changes === 1;
+    },
+    async addBatch(b) {
+      s.get(`INSERT INTO notice_batches (id, practice_id, kind, appointment_ids, total, done, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .run(b.id, b.practiceId, b.kind, JSON.stringify(b.appointmentIds), b.appointmentIds.length, b.done, b.createdAt);
+    },
+    async batches(limit) {
+      const rows = s.get(`SELECT id, practice_id, kind, appointment_ids, done, created_at FROM notice_batches ORDER BY created_at, id LIMIT ?`)
+        .raw().all(limit) as [string, string, NoticeBatch["kind"], string, number, number][];
+      return rows.map(([id, practiceId, kind, ids, done, createdAt]) => ({ id, practiceId, kind, appointmentIds: JSON.parse(ids) as string[], done, createdAt }));
+    },
+    async advanceBatch(id, from, to) {
+      if (s.get(`UPDATE notice_batches SET done = ? WHERE id = ? AND done = ?`).run(to, id, from).changes !== 1) return false;
+      s.get(`DELETE FROM notice_batches WHERE id = ? AND done >= total`).run(id);
+      return true;
     },
   };
 }

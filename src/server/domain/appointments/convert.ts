@@ -2,7 +2,7 @@ import { ConvertInput, type ConversionResult, type LicensureSetting } from "../.
 import type { ConversionCandidate } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import { issuePortalLink } from "../clients/portal.js";
-import { queueNotices } from "../notify/notices.js";
+import { batchNotices } from "../notify/batches.js";
 import type { Actor, Deps } from "../deps.js";
 import { DomainError, forbidden } from "../errors.js";
 import { CHANGERS, changesAll, requireStaff } from "../shared/permissions.js";
@@ -48,6 +48,8 @@ export async function convertAppointments(deps: Deps, actor: Actor, input: unkno
     const begun = v.telehealth ? new Set<string>() : new Set((await r.sessions.forAppointments(
       a.practiceId, candidates.filter((c) => c.telehealth).map((c) => c.id))).map((s) => s.appointmentId));
     const converted: string[] = [];
+    /** Those whose client has an email address: the ones told (R23). */
+    const reachable: string[] = [];
     const skipped: Skip[] = [];
     const warnings: LicensureWarning[] = [];
     const notReady = new Map<string, ConversionCandidate>();
@@ -59,6 +61,7 @@ export async function convertAppointments(deps: Deps, actor: Actor, input: unkno
         continue;
       }
       converted.push(c.id);
+      if (c.clientEmail) reachable.push(c.id);
       if (licensure === "warn" && licensureOf(c.therapistLicensedIn, c.clientState) === "unlicensed_state") {
         warnings.push({ id: c.id, code: "unlicensed_state", therapistId: c.therapistId!, state: c.clientState! });
       }
@@ -69,8 +72,9 @@ export async function convertAppointments(deps: Deps, actor: Actor, input: unkno
     const invitesSent = toInvite.map((c) => c.clientId);
     if (!v.dryRun) {
       if (converted.length) await r.appointments.setTelehealth(a.practiceId, converted, v.telehealth, now);
-      // R23: each change raises the calendar SEQUENCE; with notify, one insert queues every client's notice.
-      notices = (await queueNotices(r, deps, now, a.practiceId, v.telehealth ? "converted" : "in_person", converted, v.notify)).length;
+      // R23: each change raises the calendar SEQUENCE; with notify, one notice batch row holds every client's
+      // notice, expanded into mail after commit (notify/batches.ts).
+      notices = await batchNotices(r, now, a.practiceId, v.telehealth ? "converted" : "in_person", converted, v.notify ? reachable : []);
       if (toInvite.length) {
         const practice = (await r.practices.byId(a.practiceId))!;
         for (const c of toInvite) {
@@ -83,7 +87,8 @@ export async function convertAppointments(deps: Deps, actor: Actor, input: unkno
       { type: "appointment", id: null }, { telehealth: v.telehealth, matched: candidates.length, converted: v.dryRun ? converted.length : converted, skipped: skipped.length, unlicensed: warnings.length, notices });
     return { dryRun: v.dryRun, matched: candidates.length, converted, skipped, clientsNotReady: [...notReady.keys()], invitesSent, warnings };
   });
-  if ((result.invitesSent.length || notices) && !result.dryRun) deps.mailQueued?.();
+  if (result.invitesSent.length && !result.dryRun) deps.mailQueued?.();
+  if (notices && !result.dryRun) deps.noticesBatched?.();
   return result;
 }
 

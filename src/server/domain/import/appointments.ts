@@ -10,7 +10,7 @@ import { MANAGERS, requireStaff } from "../shared/permissions.js";
 import { exactLocalTime, LocalTimeError } from "../../../sdk/schemas/time.js";
 import { finishImport, ImportReader, readBool, type ImportSource } from "./columns.js";
 import { LineSet, sweepOverlaps } from "./overlap-sweep.js";
-import { queueNotices } from "../notify/notices.js";
+import { batchNotices } from "../notify/batches.js";
 
 /**
  * `tele appointments import`: another system's export, all or nothing. Times without an offset are
@@ -109,12 +109,13 @@ export async function importAppointments(
       if (!options.allowOverlap) checkOverlaps(stage, a.practiceId, reader);
       return finishImport(reader, staged, dryRun, async () => {
         stage.insertAppointments(a.practiceId, now);
-        // --notify: each telehealth row's client gets a confirmation, queued in this same transaction (R21, R23).
-        if (options.notify) notices = (await queueNotices(r, deps, now, a.practiceId, "created", stage.telehealthIds(), true)).length;
+        // --notify: each telehealth row's client gets a confirmation, from one notice batch written in this same
+        // transaction (R21, R23) and expanded into mail after commit (notify/batches.ts).
+        if (options.notify) notices = await batchNotices(r, now, a.practiceId, "created", [], stage.telehealthIds());
         await audit(r, a, now, a.practiceId, "appointments.import", { type: "appointment", id: null }, { count: staged, notices, ...(unlicensed && { unlicensed }) });
       });
     });
-    if (notices) deps.mailQueued?.();
+    if (notices) deps.noticesBatched?.();
     return warnings.length ? { ...result, warnings } : result;
   } finally {
     await stage.drop();
