@@ -71,7 +71,7 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
   registerBodyParsers(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 404, "not_found", `no such endpoint: ${req.method} ${redactUrl(req.url)}`));
-  const limits = new Limits(opts.limits ?? DEFAULT_LIMITS, deps.store, deps.clock, app);
+  const limits = new Limits(opts.limits ?? DEFAULT_LIMITS, deps, app);
   app.decorate("limits", limits);
   registerPlugins(app, limits);
   app.addHook("onClose", () => limits.stop().catch(() => undefined));

@@ -62,11 +62,20 @@ export class Limits {
   private readonly counts = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(readonly settings: LimitSettings, private readonly store: Store, private readonly clock: () => number, private readonly app: FastifyInstance) {}
+  /** `deps.store` is read at each use (a test may put another store in its place). */
+  constructor(readonly settings: LimitSettings, private readonly deps: { store: Store; clock: () => number }, private readonly app: FastifyInstance) {}
+
+  private get store(): Store {
+    return this.deps.store;
+  }
+
+  private clock(): number {
+    return this.deps.clock();
+  }
 
   /** The options to register @fastify/rate-limit with: no global hook (the checks are called where the key is known), the database store. */
   pluginOptions() {
-    return { global: false, store: databaseStore(this.store.rateLimits, this.clock), keyGenerator: (req: Keyed) => req[KEY]! };
+    return { global: false, store: databaseStore(() => this.store.rateLimits, () => this.clock()), keyGenerator: (req: Keyed) => req[KEY]! };
   }
 
   /**

@@ -9,17 +9,17 @@ import type { RateLimitRepo } from "../db/repos.js";
 
 type Done = (err: Error | null, res?: { current: number; ttl: number }) => void;
 
-export function databaseStore(repo: RateLimitRepo, clock: () => number): FastifyRateLimitStoreCtor {
+export function databaseStore(repo: () => RateLimitRepo, clock: () => number): FastifyRateLimitStoreCtor {
   return class DatabaseStore implements FastifyRateLimitStore {
     incr(key: string, done: Done, timeWindow: number): void {
       const now = clock();
-      repo.hit(key, timeWindow, now).then((w) => done(null, { current: w.count, ttl: w.resetAt - now }), done);
+      repo().hit(key, timeWindow, now).then((w) => done(null, { current: w.count, ttl: w.resetAt - now }), done);
     }
 
     /** Looking without counting (the plugin's `{ increment: false }`). */
     read(key: string, done: Done): void {
       const now = clock();
-      repo.peek(key, now).then((w) => done(null, w ? { current: w.count, ttl: w.resetAt - now } : { current: 0, ttl: 0 }), done);
+      repo().peek(key, now).then((w) => done(null, w ? { current: w.count, ttl: w.resetAt - now } : { current: 0, ttl: 0 }), done);
     }
 
     /** Every check shares the one table; the window comes with each call. */
