@@ -66,7 +66,7 @@ describe("sign-in page", () => {
     const res = await signedInAlice(w, b);
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe("/p/maple-therapy/dashboard");
-    expect(String(res.headers["set-cookie"])).toMatch(/tele_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax/);
+    expect(String(res.headers["set-cookie"])).toMatch(/tele_session=[^;]+; Max-Age=43200; Path=\/; HttpOnly; SameSite=Lax/);
     const dash = await b.get("/p/maple-therapy/dashboard");
     expect(dash.statusCode).toBe(200);
     expectPageHeaders(dash);

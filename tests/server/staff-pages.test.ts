@@ -29,7 +29,7 @@ describe("staff sign-in page", () => {
     const res = await b.post("/p/maple-therapy/staff/sign-in", { email: "Tina@Maple.test", password });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe("/p/maple-therapy/staff");
-    expect(String(res.headers["set-cookie"])).toMatch(/tele_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax/);
+    expect(String(res.headers["set-cookie"])).toMatch(/tele_session=[^;]+; Max-Age=43200; Path=\/; HttpOnly; SameSite=Lax/);
     expect((await b.get("/p/maple-therapy/staff")).statusCode).toBe(200);
     expect((await b.get("/p/maple-therapy/staff/sign-in")).headers.location).toBe("/p/maple-therapy/staff");
     expect(auditRows(w.store, "staff.sign_in")).toMatchObject([{ actor_id: idOf(w.p.tina), ip: "127.0.0.1" }]);

@@ -295,5 +295,14 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  /* 15 (plugins slice, issue 13): rate-limit windows in the database, so every server process on it counts the same
+     attempts; a key is a kind and an address, or a kind and a hash of an account; expired rows are pruned */ `
+  CREATE TABLE rate_limits (
+    key TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    reset_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX rate_limits_reset ON rate_limits (reset_at);
+  `,
 ];
 

@@ -272,6 +272,24 @@ export interface RefusalRepo {
   list(practiceId: string): Promise<{ day: string; kind: string; count: number }[]>;
 }
 
+/**
+ * Fixed-window counters shared by every server process on the database (issue 13): rate limits
+ * (http/limits.ts). Each call is one atomic statement, so it needs no transaction and two
+ * processes counting the same key never lose a hit. Keys are opaque (a kind and an address, or a
+ * hash of an account); times are epoch ms.
+ */
+export interface RateLimitRepo {
+  /**
+   * Counts one hit on `key`: a key with no live window (none, or `resetAt <= now`) starts one at
+   * count 1 ending at `now + windowMs`; a live one counts up and keeps its end. Returns the state after.
+   */
+  hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
+  /** The key's live window, or undefined (looking is not a hit). */
+  peek(key: string, now: number): Promise<{ count: number; resetAt: number } | undefined>;
+  /** Forgets every window that ended at or before `now`; returns how many. */
+  prune(now: number): Promise<number>;
+}
+
 /** Webhook deliveries already handled, kept across restarts so a retry is not applied twice. */
 export interface WebhookDeliveryRepo {
   /** False when the key was already there. */
@@ -330,6 +348,8 @@ export interface Store extends Repos {
   auditAlone(entry: NewAudit): Promise<void>;
   /** Scratch tables for one streamed import (issue 14); drop them when done. */
   importStage(): Promise<ImportStage>;
+  /** Shared rate-limit counters: atomic statements of their own, outside any transaction (plugins slice, issue 13). */
+  rateLimits: RateLimitRepo;
   /** After secrets were overwritten: leaves no old copy of them in the journal (SQLite: checkpoint and truncate the WAL). */
   scrub?(): Promise<void>;
   close(): Promise<void>;

@@ -6,6 +6,7 @@ import { errorHandler, sendProblem } from "./errors.js";
 import { registerBodyParsers } from "./media.js";
 import { DEFAULT_LIMITS, Limits, type LimitSettings } from "./limits.js";
 import { openApiDocument } from "./openapi.js";
+import { registerPlugins } from "./plugins.js";
 import { RouteTable } from "./route.js";
 import { adminRoutes } from "./routes/admin.js";
 import { appointmentRoutes } from "./routes/appointments.js";
@@ -70,8 +71,9 @@ export function buildApp(deps: Deps, opts: AppOptions = {}): FastifyInstance {
   registerBodyParsers(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 404, "not_found", `no such endpoint: ${req.method} ${redactUrl(req.url)}`));
-  const limits = new Limits(opts.limits ?? DEFAULT_LIMITS, deps.store, deps.clock);
+  const limits = new Limits(opts.limits ?? DEFAULT_LIMITS, deps, app);
   app.decorate("limits", limits);
+  registerPlugins(app, limits);
   app.addHook("onClose", () => limits.stop().catch(() => undefined));
   app.addHook("onSend", async (req, reply, payload) => {
     reply.header("x-request-id", req.id);

@@ -27,11 +27,11 @@ export async function resolveActor(deps: Deps, req: FastifyRequest, publicRoute:
   if (!token) throw new DomainError("unauthenticated", 401, "sign in first: send an API token as 'Authorization: Bearer <token>'");
   // An address that keeps sending wrong tokens is refused before any lookup.
   const limits = req.server.limits;
-  const wait = limits.refused("api_token", req.ip);
+  const wait = await limits.refused("api_token", req);
   if (wait !== null) throw new RateLimited(wait);
   const staff = API_TOKEN.test(token) ? await authenticateToken(deps, token) : undefined;
   if (!staff) {
-    limits.failed("api_token", req.ip);
+    await limits.failed("api_token", req);
     throw new DomainError("unauthenticated", 401, "the API token is wrong or has been revoked");
   }
   return { kind: "staff", practiceId: staff.practiceId, staff, ip: req.ip, requestId: req.id };

@@ -5,11 +5,17 @@
  * password does not lock out the rest of an office that shares an address. Refusals are counted
  * in memory and written as one row per practice, day and kind now and then: a flood never writes
  * a row per request.
+ *
+ * The windows are @fastify/rate-limit's (its `createRateLimit` checks, IPv6 addresses grouped by
+ * /64) over a store in the database (rate-limit-store.ts), so every server process on one
+ * database counts the same attempts (issue 13). The replies stay ours: a 429 page or problem+json.
  */
-import type { FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { normalizeIP } from "@fastify/rate-limit";
 import type { Store } from "../db/repos.js";
 import { DomainError } from "../domain/errors.js";
-import { RateLimiter } from "../web/security.js";
+import { hashSecret } from "../domain/shared/crypto.js";
+import { databaseStore } from "./rate-limit-store.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -44,50 +50,73 @@ export class RateLimited extends DomainError {
   }
 }
 
+type Check = ReturnType<FastifyInstance["createRateLimit"]>;
+type Window = { exceeded: boolean; remaining: number; wait: number };
+
+/** Where a check finds its key: set on the request just before the check runs (checks run one at a time). */
+const KEY = Symbol("tele.limitKey");
+type Keyed = FastifyRequest & { [KEY]?: string };
+
 export class Limits {
-  private readonly byAddress = new Map<LimitKind, RateLimiter>();
-  private readonly byAccount = new Map<LimitKind, RateLimiter>();
+  private readonly checks = new Map<string, Check>();
   private readonly counts = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(readonly settings: LimitSettings, private readonly store: Store, private readonly clock: () => number) {}
+  /** `deps.store` is read at each use (a test may put another store in its place). */
+  constructor(readonly settings: LimitSettings, private readonly deps: { store: Store; clock: () => number }, private readonly app: FastifyInstance) {}
+
+  private get store(): Store {
+    return this.deps.store;
+  }
+
+  private clock(): number {
+    return this.deps.clock();
+  }
+
+  /** The options to register @fastify/rate-limit with: no global hook (the checks are called where the key is known), the database store. */
+  pluginOptions() {
+    return { global: false, store: databaseStore(() => this.store.rateLimits, () => this.clock()), keyGenerator: (req: Keyed) => req[KEY]! };
+  }
 
   /**
-   * Counts one attempt of `kind` from `ip` (and for `account`, when given). Null: go ahead.
-   * A number: refused, retry after that many seconds; the refusal is counted for the practice.
+   * Counts one attempt of `kind` from `req`'s address (and for `account`, when given). Null: go
+   * ahead. A number: refused, retry after that many seconds; the refusal is counted for the practice.
    */
-  attempt(kind: LimitKind, ip: string, o: { account?: string; practiceId?: string } = {}): number | null {
-    const address = this.limiter(this.byAddress, kind, this.settings.addressAttempts);
-    const okAddress = address.allow(ip);
-    const account = o.account === undefined ? undefined : this.limiter(this.byAccount, kind, this.settings.accountAttempts);
-    const okAccount = account ? account.allow(`${o.practiceId ?? ""}\n${o.account}`) : true;
-    if (okAddress && okAccount) return null;
+  async attempt(kind: LimitKind, req: FastifyRequest, o: { account?: string; practiceId?: string } = {}): Promise<number | null> {
+    const address = await this.window(req, addressKey(kind, req.ip), this.settings.addressAttempts, this.settings.windowMs, true);
+    const account = o.account === undefined ? undefined
+      : await this.window(req, accountKey(kind, `${o.practiceId ?? ""}\n${o.account}`), this.settings.accountAttempts, this.settings.windowMs, true);
+    if (!address.exceeded && !account?.exceeded) return null;
     this.count(o.practiceId ?? NO_PRACTICE, `rate_limited.${kind}`);
-    const waits = [okAddress ? 0 : address.retryAfterSeconds(ip), okAccount ? 0 : account!.retryAfterSeconds(`${o.practiceId ?? ""}\n${o.account}`)];
-    return Math.max(...waits);
+    return Math.max(address.exceeded ? address.wait : 0, account?.exceeded ? account.wait : 0);
   }
 
   /**
    * For work that is limited by its failures only (a wrong API token, an unsigned webhook, a dead
-   * link): null while `ip` may still try; else the wait, and the refusal is counted. Call `failed`
-   * after each failure.
+   * link): null while the address may still try; else the wait, and the refusal is counted. Call
+   * `failed` after each failure.
    */
-  refused(kind: LimitKind, ip: string, practiceId = NO_PRACTICE): number | null {
-    const address = this.limiter(this.byAddress, kind, this.settings.addressAttempts);
-    if (!address.blocked(ip)) return null;
+  async refused(kind: LimitKind, req: FastifyRequest, practiceId = NO_PRACTICE): Promise<number | null> {
+    const address = await this.window(req, addressKey(kind, req.ip), this.settings.addressAttempts, this.settings.windowMs, false);
+    if (address.remaining > 0) return null;
     this.count(practiceId, `rate_limited.${kind}`);
-    return address.retryAfterSeconds(ip);
+    return address.wait;
   }
 
   /** Counts a failure towards `refused`. */
-  failed(kind: LimitKind, ip: string): void {
-    this.limiter(this.byAddress, kind, this.settings.addressAttempts).allow(ip);
+  async failed(kind: LimitKind, req: FastifyRequest): Promise<void> {
+    await this.window(req, addressKey(kind, req.ip), this.settings.addressAttempts, this.settings.windowMs, true);
   }
 
   /** Like attempt, for the API: throws RateLimited. */
-  require(kind: LimitKind, ip: string, o: { account?: string; practiceId?: string } = {}): void {
-    const wait = this.attempt(kind, ip, o);
+  async require(kind: LimitKind, req: FastifyRequest, o: { account?: string; practiceId?: string } = {}): Promise<void> {
+    const wait = await this.attempt(kind, req, o);
     if (wait !== null) throw new RateLimited(wait);
+  }
+
+  /** A quiet quota (not a refusal): true while `account` has used fewer than `max` of `name` in `windowMs`. */
+  async quota(name: string, req: FastifyRequest, account: string, max: number, windowMs: number): Promise<boolean> {
+    return !(await this.window(req, accountKey(name, account), max, windowMs, true)).exceeded;
   }
 
   /** Sets Retry-After for a page's 429 (the limit's wait). */
@@ -113,9 +142,13 @@ export class Limits {
     await this.store.tx((r) => r.refusals.add(rows));
   }
 
-  /** Flushes every `intervalMs` until stop. */
+  /** Every `intervalMs` until stop: flushes the refusals and forgets ended windows. */
   start(intervalMs = 60_000): void {
-    this.timer = setInterval(() => void this.flush().catch(() => undefined), intervalMs);
+    const tick = async () => {
+      await this.flush();
+      await this.store.rateLimits.prune(this.clock());
+    };
+    this.timer = setInterval(() => void tick().catch(() => undefined), intervalMs);
     this.timer.unref();
   }
 
@@ -124,9 +157,19 @@ export class Limits {
     await this.flush();
   }
 
-  private limiter(map: Map<LimitKind, RateLimiter>, kind: LimitKind, limit: number): RateLimiter {
-    let l = map.get(kind);
-    if (!l) map.set(kind, (l = new RateLimiter(limit, this.settings.windowMs, this.clock)));
-    return l;
+  /** One window of `max` per `windowMs` on `key`, counting this call (`hit`) or only looking. */
+  private async window(req: FastifyRequest, key: string, max: number, windowMs: number, hit: boolean): Promise<Window> {
+    const name = `${max}/${windowMs}`;
+    let check = this.checks.get(name);
+    if (!check) this.checks.set(name, (check = this.app.createRateLimit({ max, timeWindow: windowMs })));
+    (req as Keyed)[KEY] = key;
+    const r = await check(req, { increment: hit });
+    if (r.isAllowed) return { exceeded: false, remaining: max, wait: 0 };
+    return { exceeded: r.isExceeded, remaining: r.remaining, wait: Math.max(1, r.ttlInSeconds) };
   }
 }
+
+/** An address's key: IPv6 by its /64 (one host's many addresses are one), IPv4-mapped as IPv4. */
+const addressKey = (kind: string, ip: string) => `${kind}\n${normalizeIP(ip)}`;
+/** An account's key: hashed, so the table holds no email address. */
+const accountKey = (kind: string, account: string) => `${kind}\n#${hashSecret(account)}`;

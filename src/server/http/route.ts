@@ -63,7 +63,7 @@ export class RouteTable {
       bodyLimit: spec.bodyLimit,
       config: { access: spec.access },
       handler: async (req, reply) => {
-        if (spec.limit) req.server.limits.require(spec.limit.kind, req.ip, { account: spec.limit.account?.(req.body) });
+        if (spec.limit) await req.server.limits.require(spec.limit.kind, req, { account: spec.limit.account?.(req.body) });
         const actor = await resolveActor(this.deps, req, !!spec.public);
         if (spec.access !== "public") requireStaff(actor, ...ACCESS[spec.access]);
         checkMediaType(spec, req);

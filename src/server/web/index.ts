@@ -48,18 +48,13 @@ export function pageErrors(deps: Deps) {
   };
 }
 
-/** Form bodies (application/x-www-form-urlencoded) as a flat record of strings. */
+/** Form bodies (application/x-www-form-urlencoded, decoded by form-body.ts) as a flat record of strings. */
 export function formOf(req: FastifyRequest): Record<string, string> {
   return (req.body && typeof req.body === "object" ? req.body : {}) as Record<string, string>;
 }
 
-/** The browser side: assets, the form parser, and the page modules. */
+/** The browser side: assets and the page modules (form bodies: form-body.ts, registered with the plugins). */
 export function registerWeb(app: FastifyInstance, deps: Deps, modules: ((app: FastifyInstance, deps: Deps) => void)[]): void {
-  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 64 * 1024 }, (_req, body, done) => {
-    const out: Record<string, string> = Object.create(null);
-    for (const [k, v] of new URLSearchParams(body as string)) if (!(k in out)) out[k] = v;
-    done(null, out);
-  });
   app.get("/assets/:name", async (req, reply) => {
     const asset = assetFile((req.params as { name: string }).name);
     if (!asset) return errorPage(reply, deps, 404, "Not found", "There is no such file.");

@@ -16,10 +16,10 @@ function tooMany(deps: Deps, reply: FastifyReply, wait: number): void {
  * Counts an attempt of `kind` from this address (and for `account`: an email, a link); false, with
  * a 429 page and its Retry-After sent, once either has used up its window.
  */
-export function withinLimit(
+export async function withinLimit(
   deps: Deps, req: FastifyRequest, reply: FastifyReply, kind: LimitKind, o: { account?: string; practiceId?: string } = {},
-): boolean {
-  const wait = req.server.limits.attempt(kind, req.ip, o);
+): Promise<boolean> {
+  const wait = await req.server.limits.attempt(kind, req, o);
   if (wait === null) return true;
   tooMany(deps, reply, wait);
   return false;
@@ -36,12 +36,12 @@ export function waitText(seconds: number): string {
  * Before looking up a link's token: false, with a 429 page sent, when this address has tried too
  * many links that did not work. Call linkFailed after each one that does not.
  */
-export function linkPageAllowed(deps: Deps, req: FastifyRequest, reply: FastifyReply, practiceId?: string): boolean {
-  const wait = req.server.limits.refused("link_page", req.ip, practiceId);
+export async function linkPageAllowed(deps: Deps, req: FastifyRequest, reply: FastifyReply, practiceId?: string): Promise<boolean> {
+  const wait = await req.server.limits.refused("link_page", req, practiceId);
   if (wait === null) return true;
   tooMany(deps, reply, wait);
   return false;
 }
 
 /** Counts a link that did not work (unknown, used, expired) towards linkPageAllowed. */
-export const linkFailed = (req: FastifyRequest): void => req.server.limits.failed("link_page", req.ip);
+export const linkFailed = (req: FastifyRequest): Promise<void> => req.server.limits.failed("link_page", req);

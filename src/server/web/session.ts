@@ -7,31 +7,28 @@ export const SESSION_COOKIE = "tele_session";
 export const CSRF_COOKIE = "tele_csrf";
 export const SESSION_TTL_MS = 12 * 3600_000;
 
-/** Cookies from the request header (no dependency needed for name=value pairs). */
-export function cookies(req: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (req.headers.cookie ?? "").split(";")) {
-    const i = part.indexOf("=");
-    if (i > 0) {
-      try {
-        out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
-      } catch {
-        /* a malformed cookie is ignored, not an error */
-      }
-    }
-  }
-  return out;
+/**
+ * Cookies from the request header, by @fastify/cookie's parser (asked only here, not in a hook on
+ * every request). Of a name sent twice the first is kept, as RFC 6265 orders the more specific
+ * path first: a `tele_csrf` tossed in from a sibling path cannot shadow ours. A value whose
+ * %-escapes are broken arrives undecoded, and fails the checks its use makes (token length, form).
+ */
+export function cookies(req: FastifyRequest): Record<string, string | undefined> {
+  const header = req.headers.cookie;
+  return header ? req.server.parseCookie(header) : {};
 }
 
 const isHttps = (deps: Deps) => deps.config.publicUrl.startsWith("https:");
 
-/** Set-Cookie with HttpOnly and SameSite=Lax always, Secure when the public URL is https. */
+/**
+ * Set-Cookie, serialized by @fastify/cookie: Path=/, HttpOnly and SameSite=Lax always, Secure
+ * when the public URL is https. Setting a name again in one reply replaces it (one header per name).
+ */
 export function setCookie(reply: FastifyReply, deps: Deps, name: string, value: string, maxAgeSeconds: number): void {
-  const attrs = [`${name}=${encodeURIComponent(value)}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAgeSeconds}`];
-  if (isHttps(deps)) attrs.push("Secure");
+  const line = reply.server.serializeCookie(name, value, { path: "/", httpOnly: true, sameSite: "lax", maxAge: maxAgeSeconds, secure: isHttps(deps) });
   const prev = reply.getHeader("set-cookie");
   const list = prev === undefined ? [] : Array.isArray(prev) ? prev.map(String) : [String(prev)];
-  reply.header("set-cookie", [...list, attrs.join("; ")]);
+  reply.header("set-cookie", [...list.filter((c) => !c.startsWith(`${name}=`)), line]);
 }
 
 export interface SignedIn {

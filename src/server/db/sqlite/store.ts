@@ -1,6 +1,6 @@
 import { openSqlite, type SqliteDatabase } from "../open.js";
 import type { ImportStage } from "../import-stage.js";
-import type { Repos, Store } from "../repos.js";
+import type { RateLimitRepo, Repos, Store } from "../repos.js";
 import type { NewAudit } from "../types.js";
 import { appointmentRepo } from "./appointments.js";
 import { auditRepo, idempotencyRepo } from "./audit.js";
@@ -12,6 +12,7 @@ import { linkRepo } from "./links.js";
 import { mailRepo } from "./mail.js";
 import { noticeRepo } from "./notices.js";
 import { practiceRepo } from "./practices.js";
+import { rateLimitRepo } from "./rate-limits.js";
 import { refusalRepo, webhookDeliveryRepo } from "./refusals.js";
 import { sessionRepo } from "./sessions.js";
 import { staffRepo } from "./staff.js";
@@ -33,6 +34,7 @@ export class SqliteStore implements Store {
   private writes = 0;
   private writing = false;
   private readonly auditGroup = new AuditGroup((fn) => this.transaction(fn, false));
+  readonly rateLimits: RateLimitRepo;
 
   constructor(file: string) {
     this.db = openSqlite(file);
@@ -50,6 +52,7 @@ export class SqliteStore implements Store {
       webSessions: webSessionRepo(s), sessions: sessionRepo(s), refusals: refusalRepo(s), webhookDeliveries: webhookDeliveryRepo(s),
       consent: consentRepo(s),
     };
+    this.rateLimits = rateLimitRepo(s, (fn) => this.alone(fn));
   }
 
   get practices() { return this.repos.practices; }
@@ -88,6 +91,13 @@ export class SqliteStore implements Store {
       }
     };
     const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Runs one statement in the write queue, outside any transaction (autocommit): not counted as a write. */
+  private alone<T>(fn: () => T): Promise<T> {
+    const next = this.queue.then(fn, fn);
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -154,7 +154,7 @@ export function registerZoomWebhook(app: FastifyInstance, deps: Pick<Deps, "cloc
       if (!opts.secret) {
         return refuse(req, reply, 503, "video_not_configured", "Zoom webhooks are not set up on this server: set ZOOM_WEBHOOK_SECRET to the Secret Token of the Zoom app's event subscription");
       }
-      const wait = limits?.refused("webhook", req.ip) ?? null;
+      const wait = (await limits?.refused("webhook", req)) ?? null;
       if (wait !== null) {
         reply.header("retry-after", String(wait));
         return refuse(req, reply, 429, "rate_limited", `too many unsigned deliveries from here; try again in ${wait} seconds`);
@@ -165,7 +165,7 @@ export function registerZoomWebhook(app: FastifyInstance, deps: Pick<Deps, "cloc
       });
       if (!check.ok) {
         // Anyone can send these: a counter, not an audit row, and no lookup of the session it names.
-        limits?.failed("webhook", req.ip);
+        await limits?.failed("webhook", req);
         limits?.count(NO_PRACTICE, `webhook.${check.code}`);
         return refuse(req, reply, 401, check.code, check.detail);
       }

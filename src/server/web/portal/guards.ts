@@ -4,21 +4,19 @@ import type { Actor, Deps } from "../../domain/deps.js";
 import { MAX_FIELD } from "../../domain/portal/sign-in.js";
 import type { ClientActor } from "../../domain/portal/sign-in.js";
 import { errorPage, formOf } from "../index.js";
-import { RateLimiter } from "../security.js";
 import { csrfValid, currentSession, type SignedIn } from "../session.js";
 
 /** The checks every portal page shares: which practice, who is signed in, and whether a form may be used. */
 
 export const RATE_WINDOW_MS = 15 * 60_000;
 
-/** A per-address limit on emailed links (the pages' own attempts are the app's Limits). */
-export function portalLimiters(deps: Deps) {
-  return {
-    // Someone else typing a client's address cannot flood their inbox or keep revoking their links.
-    perAddress: new RateLimiter(3, RATE_WINDOW_MS, deps.clock),
-  };
-}
-export type PortalLimiters = ReturnType<typeof portalLimiters>;
+/**
+ * A per-address limit on emailed links (the pages' own attempts are the app's Limits): someone
+ * else typing a client's address cannot flood their inbox or keep revoking their links. Shared by
+ * every server process, like the other limits.
+ */
+export const linkMailAllowed = (req: FastifyRequest, practice: PracticeRow, email: string): Promise<boolean> =>
+  req.server.limits.quota("portal_link_mail", req, `${practice.id}\n${email}`, 3, RATE_WINDOW_MS);
 
 export const slugOf = (req: FastifyRequest) => (req.params as { slug: string }).slug;
 export const portalPath = (p: PracticeRow, rest = "") => `/p/${p.slug}${rest}`;

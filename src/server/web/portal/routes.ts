@@ -9,7 +9,7 @@ import { pageErrors, pageHandler, sendPage } from "../index.js";
 import { linkFailed, linkPageAllowed } from "../limit-pages.js";
 import { csrfFor, endWebSession, replaceWebSession } from "../session.js";
 import {
-  checkedForm, clientActor, clientSession, portalLimiters, portalPath, practiceOr404, visitor, withinLimit, type PortalLimiters,
+  checkedForm, clientActor, clientSession, linkMailAllowed, portalPath, practiceOr404, visitor, withinLimit,
 } from "./guards.js";
 import { dashboardPage, forgotPage, linkInvalidPage, linkSentPage, passwordPage, signInPage } from "./pages.js";
 
@@ -32,7 +32,6 @@ async function signInBrowser(deps: Deps, req: FastifyRequest, reply: FastifyRepl
 
 /** The client portal pages (R10–R12, R15): sign-in, sign-up and reset links, fresh links, the dashboard. */
 export function portalPages(app: FastifyInstance, deps: Deps): void {
-  const limits = portalLimiters(deps);
   // Bodies too large or unreadable get a page, not the API's problem+json.
   const errorHandler = pageErrors(deps);
   const page = (fn: (req: FastifyRequest, reply: FastifyReply, p: PracticeRow) => Promise<unknown>) =>
@@ -51,7 +50,7 @@ export function portalPages(app: FastifyInstance, deps: Deps): void {
 
   app.post("/p/:slug/sign-in", { errorHandler }, page(async (req, reply, p) => {
     const form = checkedForm(deps, req, reply);
-    if (!form || !withinLimit(deps, req, reply, "portal_sign_in", { account: normalEmail(form.email ?? ""), practiceId: p.id })) return reply;
+    if (!form || !(await withinLimit(deps, req, reply, "portal_sign_in", { account: normalEmail(form.email ?? ""), practiceId: p.id }))) return reply;
     const email = form.email ?? "";
     const next = safeNext(p, form.next);
     const clientId = await signInClient(deps, visitor(req), p, email, form.password ?? "");
@@ -59,14 +58,14 @@ export function portalPages(app: FastifyInstance, deps: Deps): void {
     return signInBrowser(deps, req, reply, p, clientId, next);
   }));
 
-  for (const kind of ["invite", "reset"] as PasswordLinkKind[]) passwordLinkPages(app, deps, kind, limits, page);
+  for (const kind of ["invite", "reset"] as PasswordLinkKind[]) passwordLinkPages(app, deps, kind, page);
 
   const freshLink = page(async (req, reply, p) => {
     const form = checkedForm(deps, req, reply);
-    if (!form || !withinLimit(deps, req, reply, "portal_fresh_link", { practiceId: p.id })) return reply;
+    if (!form || !(await withinLimit(deps, req, reply, "portal_fresh_link", { practiceId: p.id }))) return reply;
     const email = form.email ?? "";
     // Over the per-address limit the answer is the same; only the mail is not sent again.
-    if (limits.perAddress.allow(`${p.id}:${normalEmail(email)}`)) await requestFreshLink(deps, visitor(req), p, email);
+    if (await linkMailAllowed(req, p, normalEmail(email))) await requestFreshLink(deps, visitor(req), p, email);
     return sendPage(reply, deps, 200, linkSentPage(p));
   });
   app.post("/p/:slug/new-link", { errorHandler }, freshLink);
@@ -93,7 +92,7 @@ export function portalPages(app: FastifyInstance, deps: Deps): void {
 type PageWrapper = (fn: (req: FastifyRequest, reply: FastifyReply, p: PracticeRow) => Promise<unknown>) => ReturnType<typeof pageHandler>;
 
 /** GET and POST of `/p/:slug/invite/:token` (R10) or `/p/:slug/reset/:token` (R11). */
-function passwordLinkPages(app: FastifyInstance, deps: Deps, kind: PasswordLinkKind, limits: PortalLimiters, page: PageWrapper): void {
+function passwordLinkPages(app: FastifyInstance, deps: Deps, kind: PasswordLinkKind, page: PageWrapper): void {
   const url = `/p/:slug/${kind}/:token`;
   const errorHandler = pageErrors(deps);
   const tokenOf = (req: FastifyRequest) => (req.params as { token: string }).token;
@@ -102,9 +101,9 @@ function passwordLinkPages(app: FastifyInstance, deps: Deps, kind: PasswordLinkK
 
   app.get(url, { errorHandler }, page(async (req, reply, p) => {
     const token = tokenOf(req);
-    if (!linkPageAllowed(deps, req, reply, p.id)) return reply;
+    if (!(await linkPageAllowed(deps, req, reply, p.id))) return reply;
     if (!(await passwordLinkUsable(deps, p, kind, token))) {
-      linkFailed(req);
+      await linkFailed(req);
       return invalid(req, reply, p);
     }
     return sendPage(reply, deps, 200, passwordPage(p, kind, { action: portalPath(p, `/${kind}/${token}`), csrf: csrfFor(deps, req, reply) }));
@@ -113,7 +112,7 @@ function passwordLinkPages(app: FastifyInstance, deps: Deps, kind: PasswordLinkK
   app.post(url, { errorHandler }, page(async (req, reply, p) => {
     const form = checkedForm(deps, req, reply);
     const token = tokenOf(req);
-    if (!form || !withinLimit(deps, req, reply, "portal_password", { account: token.slice(0, 200), practiceId: p.id })) return reply;
+    if (!form || !(await withinLimit(deps, req, reply, "portal_password", { account: token.slice(0, 200), practiceId: p.id }))) return reply;
     const again = (error: string) =>
       sendPage(reply, deps, 422, passwordPage(p, kind, { action: portalPath(p, `/${kind}/${token}`), csrf: csrfFor(deps, req, reply), error }));
     const password = form.password ?? "";

@@ -14,7 +14,7 @@ import { pageErrors, redirect, visitor } from "../staff/common.js";
 export function joinLinkPages(app: FastifyInstance, deps: Deps): void {
   app.get("/j/:token", { errorHandler: pageErrors(deps) }, pageHandler(deps, async (req, reply) => {
     const token = (req.params as { token: string }).token;
-    if (!linkPageAllowed(deps, req, reply)) return reply;
+    if (!(await linkPageAllowed(deps, req, reply))) return reply;
     const s = await currentSession(deps, req);
     const viewer = s ? await actorOf(deps, req, s) : undefined;
     try {
@@ -23,7 +23,7 @@ export function joinLinkPages(app: FastifyInstance, deps: Deps): void {
       return redirect(reply, deps, `/p/${out.slug}?next=${encodeURIComponent(out.next)}`);
     } catch (err) {
       if (err instanceof DomainError && err.code === "link_invalid") {
-        linkFailed(req);
+        await linkFailed(req);
         return errorPage(reply, deps, err.status, "This join link does not work", err.message);
       }
       throw err;

@@ -184,7 +184,7 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
 
   app.get("/s/:token", { errorHandler }, pageHandler(deps, async (req, reply) => {
     const a = (req.query as { a?: unknown }).a;
-    if (!linkPageAllowed(deps, req, reply)) return reply;
+    if (!(await linkPageAllowed(deps, req, reply))) return reply;
     try {
       const s = await currentSession(deps, req);
       const viewer = s ? await actorOf(deps, req, s) : undefined;
@@ -193,7 +193,7 @@ export function sessionPages(app: FastifyInstance, deps: Deps, hub: SessionHub):
       return redirect(reply, deps, sessionPath(done.practice.slug, done.appointmentId));
     } catch (err) {
       if (err instanceof DomainError && err.code === "link_invalid") {
-        linkFailed(req);
+        await linkFailed(req);
         return errorPage(reply, deps, err.status, "This sign-in link does not work", err.message);
       }
       throw err;

@@ -61,7 +61,7 @@ export function signInPages(app: FastifyInstance, deps: Deps): void {
     const email = text(form, "email", 254);
     const password = text(form, "password", MAX_PASSWORD);
     // A refusal here is counted (refusal_counts), not audited one by one.
-    if (!withinLimit(deps, req, reply, "staff_sign_in", { account: email.trim().toLowerCase(), practiceId: practice.id })) return reply;
+    if (!(await withinLimit(deps, req, reply, "staff_sign_in", { account: email.trim().toLowerCase(), practiceId: practice.id }))) return reply;
     const staff = await staffSignIn(deps, visitor(req), practice, { email, password });
     if (!staff) {
       const status = notice("error", "That email and password do not match an account here. Check them and try again.");
@@ -83,10 +83,10 @@ export function signInPages(app: FastifyInstance, deps: Deps): void {
 
   app.get("/p/:slug/staff/welcome/:token", { errorHandler }, pageHandler(deps, async (req, reply) => {
     const practice = await practiceOf(deps, req);
-    if (!linkPageAllowed(deps, req, reply, practice.id)) return reply;
+    if (!(await linkPageAllowed(deps, req, reply, practice.id))) return reply;
     const found = await staffInvite(deps, practice.slug, (req.params as { token: string }).token);
     if (!found) {
-      linkFailed(req);
+      await linkFailed(req);
       return errorPage(reply, deps, 410, "This invite link does not work", INVITE_GONE);
     }
     return sendPage(reply, deps, 200, welcomeForm(practice, found.staff.name, found.staff.email, req.url.split("?")[0]!, csrfFor(deps, req, reply)));
@@ -97,7 +97,7 @@ export function signInPages(app: FastifyInstance, deps: Deps): void {
     const token = (req.params as { token: string }).token;
     const form = formOf(req);
     if (!csrfValid(req, { _csrf: text(form, "_csrf", 100) })) return errorPage(reply, deps, 403, "Not allowed", FORBIDDEN_FORM);
-    if (!withinLimit(deps, req, reply, "staff_password", { account: token.slice(0, 200), practiceId: practice.id })) return reply;
+    if (!(await withinLimit(deps, req, reply, "staff_password", { account: token.slice(0, 200), practiceId: practice.id }))) return reply;
     const input = { slug: practice.slug, token, password: text(form, "password", MAX_PASSWORD), confirm: text(form, "confirm", MAX_PASSWORD) };
     try {
       const { staff } = await acceptStaffInvite(deps, visitor(req), input);
