@@ -53,7 +53,15 @@ export async function appendOnlyTables(client: ClientBase): Promise<string[]> {
   return rows.map((r) => r.table_name);
 }
 
+/** Enables, forces and writes the two policies of `table`, unless they are there already. */
 async function policy(client: ClientBase, table: string, column: string): Promise<void> {
+  const { rows } = await client.query<{ on: boolean; n: number }>(
+    `SELECT c.relrowsecurity AND c.relforcerowsecurity AS on,
+            (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname IN ('tele_practice', 'tele_system')) AS n
+       FROM pg_class c WHERE c.oid = to_regclass($1)`,
+    [table],
+  );
+  if (rows[0]?.on && rows[0].n === 2) return; // already in force: no lock taken on a live table
   const t = ident(table);
   await client.query(`ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`);
   await client.query(`ALTER TABLE ${t} FORCE ROW LEVEL SECURITY`);
@@ -76,10 +84,11 @@ export async function secureTables(client: ClientBase): Promise<void> {
   const { rows } = await client.query<{ grantee: string; table_name: string }>(
     `SELECT DISTINCT grantee, table_name FROM information_schema.role_table_grants
       WHERE table_schema = current_schema() AND table_name = ANY($1)
-        AND privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE') AND grantee <> current_user`,
+        AND privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE') AND grantee <> current_user
+        AND (table_name = 'schema_version' OR privilege_type <> 'INSERT')`,
     [guarded],
   );
-  for (const r of [...guarded.map((table_name) => ({ grantee: "PUBLIC", table_name })), ...rows]) {
+  for (const r of rows) {
     const who = r.grantee === "PUBLIC" ? "PUBLIC" : ident(r.grantee);
     const what = r.table_name === "schema_version" ? "INSERT, UPDATE, DELETE, TRUNCATE" : "UPDATE, DELETE, TRUNCATE";
     await client.query(`REVOKE ${what} ON ${ident(r.table_name)} FROM ${who}`);
