@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
+    // Says which PostgreSQL suites were skipped when TELE_TEST_PG_URL is unset, and how to run them.
+    globalSetup: ["tests/setup/postgres-notice.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",

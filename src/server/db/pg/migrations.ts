@@ -286,4 +286,23 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX appointments_upcoming_telehealth ON appointments (start_at) WHERE status = 'scheduled' AND telehealth = 1;
   `,
+  /* 14 (batch slice, issue 11): one notice batch per bulk change with notify, expanded after commit (R21, R23) */ `
+  CREATE TABLE notice_batches (
+    id TEXT PRIMARY KEY,
+    practice_id TEXT NOT NULL REFERENCES practices(id),
+    kind TEXT NOT NULL CHECK (kind IN ('created', 'converted', 'in_person')),
+    appointment_ids TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL
+  );
+  `,
+  /* 15 (plugins slice, issue 13): rate-limit windows shared by every server process */ `
+  CREATE TABLE rate_limits (
+    key TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    reset_at BIGINT NOT NULL
+  );
+  CREATE INDEX rate_limits_reset ON rate_limits (reset_at);
+  `,
 ];
