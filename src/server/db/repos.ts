@@ -94,7 +94,8 @@ export interface AppointmentRepo {
   candidates(filter: AppointmentFilter, now: number): Promise<ConversionCandidate[]>;
   /** Ids among `ids` that do not exist in the practice. */
   missing(practiceId: string, ids: string[]): Promise<string[]>;
-  setTelehealth(practiceId: string, ids: string[], telehealth: boolean, now: number): Promise<void>;
+  /** With `bumpSequence`, each one's calendar SEQUENCE (R23) is raised in the same statement (a conversion: one pass, not two). */
+  setTelehealth(practiceId: string, ids: string[], telehealth: boolean, now: number, bumpSequence?: boolean): Promise<void>;
   upcomingTelehealth(practiceId: string, therapistId: string, now: number): Promise<string[]>;
   /** Sets the status; `cancelReason` is kept for `cancelled` and cleared for any other status. */
   setStatus(practiceId: string, id: string, status: AppointmentRow["status"], now: number, cancelReason?: string | null): Promise<void>;

@@ -132,8 +132,10 @@ export function appointmentRepo(s: StatementCache): AppointmentRepo {
       return (s.get(`SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM appointments WHERE practice_id = ?)`)
         .pluck().all(JSON.stringify(ids), practiceId)) as string[];
     },
-    async setTelehealth(practiceId, ids, telehealth, now) {
-      const st = s.get(`UPDATE appointments SET telehealth = ?, updated_at = ? WHERE practice_id = ? AND id = ?`);
+    async setTelehealth(practiceId, ids, telehealth, now, bumpSequence = false) {
+      const st = s.get(bumpSequence
+        ? `UPDATE appointments SET telehealth = ?, updated_at = ?, calendar_sequence = calendar_sequence + 1 WHERE practice_id = ? AND id = ?`
+        : `UPDATE appointments SET telehealth = ?, updated_at = ? WHERE practice_id = ? AND id = ?`);
       const value = telehealth ? 1 : 0;
       for (const id of ids) st.run(value, now, practiceId, id);
     },

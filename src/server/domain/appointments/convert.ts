@@ -71,10 +71,11 @@ export async function convertAppointments(deps: Deps, actor: Actor, input: unkno
     const toInvite = v.inviteMissing ? [...notReady.values()].filter((c) => c.clientEmail && !c.clientHasInvite) : [];
     const invitesSent = toInvite.map((c) => c.clientId);
     if (!v.dryRun) {
-      if (converted.length) await r.appointments.setTelehealth(a.practiceId, converted, v.telehealth, now);
+      // The calendar SEQUENCE (R23) rises in the same UPDATE, so the batch below has nothing left to bump.
+      if (converted.length) await r.appointments.setTelehealth(a.practiceId, converted, v.telehealth, now, true);
       // R23: each change raises the calendar SEQUENCE; with notify, one notice batch row holds every client's
       // notice, expanded into mail after commit (notify/batches.ts).
-      notices = await batchNotices(r, now, a.practiceId, v.telehealth ? "converted" : "in_person", converted, v.notify ? reachable : []);
+      notices = await batchNotices(r, now, a.practiceId, v.telehealth ? "converted" : "in_person", [], v.notify ? reachable : []);
       if (toInvite.length) {
         const practice = (await r.practices.byId(a.practiceId))!;
         for (const c of toInvite) {
