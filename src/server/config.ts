@@ -98,32 +98,29 @@ function attempts(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   return n;
 }
 
-/** A whole number of milliseconds from 1 to a day, or the default when unset; anything else is refused by name. */
-function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/**
+ * A whole-number setting from `min` to `max`, or `fallback` when unset; anything else is refused
+ * with a message that names the setting, its unit and its range.
+ */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, unit: string, min: number, max: number, fallback: number): number {
   const text = env[name];
   if (text === undefined || text === "") return fallback;
-  const ms = Number(text);
-  if (!/^\d+$/.test(text) || ms < 1 || ms > 86_400_000) throw new Error(`${name} must be a whole number of milliseconds from 1 to 86400000 (got ${text.slice(0, 20)})`);
-  return ms;
-}
-
-/** TELE_IMPORT_MAX_ROWS: a whole number of rows from 1 to 1,000,000,000, default 10,000,000. */
-function importRows(env: NodeJS.ProcessEnv): number {
-  const text = env.TELE_IMPORT_MAX_ROWS;
-  if (text === undefined || text === "") return DEFAULT_IMPORT_MAX_ROWS;
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > 1_000_000_000) throw new Error(`TELE_IMPORT_MAX_ROWS must be a whole number of rows from 1 to 1000000000 (got ${text.slice(0, 20)})`);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(`${name} must be a whole number of ${unit} from ${min} to ${max} (got ${text.slice(0, 20)})`);
   return n;
 }
+
+/** A whole number of milliseconds from 1 to a day. */
+const milliseconds = (env: NodeJS.ProcessEnv, name: string, fallback: number): number =>
+  wholeNumber(env, name, "milliseconds", 1, 86_400_000, fallback);
+
+/** TELE_IMPORT_MAX_ROWS: a whole number of rows from 1 to 1,000,000,000, default 10,000,000. */
+const importRows = (env: NodeJS.ProcessEnv): number =>
+  wholeNumber(env, "TELE_IMPORT_MAX_ROWS", "rows", 1, 1_000_000_000, DEFAULT_IMPORT_MAX_ROWS);
 
 /** Appointments expanded per transaction from a notice batch: small enough not to hold up requests for long. */
 export const DEFAULT_NOTICE_CHUNK = 500;
 
 /** TELE_NOTICE_CHUNK: a whole number of appointments from 1 to 100,000, default 500. */
-function noticeChunk(env: NodeJS.ProcessEnv): number {
-  const text = env.TELE_NOTICE_CHUNK;
-  if (text === undefined || text === "") return DEFAULT_NOTICE_CHUNK;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > 100_000) throw new Error(`TELE_NOTICE_CHUNK must be a whole number of appointments from 1 to 100000 (got ${text.slice(0, 20)})`);
-  return n;
-}
+const noticeChunk = (env: NodeJS.ProcessEnv): number =>
+  wholeNumber(env, "TELE_NOTICE_CHUNK", "appointments", 1, 100_000, DEFAULT_NOTICE_CHUNK);
