@@ -6,8 +6,8 @@
  * - @fastify/cookie: its RFC 6265 parser and serializer (web/session.ts), without its per-request
  *   hooks: an API request, which has no cookies, pays nothing for them.
  * - @fastify/formbody: the form parser, with a strict decoder of ours (web/form-body.ts).
- * Security headers (web/security.ts) and the built assets (web/assets.ts) stay ours: see the
- * README's design section for why.
+ * Security headers (web/security.ts) and the built assets (web/assets.ts) stay ours until
+ * @fastify/helmet and @fastify/static are measured against them (README, design section).
  */
 import fastifyCookie from "@fastify/cookie";
 import fastifyFormbody from "@fastify/formbody";
