@@ -15,6 +15,8 @@ import { exited, startTele, tele, tempDir } from "../helpers/e2e.js";
 import { calendarOf, startMailbox } from "../helpers/mailbox.js";
 
 const N = 60;
+/** The race needs a batch long enough that the second server's next look (every 20 ms) comes before the first is done. */
+const RACE_N = 300;
 const H = 3600_000;
 /** The first start: a Tuesday in June, one appointment an hour after it for each client. */
 const FIRST = Date.parse("2027-06-01T12:00:00Z");
@@ -60,16 +62,16 @@ async function ok(args: string[], env: Record<string, string>) {
   return r;
 }
 
-/** A therapist with Teletherapy and N clients in NY, then one telehealth appointment each, imported (with `--notify` if asked). */
-async function seed(dir: string, env: Record<string, string>, notify: boolean) {
+/** A therapist with Teletherapy and `n` clients in NY, then one telehealth appointment each, imported (with `--notify` if asked). */
+async function seed(dir: string, env: Record<string, string>, notify: boolean, n = N) {
   await ok(["staff", "add", "--name", "Tess Therapist", "--email", "tess@maple.test", "--role", "therapist"], env);
   await ok(["staff", "enable", "tess@maple.test"], env);
   const clients = join(dir, "clients.csv");
-  writeFileSync(clients, ["name,email,state", ...Array.from({ length: N }, (_, i) => `Client ${i},c${i}@client.test,NY`)].join("\n") + "\n");
+  writeFileSync(clients, ["name,email,state", ...Array.from({ length: n }, (_, i) => `Client ${i},c${i}@client.test,NY`)].join("\n") + "\n");
   await ok(["clients", "import", clients], env);
   const appts = join(dir, "appointments.csv");
   writeFileSync(appts, ["therapist,client,start,duration_minutes,telehealth",
-    ...Array.from({ length: N }, (_, i) => `tess@maple.test,c${i}@client.test,${new Date(FIRST + i * H).toISOString()},50,yes`)].join("\n") + "\n");
+    ...Array.from({ length: n }, (_, i) => `tess@maple.test,c${i}@client.test,${new Date(FIRST + i * H).toISOString()},50,yes`)].join("\n") + "\n");
   await ok(["appointments", "import", appts, ...(notify ? ["--notify"] : [])], env);
 }
 
@@ -181,13 +183,13 @@ describe("bulk notices expanded after commit (R21, R23)", () => {
     const a = await p.serve(box.url, { TELE_NOTICE_CHUNK: "1" });
     const b = await p.serve(box.url, { TELE_NOTICE_CHUNK: "1" });
     const env = { ...p.base, TELE_URL: a.url, TELE_TOKEN: p.token };
-    await seed(p.dir, env, false);
+    await seed(p.dir, env, false, RACE_N);
     // Notified through one server; the other finds the batch on its next look (every 20 ms) and joins in.
     await ok(["appointments", "convert", "--therapist", "tess@maple.test", "--in-person", "--notify", "--yes"], env);
     const db = p.db();
-    expectOneEach(await settle(box, N), appointmentsIn(db), 1, (when) => `Your appointment on ${when} is now in person`);
+    expectOneEach(await settle(box, RACE_N), appointmentsIn(db), 1, (when) => `Your appointment on ${when} is now in person`);
     const [byA, byB] = [a, b].map((s) => noticesExpanded(s.stdout()).reduce((n, l) => n + l.chunks, 0));
-    expect(byA! + byB!).toBe(N);
+    expect(byA! + byB!).toBe(RACE_N);
     expect(byA, "the first server expanded some chunks").toBeGreaterThan(0);
     expect(byB, "the second server expanded some chunks").toBeGreaterThan(0);
   }, 180_000);
