@@ -47,6 +47,14 @@ export interface ServerFlags {
 
 export const DEFAULT_PORT = 4700;
 
+/** The SQLite database's file name inside the data dir. */
+export const SQLITE_FILE = "tele.db";
+
+/** The data dir as the server finds it: the flag, else TELE_DATA_DIR, else `.tele-data` here. */
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(flag ?? env.TELE_DATA_DIR ?? ".tele-data");
+}
+
 /** Reads the settings, failing with a message that names the bad one. */
 export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const host = flags.host ?? env.TELE_HOST ?? "127.0.0.1";
@@ -61,7 +69,7 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
   if (video !== "builtin" && video !== "zoom") throw new Error(`TELE_VIDEO must be builtin or zoom (got ${video.slice(0, 20)})`);
   const ice = readIceSettings(env);
   return {
-    dataDir: resolve(flags.dataDir ?? env.TELE_DATA_DIR ?? ".tele-data"),
+    dataDir: resolveDataDir(flags.dataDir, env),
     host,
     port,
     publicUrl,
