@@ -63,6 +63,7 @@ function progressLine(event: DbCopyEvent): string {
     case "upgraded": return `SQLite database upgraded from schema version ${event.from} to ${event.to} first (as "tele server start" would)`;
     case "migrated": return `target migrated to schema version ${event.version}`;
     case "table": return `  ${event.name}: ${plural(event.rows, "row")} (${event.ms} ms)`;
+    case "constraints": return `foreign keys, indexes and row-level security back in place (${event.ms} ms)`;
     case "checked": return `counts match in all ${event.tables} tables (${plural(event.rows, "row")}); committing`;
   }
 }

@@ -1,17 +1,19 @@
 /**
  * `tele db copy`: moves a SQLite practice database into an empty PostgreSQL one. The target is
  * migrated first (as the URL's role, the owner); then every table is copied in one transaction,
- * parents before children, with COPY FROM STDIN; identity sequences are moved past the copied ids;
+ * parents before children, with COPY FROM STDIN (foreign keys and plain indexes put back after the
+ * load, copy-load.ts); identity sequences are moved past the copied ids;
  * each table's count is checked against SQLite's before COMMIT, and any difference rolls it all back.
  * The audit log and the consent tables are only inserted into, ids and all: nothing is rewritten.
  */
 import pg from "pg";
+import { liftForLoad } from "./copy-load.js";
 import { copyRows, UnsupportedValueError } from "./copy-rows.js";
 import { DbCopyError, hostPort, withoutPassword } from "./copy-errors.js";
 import { openSource, type CopySource, type SourceTable } from "./copy-source.js";
 import { MIGRATION_LOCK_KEY, migratePg, pgSchemaVersion } from "./migrate.js";
 import { PG_MIGRATIONS } from "./migrations.js";
-import { ident, secureTables, SCOPE_SETTING } from "./security.js";
+import { ident, SCOPE_SETTING } from "./security.js";
 
 export { DbCopyError, type DbCopyCode } from "./copy-errors.js";
 
@@ -19,6 +21,7 @@ export type DbCopyEvent =
   | { kind: "upgraded"; from: number; to: number }
   | { kind: "migrated"; version: number }
   | { kind: "table"; name: string; rows: number; ms: number }
+  | { kind: "constraints"; ms: number }
   | { kind: "checked"; tables: number; rows: number };
 
 export interface DbCopyResult {
@@ -141,17 +144,18 @@ async function copyAll(client: pg.Client, source: CopySource, url: string, progr
       await checkEmpty(client, source, url);
       const order = await foreignKeyOrder(client, source.tables);
       for (const table of order) await sameColumns(client, table);
+      // Foreign keys, plain indexes and forced row-level security come off for the load and go
+      // back on before COMMIT, in this transaction (copy-load.ts says why).
+      const putBack = await liftForLoad(client, order.map((t) => t.name));
       for (const table of order) {
         const t0 = performance.now();
-        // COPY FROM is refused on a table that forces row-level security, the owner included. The
-        // force is lifted here, inside this transaction, and secureTables() puts it back before
-        // COMMIT: no other session ever sees the table without it.
-        await client.query(`ALTER TABLE ${ident(table.name)} NO FORCE ROW LEVEL SECURITY`);
         const copied = await copyRows(client, table.name, table.columns, source.rows(table));
         progress({ kind: "table", name: table.name, rows: copied, ms: Math.round(performance.now() - t0) });
       }
+      const t0 = performance.now();
+      await putBack();
+      progress({ kind: "constraints", ms: Math.round(performance.now() - t0) });
       await moveSequences(client, source);
-      await secureTables(client);
       const counted = await checkCounts(client, order);
       progress({ kind: "checked", tables: counted.length, rows: counted.reduce((n, t) => n + t.rows, 0) });
       return counted;
