@@ -12,7 +12,8 @@ const DbCopyJson = z.object({
   from: z.string(),
   to: z.string(),
   schemaVersion: z.number().int(),
-  tables: z.array(z.object({ name: z.string(), rows: z.number().int() })),
+  /** `ms`: how long the table's COPY took (the constraints are rebuilt after all of them). */
+  tables: z.array(z.object({ name: z.string(), rows: z.number().int(), ms: z.number().int() })),
   rows: z.number().int(),
   durationMs: z.number().int(),
 });

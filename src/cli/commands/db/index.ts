@@ -11,12 +11,16 @@ export function defineDbCommands(program: Command, act: Act): void {
     .option("--data-dir <dir>", "the server's data dir, holding tele.db (else TELE_DATA_DIR, else .tele-data)")
     .addHelpText(
       "after",
-      `\nStop the server first: the copy refuses a database a server has open (exit 6, database_busy).\n` +
-        `The target is migrated first, then every table is copied in one transaction and each table's rows are\n` +
-        `counted against SQLite's before COMMIT; any difference rolls everything back (exit 1, count_mismatch).\n` +
-        `The target must be empty (exit 6, target_not_empty). SQLite's file is left as it was.\n` +
-        `Progress goes to stderr, table by table. With --json: {from, to, schemaVersion, tables: [{name, rows}], rows, durationMs}\n` +
-        `(to: the URL without its password).\n\n` +
+      `\nStop the server first: the copy refuses a database a server has open (database_busy), and holds SQLite's\n` +
+        `exclusive lock until it ends, so no server can start on it meanwhile. The target must be empty: no rows, and\n` +
+        `no tables but tele's. It is migrated first; then every table is copied in one transaction, and each table's\n` +
+        `rows are counted against SQLite's before COMMIT; any difference, or any error, rolls the copy back.\n` +
+        `The SQLite database is read, not changed (one older than this tele is first upgraded, as "tele server start" would).\n` +
+        `Progress goes to stderr, table by table. With --json (no progress): {from, to, schemaVersion,\n` +
+        `tables: [{name, rows, ms}], rows, durationMs}, where to is the URL without its password.\n\n` +
+        `Exit codes: 5 no database in the data dir, or no such target database; 6 a server has it open, a schema newer than\n` +
+        `this tele, or a target that is not empty; 7 PostgreSQL cannot be reached; 3 it refused the role or password;\n` +
+        `1 the counts differ (count_mismatch) or PostgreSQL refused a row (copy_failed): nothing was committed.\n\n` +
         `Example:\n  tele db copy --data-dir /var/lib/tele --to postgres://tele_owner@db.internal:5432/tele\n`,
     )
     .action(act(() => import("./copy.js")));

@@ -29,6 +29,7 @@ export function withoutPassword(url: string): string {
   try {
     const u = new URL(url);
     u.password = "";
+    u.searchParams.delete("password"); // libpq accepts it there too
     return u.toString();
   } catch {
     return "(an unreadable URL)";

@@ -31,7 +31,7 @@ export interface DbCopyResult {
   to: string;
   schemaVersion: number;
   /** In the order they were copied (parents first). */
-  tables: { name: string; rows: number }[];
+  tables: { name: string; rows: number; ms: number }[];
   rows: number;
   durationMs: number;
 }
@@ -147,10 +147,12 @@ async function copyAll(client: pg.Client, source: CopySource, url: string, progr
       // Foreign keys, plain indexes and forced row-level security come off for the load and go
       // back on before COMMIT, in this transaction (copy-load.ts says why).
       const putBack = await liftForLoad(client, order.map((t) => t.name));
+      const took = new Map<string, number>();
       for (const table of order) {
         const t0 = performance.now();
         const copied = await copyRows(client, table.name, table.columns, source.rows(table));
-        progress({ kind: "table", name: table.name, rows: copied, ms: Math.round(performance.now() - t0) });
+        took.set(table.name, Math.round(performance.now() - t0));
+        progress({ kind: "table", name: table.name, rows: copied, ms: took.get(table.name)! });
       }
       const t0 = performance.now();
       await putBack();
@@ -158,7 +160,7 @@ async function copyAll(client: pg.Client, source: CopySource, url: string, progr
       await moveSequences(client, source);
       const counted = await checkCounts(client, order);
       progress({ kind: "checked", tables: counted.length, rows: counted.reduce((n, t) => n + t.rows, 0) });
-      return counted;
+      return counted.map((t) => ({ ...t, ms: took.get(t.name)! }));
     });
   } catch (err) {
     throw pgFailure(err, "the copy", "rolled back, the target holds no copied rows");
