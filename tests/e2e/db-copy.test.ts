@@ -223,6 +223,23 @@ describePg("tele db copy of a practice the real server made", () => {
     expect(await pgCounts(empty.url)).toEqual({});
   }, 60_000);
 
+  it("upgrades a SQLite database older than this tele first, as the server would, then copies it", async () => {
+    const dir = tempDir("tele-dbcopy-older-");
+    const old = new Database(dbFile(dir));
+    for (const sql of MIGRATIONS.slice(0, -1)) old.exec(sql);
+    old.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    old.prepare("INSERT INTO practices (id, name, slug, state, time_zone, created_at) VALUES ('prc_old', 'Old Practice', 'old', 'NY', 'America/New_York', 1)").run();
+    old.close();
+    const empty = await fresh("dbcopy_older");
+    const r = await copy(dir, empty.url, false);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`SQLite database upgraded from schema version ${MIGRATIONS.length - 1} to ${MIGRATIONS.length} first`);
+    const upgraded = new Database(dbFile(dir), { readonly: true });
+    expect(upgraded.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+    upgraded.close();
+    expect((await pgCounts(empty.url)).practices).toBe(1);
+  }, 60_000);
+
   it("finds no database in an empty data dir, or a file that is not one (exit 5, database_not_found)", async () => {
     const dir = tempDir("tele-dbcopy-none-");
     const none = await copy(dir, target.url);
@@ -239,6 +256,22 @@ describePg("tele db copy of a practice the real server made", () => {
     expect(r.code).toBe(7);
     expect(errorJson(r.stderr)).toMatchObject({ code: "database_unreachable", message: "cannot reach PostgreSQL at 127.0.0.1:1 (ECONNREFUSED)" });
     expect(r.stderr).not.toContain("s3cret-pw");
+  }, 60_000);
+
+  it("refuses the server's role as the target's role (exit 4, permission_denied): the owner copies", async () => {
+    const db = await fresh("dbcopy_notowner");
+    const c = await pgClient(db.url);
+    try {
+      await migratePg(c);
+    } finally {
+      await c.end();
+    }
+    const app = await freshAppRole(db);
+    const r = await copy(w.dataDir, app.url);
+    expect(r.code, r.stderr).toBe(4);
+    expect(errorJson(r.stderr).code).toBe("permission_denied");
+    expect(r.stderr).not.toContain(new URL(app.url).password);
+    expect(Object.values(await pgCounts(db.url)).every((n) => n === 0)).toBe(true);
   }, 60_000);
 
   it("rolls everything back when a table's count differs (exit 1, count_mismatch), and the same target takes a copy afterwards", async () => {

@@ -27,6 +27,7 @@ const EXIT_OF: Record<DbCopyCode, number> = {
   target_not_empty: EXIT.refused,
   database_unreachable: EXIT.unreachable,
   database_auth_failed: EXIT.unauthenticated,
+  permission_denied: EXIT.permissionDenied,
   count_mismatch: EXIT.failure,
   copy_failed: EXIT.failure,
 };
@@ -39,6 +40,7 @@ const HINT_OF: Partial<Record<DbCopyCode, string>> = {
   target_not_found: "create it first (createdb NAME, or CREATE DATABASE NAME OWNER ROLE)",
   database_unreachable: "check the host and port in --to, and that PostgreSQL is running and accepts connections from here",
   database_auth_failed: "check the role and password in --to (or PGPASSWORD)",
+  permission_denied: "name the role that owns the database in --to (the one that ran CREATE DATABASE … OWNER), not the server's role",
 };
 
 export interface DbCopyFlags {

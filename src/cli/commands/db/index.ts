@@ -18,9 +18,10 @@ export function defineDbCommands(program: Command, act: Act): void {
         `The SQLite database is read, not changed (one older than this tele is first upgraded, as "tele server start" would).\n` +
         `Progress goes to stderr, table by table. With --json (no progress): {from, to, schemaVersion,\n` +
         `tables: [{name, rows, ms}], rows, durationMs}, where to is the URL without its password.\n\n` +
-        `Exit codes: 5 no database in the data dir, or no such target database; 6 a server has it open, a schema newer than\n` +
-        `this tele, or a target that is not empty; 7 PostgreSQL cannot be reached; 3 it refused the role or password;\n` +
-        `1 the counts differ (count_mismatch) or PostgreSQL refused a row (copy_failed): nothing was committed.\n\n` +
+        `Exit codes: 5 no database in the data dir, or no such target database; 6 a server has it open, a schema newer\n` +
+        `than this tele, or a target that is not empty; 7 PostgreSQL cannot be reached; 3 it refused the role or password;\n` +
+        `4 the role does not own the database; 1 the counts differ (count_mismatch) or PostgreSQL refused a row\n` +
+        `(copy_failed): nothing was committed.\n\n` +
         `Example:\n  tele db copy --data-dir /var/lib/tele --to postgres://tele_owner@db.internal:5432/tele\n`,
     )
     .action(act(() => import("./copy.js")));

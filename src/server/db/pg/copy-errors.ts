@@ -10,6 +10,7 @@ export type DbCopyCode =
   | "target_not_found" // the target database does not exist on its server
   | "database_unreachable" // the target's server cannot be reached
   | "database_auth_failed" // the target's server refused the role or its password
+  | "permission_denied" // the role in the URL does not own the target's tables
   | "count_mismatch" // a table's rows in PostgreSQL differ in number from SQLite's: rolled back
   | "copy_failed"; // PostgreSQL refused the copy: rolled back
 

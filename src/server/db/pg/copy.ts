@@ -240,6 +240,9 @@ function pgFailure(err: unknown, doing: string, outcome: string): Error {
   if (err instanceof DbCopyError) return err;
   if (err instanceof UnsupportedValueError) return new DbCopyError("copy_failed", err.message);
   const e = err as { code?: string; message?: string; table?: string };
+  if (e.code === "42501") {
+    return new DbCopyError("permission_denied", `PostgreSQL refused ${doing}: ${e.message} (the role in --to must own the database, not be the server's role); ${outcome}`);
+  }
   if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) {
     const where = e.table ? ` in ${e.table}` : "";
     const what = e.code.startsWith("22") ? `a value${where} does not fit its column` : e.message;
