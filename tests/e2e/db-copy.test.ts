@@ -230,6 +230,11 @@ describePg("tele db copy of a practice the real server made", () => {
     old.pragma(`user_version = ${MIGRATIONS.length - 1}`);
     old.prepare("INSERT INTO practices (id, name, slug, state, time_zone, created_at) VALUES ('prc_old', 'Old Practice', 'old', 'NY', 'America/New_York', 1)").run();
     old.close();
+    // Nothing changes in the SQLite file while the target is unreachable (or not empty).
+    expect((await copy(dir, "postgres://owner@127.0.0.1:1/tele")).code).toBe(7);
+    const still = new Database(dbFile(dir), { readonly: true });
+    expect(still.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length - 1);
+    still.close();
     const empty = await fresh("dbcopy_older");
     const r = await copy(dir, empty.url, false);
     expect(r.code, r.stderr).toBe(0);

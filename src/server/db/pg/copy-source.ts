@@ -1,6 +1,6 @@
 /**
  * The SQLite side of `tele db copy`: the practice database opened alone (no server on it for the
- * whole copy), at this tele's schema version, with its tables, columns and row counts.
+ * whole copy), with its tables, columns and row counts, brought to this tele's schema on request.
  */
 import Database from "better-sqlite3";
 import { existsSync } from "node:fs";
@@ -16,10 +16,11 @@ export interface SourceTable {
 
 export interface CopySource {
   db: SqliteDatabase;
-  /** The schema version after any upgrade (PRAGMA user_version). */
+  /** The file's schema version (PRAGMA user_version); this tele's once `upgrade()` has run. */
   version: number;
-  /** The version the file had, when this tele had to upgrade it first. */
-  upgradedFrom?: number;
+  /** Applies this tele's newer SQLite migrations, as `tele server start` would; returns the version it had, if any ran. */
+  upgrade(): number | undefined;
+  /** Its tables, columns and row counts (read again by `upgrade()`). */
   tables: SourceTable[];
   /** sqlite_sequence: the highest id each AUTOINCREMENT table has ever handed out. */
   sequences: Map<string, bigint>;
@@ -65,26 +66,32 @@ function readSource(db: SqliteDatabase, file: string): CopySource {
   }
   const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
   if (version === 0 && !names.includes("practices")) throw new DbCopyError("database_not_found", `${file} holds no tele database`);
-  let upgradedFrom: number | undefined;
-  if (version < MIGRATIONS.length) {
-    upgradedFrom = version;
-    migrate(db); // what `tele server start` of this version would do first
-  }
-  const tables = listTables(db);
-  const sequences = new Map<string, bigint>();
-  if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").get()) {
-    for (const row of db.prepare("SELECT name, seq FROM sqlite_sequence").safeIntegers(true).all() as { name: string; seq: bigint }[]) {
-      sequences.set(row.name, row.seq);
-    }
-  }
-  return {
-    db, version: MIGRATIONS.length, upgradedFrom, tables, sequences,
+  const source: CopySource = {
+    db, version, tables: listTables(db), sequences: highestIds(db),
+    upgrade: () => {
+      if (source.version === MIGRATIONS.length) return undefined;
+      const from = source.version;
+      source.version = migrate(db);
+      source.tables = listTables(db);
+      source.sequences = highestIds(db);
+      return from;
+    },
     rows: (table) => {
       const columns = table.columns.map((c) => `"${c.replace(/"/g, '""')}"`).join(", ");
       return db.prepare(`SELECT ${columns} FROM "${table.name}"`).raw(true).safeIntegers(true).iterate() as Iterable<unknown[]>;
     },
     close: () => db.close(),
   };
+  return source;
+}
+
+function highestIds(db: SqliteDatabase): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").get()) return out;
+  for (const row of db.prepare("SELECT name, seq FROM sqlite_sequence").safeIntegers(true).all() as { name: string; seq: bigint }[]) {
+    out.set(row.name, row.seq);
+  }
+  return out;
 }
 
 function listTables(db: SqliteDatabase): SourceTable[] {

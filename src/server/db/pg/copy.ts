@@ -47,10 +47,12 @@ export async function copySqliteToPg({ file, url, progress = () => {} }: DbCopyO
   const started = performance.now();
   const source = openSource(file);
   try {
-    if (source.upgradedFrom !== undefined) progress({ kind: "upgraded", from: source.upgradedFrom, to: source.version });
     const client = await connect(url);
     try {
-      await refuseUnlessEmpty(client, source, url);
+      await refuseUnlessEmpty(client, url);
+      // Only now, with the target known to be reachable and empty, may the SQLite file change.
+      const upgradedFrom = source.upgrade();
+      if (upgradedFrom !== undefined) progress({ kind: "upgraded", from: upgradedFrom, to: source.version });
       try {
         await migratePg(client);
       } catch (err) {
@@ -109,16 +111,19 @@ async function systemTx<T>(client: pg.Client, body: () => Promise<T>): Promise<T
  * Empty means: no tables, or tele's tables (of this version or an older one) without a row. A
  * migrated database that was never used, or that a failed copy left behind, is still empty.
  */
-async function refuseUnlessEmpty(client: pg.Client, source: CopySource, url: string): Promise<void> {
+async function refuseUnlessEmpty(client: pg.Client, url: string): Promise<void> {
   const version = await pgSchemaVersion(client).catch((err) => { throw pgFailure(err, "reading the target", "nothing was changed"); });
   if (version > PG_MIGRATIONS.length) {
     throw new DbCopyError("schema_newer", `the target ${withoutPassword(url)} is at schema version ${version}, newer than this tele (${PG_MIGRATIONS.length})`);
   }
-  await systemTx(client, () => checkEmpty(client, source, url));
+  await systemTx(client, () => checkEmpty(client, url));
 }
 
-async function checkEmpty(client: pg.Client, source: CopySource, url: string): Promise<void> {
-  const ours = new Set([...source.tables.map((t) => t.name), "schema_version"]);
+/** The tables tele's PostgreSQL migrations create, whatever version the target is at. */
+const TELE_TABLES = new Set([...PG_MIGRATIONS.join("\n").matchAll(/CREATE TABLE (\w+)/g)].map((m) => m[1]!));
+
+async function checkEmpty(client: pg.Client, url: string): Promise<void> {
+  const ours = new Set([...TELE_TABLES, "schema_version"]);
   const { rows } = await client.query<{ name: string }>(
     "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
   );
@@ -141,7 +146,7 @@ async function copyAll(client: pg.Client, source: CopySource, url: string, progr
     return await systemTx(client, async () => {
       // Servers starting now wait for the copy (they take this lock to migrate) and then see it whole.
       await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK_KEY]);
-      await checkEmpty(client, source, url);
+      await checkEmpty(client, url);
       const order = await foreignKeyOrder(client, source.tables);
       for (const table of order) await sameColumns(client, table);
       // Foreign keys, plain indexes and forced row-level security come off for the load and go
