@@ -142,6 +142,11 @@ export interface SessionRepo {
   forAppointments(practiceId: string, appointmentIds: string[]): Promise<SessionRow[]>;
   /** Inserts or replaces the whole row. */
   save(row: SessionRow): Promise<void>;
+  /**
+   * Compare-and-set (issue 13): marks the stored session completed only if it is not yet; false when
+   * it was (another process completed it first). `complete` calls it before writing the rest.
+   */
+  claimCompletion(practiceId: string, appointmentId: string, now: number): Promise<boolean>;
   /** Not completed, and past the scheduled end plus the practice's auto-complete minutes. */
   overdue(now: number): Promise<SessionRow[]>;
   /** Not completed, with someone marked connected. */
