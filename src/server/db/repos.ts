@@ -300,6 +300,8 @@ export interface ServerProcessRepo {
   /** Records a heartbeat; false when the row is gone (another process reaped this one). */
   beat(id: string, now: number): Promise<boolean>;
   list(): Promise<ServerProcessRow[]>;
+  /** Process ids that hold streams or claims but have no row (a process that died before it registered, or whose row went). */
+  unregistered(): Promise<string[]>;
   /**
    * Removes processes and what they held: their session streams, their Idempotency-Key claims and
    * the signals waiting for their streams. Returns the appointments whose streams went.

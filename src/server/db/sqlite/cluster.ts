@@ -18,6 +18,10 @@ export function serverProcessRepo(s: StatementCache): ServerProcessRepo {
       return s.get(`SELECT id, host, pid, started_at AS startedAt, heartbeat_at AS heartbeatAt FROM server_processes ORDER BY started_at, id`).all() as
         Awaited<ReturnType<ServerProcessRepo["list"]>>;
     },
+    async unregistered() {
+      return s.get(`SELECT process_id FROM session_streams WHERE process_id NOT IN (SELECT id FROM server_processes)
+        UNION SELECT process_id FROM idempotency_claims WHERE process_id NOT IN (SELECT id FROM server_processes)`).pluck().all() as string[];
+    },
     async remove(ids) {
       if (ids.length === 0) return [];
       const list = JSON.stringify(ids);

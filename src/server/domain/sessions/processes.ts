@@ -49,13 +49,13 @@ export class ProcessMembership {
     return false;
   }
 
-  /** Removes the dead processes; returns the appointments whose streams they held. */
+  /** Removes the dead processes (and what processes with no row hold); returns the appointments whose streams they held. */
   async reapDead(): Promise<{ practiceId: string; appointmentId: string }[]> {
     const now = this.deps.clock();
     return this.deps.store.tx(async (r) => {
       const dead = (await r.processes.list()).filter((p) => p.id !== this.id
         && (now - p.heartbeatAt > this.opts.deadAfterMs || (p.host === this.host && p.pid !== process.pid && !running(p.pid))));
-      return r.processes.remove(dead.map((p) => p.id));
+      return r.processes.remove([...dead.map((p) => p.id), ...(await r.processes.unregistered())]);
     });
   }
 
