@@ -26,6 +26,8 @@ export interface ServerConfig {
   mailRetryBaseMs: number;
   /** How often idle sessions past their deadline are completed (R18); TELE_SESSION_SWEEP_MS, default 30 s. */
   sessionSweepMs: number;
+  /** How long after the last presence change an idle session past its deadline is left for pages to reconnect; TELE_SESSION_GRACE_MS, default 60 s. */
+  sessionGraceMs: number;
   /** How often due reminders are looked for (R23); TELE_REMINDER_POLL_MS, default 60 s. */
   reminderPollMs: number;
   /** Appointments whose notices one transaction expands from a bulk change's batch (TELE_NOTICE_CHUNK, default 500). */
@@ -85,6 +87,7 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     logLevel: env.TELE_LOG_LEVEL || "info",
     mailRetryBaseMs: milliseconds(env, "TELE_MAIL_RETRY_MS", 5_000),
     sessionSweepMs: milliseconds(env, "TELE_SESSION_SWEEP_MS", 30_000),
+    sessionGraceMs: milliseconds(env, "TELE_SESSION_GRACE_MS", 60_000),
     reminderPollMs: milliseconds(env, "TELE_REMINDER_POLL_MS", 60_000),
     noticeChunk: noticeChunk(env),
     noticePollMs: milliseconds(env, "TELE_NOTICE_POLL_MS", 1_000),

@@ -68,7 +68,8 @@ export async function startServer(config: ServerConfig, opts: { version?: string
   // Several processes may share the database (issue 13): this one's id, and the bus to the others (chosen by the store).
   const processId = (deps.processId = newProcessId());
   const bus = store.openBus?.({ origin: processId, pollMs: config.busPollMs }) ?? new LocalBus();
-  const sessions = (deps.sessions = new SessionHub(deps, { bus, processId, heartbeatMs: config.heartbeatMs, deadAfterMs: config.processDeadMs }));
+  const sessions = (deps.sessions = new SessionHub(deps, { bus, processId, heartbeatMs: config.heartbeatMs, deadAfterMs: config.processDeadMs, reconnectGraceMs: config.sessionGraceMs,
+  }));
   // Nobody is connected to a process that has just started: sides no live process holds a stream of are set absent, nothing completes.
   await sessions.recover();
   const app = buildApp(deps, {
