@@ -368,7 +368,7 @@ export class SessionHub {
       const ev = stateEvent(state, rec, sidesOf(rows));
       for (const c of set) c.send(ev);
     }
-    this.relay.announce(rows);
+    this.relay.announce(appointmentId, rows);
   }
 
   private closeStreams(appointmentId: string, ev: StateEvent): void {

@@ -72,10 +72,14 @@ export class SignalRelay {
 
   /**
    * Tells each current stream this process holds who it is and who its peer is now, when that
-   * changed since it was last told (`rows`: the appointment's streams in every process).
+   * changed since it was last told (`rows`: the appointment's streams in every process, oldest first).
    */
-  announce(rows: SessionStreamRow[]): void {
+  announce(appointmentId: string, rows: SessionStreamRow[]): void {
     const current = currentStreams(rows);
+    // A local stream that is no longer current forgets what it was told: becoming current again, it is told afresh.
+    for (const id of this.told.keys()) {
+      if (this.local.get(id)?.appointmentId === appointmentId && current.provider?.id !== id && current.client?.id !== id) this.told.delete(id);
+    }
     for (const role of ["provider", "client"] as const) {
       const me = current[role];
       const conn = me && this.local.get(me.id);
