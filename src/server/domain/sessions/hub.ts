@@ -5,13 +5,16 @@ import type { SessionRow } from "../../db/types.js";
 import { audit } from "../audit/audit.js";
 import type { Actor, Deps } from "../deps.js";
 import { forbidden } from "../errors.js";
-import { firstName, type Present, type SessionAccess, type SessionRole } from "./access.js";
+import type { Present, SessionAccess, SessionRole } from "./access.js";
 import { DashboardFeed } from "./dashboard-feed.js";
-import { complete, joinStream, leaveStream, resetOrphans, type CompletionReason } from "./lifecycle.js";
+import { complete, joinStream, leaveStream, recordAudioOnly, type CompletionReason } from "./lifecycle.js";
 import { DEAD_AFTER_MS, HEARTBEAT_MS, newProcessId, ProcessMembership } from "./processes.js";
+import { presentAt, sidesOf } from "./presence.js";
 import { SignalRelay, type RtcEvent } from "./relay.js";
+import { SerialQueues } from "./serial.js";
 import { sessionState, stateEvent, type StateEvent } from "./state.js";
 import { keyedParticipant } from "./video.js";
+import { auditWebhookRefusal } from "./video-audit.js";
 import type { VideoEvent, WebhookRefusal } from "./video-events.js";
 
 /** One open event stream of a session page. */
@@ -53,8 +56,7 @@ const END_PERSON = "session.end_person";
 
 const newStreamId = () => `c_${randomBytes(12).toString("base64url")}`;
 
-/** The audit log's practice id for rows that concern no practice (webhook deliveries naming no session of ours). */
-export const SERVER_AUDIT_SCOPE = "server";
+export { SERVER_AUDIT_SCOPE } from "./video-audit.js";
 
 /**
  * Live presence (R17, R18) across every server process on the database (issue 13). Each process
@@ -70,7 +72,7 @@ export class SessionHub {
   /** This process's open streams per appointment, and each one's stream id. */
   private readonly streams = new Map<string, Set<Connection>>();
   private readonly ids = new Map<Connection, string>();
-  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly queues = new SerialQueues();
   private timer: NodeJS.Timeout | undefined;
   private beating: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -103,17 +105,8 @@ export class SessionHub {
   }
 
   /** Who is connected to an appointment's session now, in any process, one entry per person, first arrival first. */
-  async present(appointmentId: string): Promise<Present[]> {
-    const seen = new Map<string, SessionStreamRow>();
-    for (const r of await this.deps.store.streams.forAppointment(appointmentId)) if (!seen.has(`${r.whoKind}:${r.whoId}`)) seen.set(`${r.whoKind}:${r.whoId}`, r);
-    const out: Present[] = [];
-    for (const r of seen.values()) {
-      const name = r.whoKind === "staff"
-        ? (await this.deps.store.staff.byId(r.practiceId, r.whoId))?.name
-        : firstName((await this.deps.store.clients.byId(r.practiceId, r.whoId, this.deps.clock()))?.name ?? "Client");
-      out.push({ kind: r.whoKind, id: r.whoId, name: name ?? "(former staff member)", role: r.whoRole });
-    }
-    return out;
+  present(appointmentId: string): Promise<Present[]> {
+    return presentAt(this.deps, appointmentId);
   }
 
   /** Whether each side has a stream open, in any process. */
@@ -159,16 +152,7 @@ export class SessionHub {
    * audio-only now, so that it says at the end whether the session ended audio-only.
    */
   setAudioOnly(access: SessionAccess, on: boolean): Promise<void> {
-    const id = access.appointment.id;
-    return this.serial(id, async () => {
-      await this.deps.store.tx(async (r) => {
-        const either = await r.sessionAudio.set(id, access.role, on);
-        const rec = await r.sessions.byAppointment(access.practice.id, id);
-        if (!rec || rec.state === "completed" || rec.audioOnly === either) return;
-        rec.audioOnly = either;
-        await r.sessions.save(rec);
-      });
-    });
+    return this.serial(access.appointment.id, () => recordAudioOnly(this.deps, access.practice.id, access.appointment.id, access.role, on));
   }
 
   /** A stream closed: when it was that side's last in every process, the side is absent and the others hear of it. */
@@ -238,18 +222,9 @@ export class SessionHub {
       { type: "appointment", id: rec.appointmentId }, { at: new Date(ev.at).toISOString(), userKey: ev.userKey ?? null, participant }));
   }
 
-  /**
-   * A signed delivery that was refused (malformed) or repeated, audited (R20): in the practice of the
-   * session it names, or, naming none of ours, under the practice id `server`, which no practice's
-   * audit listing shows. Unsigned deliveries never get here: they are counted, not audited.
-   */
-  async videoRefused(r: WebhookRefusal): Promise<void> {
-    const rec = r.claimedSessionName ? await this.deps.store.sessions.bySessionName(r.claimedSessionName) : undefined;
-    const actor: Actor = { kind: "anonymous", ip: r.ip, requestId: r.requestId };
-    await this.deps.store.tx((tx) => audit(tx, actor, this.deps.clock(), rec?.practiceId ?? SERVER_AUDIT_SCOPE,
-      r.signed && r.code === "webhook_duplicate" ? "session.video.webhook_repeated" : "session.video.webhook_refused",
-      rec ? { type: "appointment", id: rec.appointmentId } : { type: "webhook", id: null },
-      { code: r.code, status: r.status, signed: r.signed }));
+  /** A signed delivery that was refused (malformed) or repeated, audited (R20; video-audit.ts). */
+  videoRefused(r: WebhookRefusal): Promise<void> {
+    return auditWebhookRefusal(this.deps, r);
   }
 
   /**
@@ -258,9 +233,7 @@ export class SessionHub {
    * pages reconnect by themselves). Returns how many sessions were reset.
    */
   async recover(): Promise<number> {
-    await this.membership.register();
-    await this.membership.reapDead();
-    return (await resetOrphans(this.deps, "server_start")).length;
+    return (await this.membership.join()).length;
   }
 
   /** Runs `sweep` every `intervalMs`, and the heartbeat and reaping (processes.ts), until `stop`. */
@@ -271,23 +244,14 @@ export class SessionHub {
     this.beating.unref();
   }
 
-  /**
-   * One heartbeat: when the others had taken this process for dead (it stalled), its streams are
-   * ended so their pages reconnect and are counted again. Then dead processes are reaped, the sides
-   * they kept present set absent, and every process told. Public for tests.
-   */
+  /** One heartbeat (processes.ts), then every process hears of the sessions whose sides it set absent. Public for tests. */
   async tick(): Promise<void> {
     if (this.stopped) return;
-    if (!(await this.membership.beat())) for (const set of [...this.streams.values()]) for (const c of [...set]) c.end();
-    const gone = await this.membership.reapDead();
-    const reset = await resetOrphans(this.deps, "server_gone");
+    const changed = await this.membership.tick(() => {
+      for (const set of [...this.streams.values()]) for (const c of [...set]) c.end();
+    });
     await this.relay.prune();
-    const seen = new Set<string>();
-    for (const g of [...gone, ...reset]) {
-      if (seen.has(g.appointmentId)) continue;
-      seen.add(g.appointmentId);
-      await this.serial(g.appointmentId, () => this.changed(g.appointmentId, g.practiceId, { state: true }));
-    }
+    for (const g of changed) await this.serial(g.appointmentId, () => this.changed(g.appointmentId, g.practiceId, { state: true }));
   }
 
   /**
@@ -387,21 +351,8 @@ export class SessionHub {
     return true;
   }
 
-  /** Runs `fn` after everything already queued for the appointment; a failure does not stop the queue. */
+  /** Runs `fn` after everything already queued for the appointment in this process. */
   private serial<T>(appointmentId: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.chains.get(appointmentId) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const settled = next.catch(() => undefined);
-    this.chains.set(appointmentId, settled);
-    void settled.then(() => {
-      if (this.chains.get(appointmentId) === settled) this.chains.delete(appointmentId);
-    });
-    return next;
+    return this.queues.run(appointmentId, fn);
   }
-}
-
-function sidesOf(rows: SessionStreamRow[]): { provider: boolean; client: boolean } {
-  const out = { provider: false, client: false };
-  for (const r of rows) out[r.role] = true;
-  return out;
 }

@@ -85,7 +85,7 @@ export async function leaveStream(deps: Deps, actor: Actor, stream: Pick<Session
  * and was reaped, issue 13) are set absent, their time counted up to now: one audit row per session.
  * Returns the appointments changed.
  */
-export async function resetOrphans(deps: Deps, reason: "server_start" | "server_gone"): Promise<{ practiceId: string; appointmentId: string }[]> {
+export async function resetOrphans(deps: Pick<Deps, "store" | "clock">, reason: "server_start" | "server_gone"): Promise<{ practiceId: string; appointmentId: string }[]> {
   const now = deps.clock();
   return deps.store.tx(async (r) => {
     const out: { practiceId: string; appointmentId: string }[] = [];
@@ -152,6 +152,17 @@ async function leaveIn(r: Repos, now: number, actor: Actor, rec: SessionRow, rol
   rec.updatedAt = now;
   await r.sessions.save(rec);
   await audit(r, actor, now, rec.practiceId, "session.leave", { type: "appointment", id: rec.appointmentId }, { role });
+}
+
+/** One side's audio-only switch: the record keeps whether either side is audio-only now (R29, R28's modifier). */
+export async function recordAudioOnly(deps: Pick<Deps, "store">, practiceId: string, appointmentId: string, role: SessionRole, on: boolean): Promise<void> {
+  await deps.store.tx(async (r) => {
+    const either = await r.sessionAudio.set(appointmentId, role, on);
+    const rec = await r.sessions.byAppointment(practiceId, appointmentId);
+    if (!rec || rec.state === "completed" || rec.audioOnly === either) return;
+    rec.audioOnly = either;
+    await r.sessions.save(rec);
+  });
 }
 
 export type CompletionReason = "ended_by_provider" | "auto_complete" | "video_ended";

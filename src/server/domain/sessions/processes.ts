@@ -9,6 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Deps } from "../deps.js";
+import { resetOrphans } from "./lifecycle.js";
 
 /** Defaults: a heartbeat every 5 s, dead after 20 s without one (TELE_HEARTBEAT_MS, TELE_PROCESS_DEAD_MS). */
 export const HEARTBEAT_MS = 5_000;
@@ -36,6 +37,16 @@ export class ProcessMembership {
     readonly opts: { heartbeatMs: number; deadAfterMs: number },
   ) {}
 
+  /**
+   * At startup: registers, reaps the dead, and sets absent every side stored as present with no
+   * stream open in any live process (nothing completes: pages reconnect). Returns the sessions reset.
+   */
+  async join(): Promise<{ practiceId: string; appointmentId: string }[]> {
+    await this.register();
+    await this.reapDead();
+    return resetOrphans(this.deps, "server_start");
+  }
+
   register(): Promise<void> {
     const now = this.deps.clock();
     return this.deps.store.tx((r) => r.processes.register({ id: this.id, host: this.host, pid: process.pid, startedAt: now, heartbeatAt: now }));
@@ -57,6 +68,20 @@ export class ProcessMembership {
         && (now - p.heartbeatAt > this.opts.deadAfterMs || (p.host === this.host && p.pid !== process.pid && !running(p.pid))));
       return r.processes.remove([...dead.map((p) => p.id), ...(await r.processes.unregistered())]);
     });
+  }
+
+  /**
+   * One heartbeat: when the others had taken this process for dead (it stalled), `lostStreams` ends
+   * its streams so their pages reconnect and are counted again. Then dead processes are reaped and
+   * the sides they kept present set absent. Returns the appointments changed, each once.
+   */
+  async tick(lostStreams: () => void): Promise<{ practiceId: string; appointmentId: string }[]> {
+    if (!(await this.beat())) lostStreams();
+    const gone = await this.reapDead();
+    const reset = await resetOrphans(this.deps, "server_gone");
+    const out = new Map<string, { practiceId: string; appointmentId: string }>();
+    for (const g of [...gone, ...reset]) out.set(g.appointmentId, g);
+    return [...out.values()];
   }
 
   /** This process stops: its row and streams go at once (the others then reset the sides it held). */
