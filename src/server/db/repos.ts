@@ -143,6 +143,12 @@ export interface SessionRepo {
   /** Inserts or replaces the whole row. */
   save(row: SessionRow): Promise<void>;
   /**
+   * Serialises presence changes of one appointment across processes, for the rest of the
+   * transaction (issue 13): PostgreSQL locks the appointment's row (`SELECT … FOR UPDATE`: it always
+   * exists, unlike the session record); SQLite needs nothing, its write transactions already take turns.
+   */
+  lock(practiceId: string, appointmentId: string): Promise<void>;
+  /**
    * Compare-and-set (issue 13): marks the stored session completed only if it is not yet; false when
    * it was (another process completed it first). `complete` calls it before writing the rest.
    */

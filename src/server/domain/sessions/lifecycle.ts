@@ -9,6 +9,7 @@ import { issueJoinLink, joinLinkExpiry } from "./join-link.js";
 import { autoCompleteOutcome, tellManagersProviderAbsent } from "./outcome.js";
 import { billingCodes } from "./location-view.js";
 import { closePresence, newSessionRow } from "./state.js";
+import { sidesOf } from "./presence.js";
 
 /**
  * The stored half of a session's lifecycle (R16, R18): each function is one transaction that moves
@@ -52,6 +53,7 @@ export async function joinStream(
 ): Promise<Arrival | undefined> {
   const { practiceId, appointmentId, role } = stream;
   const result = await deps.store.tx(async (r) => {
+    await r.sessions.lock(practiceId, appointmentId);
     const rec = await r.sessions.byAppointment(practiceId, appointmentId);
     if (rec && rec.state !== "completed" && (role === "provider" ? rec.providerConnectedAt : rec.clientConnectedAt) !== null) {
       await r.streams.open(stream);
@@ -71,6 +73,7 @@ export async function joinStream(
  */
 export async function leaveStream(deps: Deps, actor: Actor, stream: Pick<SessionStreamRow, "id" | "practiceId" | "appointmentId" | "role">): Promise<boolean> {
   return deps.store.tx(async (r) => {
+    await r.sessions.lock(stream.practiceId, stream.appointmentId);
     if (!(await r.streams.close(stream.id))) return false;
     if ((await r.streams.forAppointment(stream.appointmentId)).some((s) => s.role === stream.role)) return false;
     const rec = await r.sessions.byAppointment(stream.practiceId, stream.appointmentId);
@@ -89,9 +92,14 @@ export async function resetOrphans(deps: Pick<Deps, "store" | "clock">, reason: 
   const now = deps.clock();
   return deps.store.tx(async (r) => {
     const out: { practiceId: string; appointmentId: string }[] = [];
-    for (const o of await r.streams.orphaned()) {
-      const rec = await r.sessions.byAppointment(o.practiceId, o.appointmentId);
+    for (const found of await r.streams.orphaned()) {
+      // Looked at again under the appointment's lock: a stream may have opened since (PostgreSQL).
+      await r.sessions.lock(found.practiceId, found.appointmentId);
+      const rec = await r.sessions.byAppointment(found.practiceId, found.appointmentId);
       if (!rec || rec.state === "completed") continue;
+      const open = sidesOf(await r.streams.forAppointment(found.appointmentId));
+      const o = { ...found, provider: rec.providerConnectedAt !== null && !open.provider, client: rec.clientConnectedAt !== null && !open.client };
+      if (!o.provider && !o.client) continue;
       closePresence(rec, now, o.provider && o.client ? "both" : o.provider ? "provider" : "client");
       rec.state = rec.providerConnectedAt !== null && rec.clientConnectedAt !== null ? "live" : "waiting";
       rec.updatedAt = now;
@@ -99,7 +107,7 @@ export async function resetOrphans(deps: Pick<Deps, "store" | "clock">, reason: 
       await audit(r, { kind: "system", practiceId: rec.practiceId, ip: null, requestId: null }, now, rec.practiceId,
         "session.presence_reset", { type: "appointment", id: rec.appointmentId },
         { reason, sides: o.provider && o.client ? "both" : o.provider ? "provider" : "client" });
-      out.push(o);
+      out.push({ practiceId: o.practiceId, appointmentId: o.appointmentId });
     }
     return out;
   });
