@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "./config.js";
@@ -13,6 +14,7 @@ import { buildApp, logSerializers } from "./http/app.js";
 import { SessionHub } from "./domain/sessions/hub.js";
 import { newProcessId } from "./domain/sessions/processes.js";
 import { LocalBus } from "./db/bus.js";
+import { usePagingKey } from "./domain/shared/paging.js";
 import { participantKey } from "./domain/sessions/video.js";
 import { registerZoomWebhook, storedDeliveryLog } from "./http/routes/zoom-webhook.js";
 import { zoomVideoProvider } from "./video/zoom.js";
@@ -49,6 +51,8 @@ const STOP_GRACE_MS = 5_000;
 export async function startServer(config: ServerConfig, opts: { version?: string; logger?: boolean; clock?: () => number } = {}): Promise<RunningServer> {
   const store = openStore(config);
   const clock = opts.clock ?? Date.now;
+  // Paging cursors are signed with the database's key, so every process on it accepts the others' (issue 13).
+  usePagingKey(Buffer.from(await store.tx((r) => r.serverKeys.getOrCreate("paging", randomBytes(32).toString("base64url"), clock())), "base64url"));
   const deps: Deps = {
     store,
     clock,

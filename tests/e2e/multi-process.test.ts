@@ -5,7 +5,7 @@
  * - a client's stream on A and the provider's on B see each other's presence without reload, and the
  *   provider's session page on B says who is here from the client's stream on A;
  * - built-in video signals cross between the processes (posted to either one), current to current only;
- * - one Idempotency-Key sent to both at once makes one client;
+ * - one Idempotency-Key sent to both at once makes one client; a list's cursor from one is good on the other;
  * - the session sweep of both processes completes each overdue session exactly once;
  * - `kill -9` of B: its provider stream stops counting within 30 s, A keeps serving, and the provider
  *   reconnecting to A is present again.
@@ -146,6 +146,22 @@ describe("two server processes on one data dir", () => {
     const listed = (await sdk(b).clients.list({ search: "eli@client.test" })).items;
     expect(listed.map((c) => c.id)).toEqual([...ids]);
   }, 30_000);
+
+  it("a list's cursor from one process is good on the other (behind a load balancer, nothing is sticky)", async () => {
+    const first = await sdk(a).clients.list({ limit: 1 });
+    expect(first.items).toHaveLength(1);
+    expect(first.nextCursor).toBeTruthy();
+    const next = await sdk(b).clients.list({ limit: 1, cursor: first.nextCursor! });
+    expect(next.items).toHaveLength(1);
+    expect(next.items[0]!.id).not.toBe(first.items[0]!.id);
+    // A forged cursor is still refused on both.
+    const forged = `${first.nextCursor!.split(".")[0]}.${"A".repeat(43)}`;
+    for (const p of [a, b]) {
+      const res = await fetch(`${p.url}/api/v1/clients?limit=1&cursor=${encodeURIComponent(forged)}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ code: "bad_cursor" });
+    }
+  });
 
   it("the sweeps of both processes complete each overdue session exactly once", async () => {
     // Twenty sessions whose auto-complete deadline passed long ago, each with a record (Dana said where she is).

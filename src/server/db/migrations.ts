@@ -308,7 +308,8 @@ export const MIGRATIONS: readonly string[] = [
      row and is taken for dead when it stops; the session-page streams each holds (presence counts these, and each
      side's newest signalling stream is its current one); signalling messages for a stream another process holds,
      taken by that process; the event bus between processes (polled, pruned; payloads are ids only); the
-     Idempotency-Keys being processed; and each side's last audio-only switch. Nothing here holds a name. */ `
+     Idempotency-Keys being processed; each side's last audio-only switch; and keys every process must share (the paging
+     cursors' HMAC key, so a cursor from one process is good on another). Nothing here holds a name. */ `
   CREATE TABLE server_processes (
     id TEXT PRIMARY KEY,
     host TEXT NOT NULL,
@@ -364,6 +365,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (practice_id, staff_id, key)
   ) WITHOUT ROWID;
   CREATE INDEX idempotency_claims_process ON idempotency_claims (process_id);
+  CREATE TABLE server_keys (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
   `,
 ];
 

@@ -369,6 +369,15 @@ export interface SessionSignalRepo {
   prune(before: number): Promise<number>;
 }
 
+/**
+ * Keys every server process on the database must share (issue 13): the paging cursors' HMAC key.
+ * Not a credential: a forged cursor only moves a caller within a list they may read anyway.
+ */
+export interface ServerKeyRepo {
+  /** The key stored under `name`, storing `candidate` first when there is none (the first process to ask wins). */
+  getOrCreate(name: string, candidate: string, now: number): Promise<string>;
+}
+
 /** Each side's last reported audio-only switch, for the session record (R29). */
 export interface SessionAudioRepo {
   /** Records one side's switch and returns whether either side is audio-only now. */
@@ -451,6 +460,7 @@ export interface Repos {
   streams: SessionStreamRepo;
   signals: SessionSignalRepo;
   sessionAudio: SessionAudioRepo;
+  serverKeys: ServerKeyRepo;
 }
 
 /** Repositories plus transactions: `tx` runs `fn` atomically; a throw rolls everything back (R21). */

@@ -305,7 +305,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX rate_limits_reset ON rate_limits (reset_at);
   `,
-  /* 16 (multi-process slice, issue 13): process heartbeats, session streams, cross-process signals, audio-only switches, the bus's table (unused on PostgreSQL, which has LISTEN/NOTIFY; kept so both schemas match), Idempotency-Key claims */ `
+  /* 16 (multi-process slice, issue 13): process heartbeats, session streams, cross-process signals, audio-only switches, the bus's table (unused on PostgreSQL, which has LISTEN/NOTIFY; kept so both schemas match), Idempotency-Key claims, shared keys (paging) */ `
   CREATE TABLE server_processes (
     id TEXT PRIMARY KEY,
     host TEXT NOT NULL,
@@ -361,6 +361,11 @@ export const PG_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (practice_id, staff_id, key)
   );
   CREATE INDEX idempotency_claims_process ON idempotency_claims (process_id);
+  CREATE TABLE server_keys (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
   `,
 ];
 

@@ -1,5 +1,5 @@
 import type {
-  IdempotencyClaimRepo, ServerProcessRepo, SessionAudioRepo, SessionSignalRepo, SessionSignalRow, SessionStreamRepo, SessionStreamRow,
+  IdempotencyClaimRepo, ServerKeyRepo, ServerProcessRepo, SessionAudioRepo, SessionSignalRepo, SessionSignalRow, SessionStreamRepo, SessionStreamRow,
 } from "../repos.js";
 import { bool, type StatementCache } from "./statements.js";
 
@@ -113,6 +113,15 @@ export function idempotencyClaimRepo(s: StatementCache, inQueue: <T>(fn: () => T
     },
     async release(practiceId, staffId, key) {
       await inQueue(() => s.get(`DELETE FROM idempotency_claims WHERE practice_id = ? AND staff_id = ? AND key = ?`).run(practiceId, staffId, key));
+    },
+  };
+}
+
+export function serverKeyRepo(s: StatementCache): ServerKeyRepo {
+  return {
+    async getOrCreate(name, candidate, now) {
+      s.get(`INSERT OR IGNORE INTO server_keys (name, value, created_at) VALUES (?, ?, ?)`).run(name, candidate, now);
+      return s.get(`SELECT value FROM server_keys WHERE name = ?`).pluck().get(name) as string;
     },
   };
 }

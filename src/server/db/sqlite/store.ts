@@ -20,7 +20,7 @@ import { StatementCache } from "./statements.js";
 import { TokenCache } from "./token-cache.js";
 import { tokenRepo } from "./tokens.js";
 import { webSessionRepo } from "./web-sessions.js";
-import { idempotencyClaimRepo, serverProcessRepo, sessionAudioRepo, sessionSignalRepo, sessionStreamRepo } from "./cluster.js";
+import { idempotencyClaimRepo, serverKeyRepo, serverProcessRepo, sessionAudioRepo, sessionSignalRepo, sessionStreamRepo } from "./cluster.js";
 import { SqliteBus } from "./bus.js";
 import type { EventBus } from "../bus.js";
 
@@ -56,6 +56,7 @@ export class SqliteStore implements Store {
       webSessions: webSessionRepo(s), sessions: sessionRepo(s), refusals: refusalRepo(s), webhookDeliveries: webhookDeliveryRepo(s),
       consent: consentRepo(s),
       processes: serverProcessRepo(s), streams: sessionStreamRepo(s), signals: sessionSignalRepo(s), sessionAudio: sessionAudioRepo(s),
+      serverKeys: serverKeyRepo(s),
     };
     this.rateLimits = rateLimitRepo(s, (fn) => this.alone(fn));
     this.idempotencyClaims = idempotencyClaimRepo(s, (fn) => this.alone(fn));
@@ -80,6 +81,7 @@ export class SqliteStore implements Store {
   get streams() { return this.repos.streams; }
   get signals() { return this.repos.signals; }
   get sessionAudio() { return this.repos.sessionAudio; }
+  get serverKeys() { return this.repos.serverKeys; }
 
   /** The bus between processes on this file: a polled table (sqlite/bus.ts). */
   openBus(opts: { origin: string; pollMs: number }): EventBus {
