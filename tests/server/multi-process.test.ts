@@ -108,4 +108,14 @@ describe("two processes on one SQLite file", () => {
     expect(tina.events.at(-1)).toMatchObject({ state: "waiting", present: { provider: true, client: false } });
     expect(auditRows(t.envA.store, "session.presence_reset").map((r) => JSON.parse(r.details!))).toEqual([{ reason: "server_gone", sides: "client" }]);
   });
+
+  it("a deactivated staff member's streams end in every process", async () => {
+    const t = await twoProcesses();
+    t.at(T0);
+    const onB = await t.open(t.b, t.envB, t.p.tina);
+    const onA = await t.open(t.a, t.envA, t.p.tina);
+    expect(t.a.endStreamsOf("staff", (t.p.tina as { staff: { id: string } }).staff.id)).toBe(1);
+    expect(onA.ended).toBe(true);
+    await until(() => onB.ended, "B to end Tina's stream");
+  });
 });
