@@ -346,6 +346,7 @@ export class SessionHub {
     const set = this.streams.get(conn.appointmentId);
     if (!set?.delete(conn)) return false;
     const id = this.ids.get(conn);
+    this.ids.delete(conn);
     if (id) this.relay.detach(id);
     if (set.size === 0) this.streams.delete(conn.appointmentId);
     return true;
