@@ -70,17 +70,17 @@ describe("two processes on one SQLite file", () => {
     // Tina's stream on A hears that Alice arrived on B (over B's bus rows), without reconnecting.
     await until(() => tina.events.at(-1)?.state === "live", "Tina to hear Alice");
     expect(tina.events.at(-1)!.present).toEqual({ provider: true, client: true });
-    expect((await t.a.present(t.appt.id)).map((x) => x.name)).toEqual(["Tina Therapist", "Alice"]);
-    expect(await t.b.sides(t.appt.id)).toEqual({ provider: true, client: true });
+    expect((await t.a.present(t.p.practiceId, t.appt.id)).map((x) => x.name)).toEqual(["Tina Therapist", "Alice"]);
+    expect(await t.b.sides(t.p.practiceId, t.appt.id)).toEqual({ provider: true, client: true });
 
     // B stops beating, as a process on another machine that hangs or dies would.
     (t.envA.store as SqliteStore).db.prepare("UPDATE server_processes SET host = 'another-host' WHERE id = 'p_b'").run();
     t.at(T0 + 3_900);
     await t.a.tick();
-    expect(await t.a.sides(t.appt.id)).toEqual({ provider: true, client: true }); // not dead yet
+    expect(await t.a.sides(t.p.practiceId, t.appt.id)).toEqual({ provider: true, client: true }); // not dead yet
     t.at(T0 + 4_100);
     await t.a.tick();
-    expect(await t.a.sides(t.appt.id)).toEqual({ provider: true, client: false });
+    expect(await t.a.sides(t.p.practiceId, t.appt.id)).toEqual({ provider: true, client: false });
     expect(tina.events.at(-1)).toMatchObject({ state: "waiting", present: { provider: true, client: false } });
     const resets = auditRows(t.envA.store, "session.presence_reset");
     expect(resets.map((r) => JSON.parse(r.details!))).toEqual([{ reason: "server_gone", sides: "client" }]);

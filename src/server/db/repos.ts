@@ -337,7 +337,7 @@ export interface SessionStreamRepo {
   /** False when it was not there (already closed, or reaped). */
   close(id: string): Promise<boolean>;
   /** The appointment's open streams, oldest first. */
-  forAppointment(appointmentId: string): Promise<SessionStreamRow[]>;
+  forAppointment(practiceId: string, appointmentId: string): Promise<SessionStreamRow[]>;
   /** The streams of one person on every appointment (a deactivated staff member's). */
   ofPerson(whoKind: SessionStreamRow["whoKind"], whoId: string): Promise<SessionStreamRow[]>;
   /**
@@ -346,7 +346,7 @@ export interface SessionStreamRepo {
    */
   orphaned(): Promise<{ practiceId: string; appointmentId: string; provider: boolean; client: boolean }[]>;
   /** Removes every stream of an appointment (it completed or closed); returns how many. */
-  closeAll(appointmentId: string): Promise<number>;
+  closeAll(practiceId: string, appointmentId: string): Promise<number>;
 }
 
 /** A built-in video signalling message for a stream that another process holds, until it takes it. */

@@ -51,8 +51,8 @@ export function sessionStreamRepo(s: StatementCache): SessionStreamRepo {
       s.get(`DELETE FROM session_signals WHERE to_stream = ?`).run(id);
       return s.get(`DELETE FROM session_streams WHERE id = ?`).run(id).changes === 1;
     },
-    async forAppointment(appointmentId) {
-      return (s.get(`SELECT ${STREAM_COLS} FROM session_streams WHERE appointment_id = ? ORDER BY seq`).all(appointmentId) as StoredStream[]).map(stream);
+    async forAppointment(practiceId, appointmentId) {
+      return (s.get(`SELECT ${STREAM_COLS} FROM session_streams WHERE appointment_id = ? AND practice_id = ? ORDER BY seq`).all(appointmentId, practiceId) as StoredStream[]).map(stream);
     },
     async ofPerson(whoKind, whoId) {
       return (s.get(`SELECT ${STREAM_COLS} FROM session_streams WHERE who_kind = ? AND who_id = ? ORDER BY seq`).all(whoKind, whoId) as StoredStream[]).map(stream);
@@ -68,9 +68,9 @@ export function sessionStreamRepo(s: StatementCache): SessionStreamRepo {
         { practiceId: string; appointmentId: string; provider: number; client: number }[];
       return rows.filter((r) => r.provider || r.client).map((r) => ({ ...r, provider: bool(r.provider), client: bool(r.client) }));
     },
-    async closeAll(appointmentId) {
+    async closeAll(practiceId, appointmentId) {
       s.get(`DELETE FROM session_signals WHERE appointment_id = ?`).run(appointmentId);
-      return s.get(`DELETE FROM session_streams WHERE appointment_id = ?`).run(appointmentId).changes;
+      return s.get(`DELETE FROM session_streams WHERE appointment_id = ? AND practice_id = ?`).run(appointmentId, practiceId).changes;
     },
   };
 }

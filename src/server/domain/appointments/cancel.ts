@@ -29,7 +29,7 @@ export async function closeAppointment(r: Repos, a: AppointmentRow, status: Appo
   }
   await r.appointments.setStatus(a.practiceId, a.id, status, now, reason);
   // Its open streams, in every process, end with it (SessionHub.closed tells them).
-  await r.streams.closeAll(a.id);
+  await r.streams.closeAll(a.practiceId, a.id);
   return r.links.revokeForAppointment(a.practiceId, a.id, now);
 }
 

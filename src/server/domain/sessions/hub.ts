@@ -105,13 +105,13 @@ export class SessionHub {
   }
 
   /** Who is connected to an appointment's session now, in any process, one entry per person, first arrival first. */
-  present(appointmentId: string): Promise<Present[]> {
-    return presentAt(this.deps, appointmentId);
+  present(practiceId: string, appointmentId: string): Promise<Present[]> {
+    return presentAt(this.deps, practiceId, appointmentId);
   }
 
   /** Whether each side has a stream open, in any process. */
-  async sides(appointmentId: string): Promise<{ provider: boolean; client: boolean }> {
-    return sidesOf(await this.deps.store.streams.forAppointment(appointmentId));
+  async sides(practiceId: string, appointmentId: string): Promise<{ provider: boolean; client: boolean }> {
+    return sidesOf(await this.deps.store.streams.forAppointment(practiceId, appointmentId));
   }
 
   /**
@@ -138,7 +138,7 @@ export class SessionHub {
       const arrival = await joinStream(this.deps, actor, row, name);
       if (arrival && !arrival.joined) {
         this.drop(conn);
-        conn.send(stateEvent(sessionState(arrival.appointment, arrival.practice, arrival.rec, this.deps.clock()), arrival.rec, await this.sides(id)));
+        conn.send(stateEvent(sessionState(arrival.appointment, arrival.practice, arrival.rec, this.deps.clock()), arrival.rec, await this.sides(conn.practiceId, id)));
         conn.end();
         return;
       }
@@ -190,7 +190,7 @@ export class SessionHub {
     const now = this.deps.clock();
     const done: string[] = [];
     for (const rec of await this.deps.store.sessions.overdue(now)) {
-      if ((await this.deps.store.streams.forAppointment(rec.appointmentId)).length) continue;
+      if ((await this.deps.store.streams.forAppointment(rec.practiceId, rec.appointmentId)).length) continue;
       // Just marked absent (a restart, a dropped network): give the pages time to reconnect first.
       if (now - rec.updatedAt < (this.opts.reconnectGraceMs ?? 60_000)) continue;
       const system: Actor = { kind: "system", practiceId: rec.practiceId, ip: null, requestId: null };
@@ -288,7 +288,7 @@ export class SessionHub {
    */
   closed(practiceId: string, appointmentId: string): Promise<void> {
     return this.serial(appointmentId, async () => {
-      await this.deps.store.tx((r) => r.streams.closeAll(appointmentId));
+      await this.deps.store.tx((r) => r.streams.closeAll(practiceId, appointmentId));
       await this.changed(appointmentId, practiceId, { state: true, end: true });
     });
   }
@@ -318,7 +318,7 @@ export class SessionHub {
       this.deps.store.appointments.byId(practiceId, appointmentId),
       this.deps.store.practices.byId(practiceId),
       this.deps.store.sessions.byAppointment(practiceId, appointmentId),
-      this.deps.store.streams.forAppointment(appointmentId),
+      this.deps.store.streams.forAppointment(practiceId, appointmentId),
     ]);
     if (!a || !p) return;
     if (what.state) this.dashboards.publish(a, rec);

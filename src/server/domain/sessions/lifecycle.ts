@@ -75,7 +75,7 @@ export async function leaveStream(deps: Deps, actor: Actor, stream: Pick<Session
   return deps.store.tx(async (r) => {
     await r.sessions.lock(stream.practiceId, stream.appointmentId);
     if (!(await r.streams.close(stream.id))) return false;
-    if ((await r.streams.forAppointment(stream.appointmentId)).some((s) => s.role === stream.role)) return false;
+    if ((await r.streams.forAppointment(stream.practiceId, stream.appointmentId)).some((s) => s.role === stream.role)) return false;
     const rec = await r.sessions.byAppointment(stream.practiceId, stream.appointmentId);
     if (!rec || rec.state === "completed" || (stream.role === "provider" ? rec.providerConnectedAt : rec.clientConnectedAt) === null) return false;
     await leaveIn(r, deps.clock(), actor, rec, stream.role);
@@ -97,7 +97,7 @@ export async function resetOrphans(deps: Pick<Deps, "store" | "clock">, reason: 
       await r.sessions.lock(found.practiceId, found.appointmentId);
       const rec = await r.sessions.byAppointment(found.practiceId, found.appointmentId);
       if (!rec || rec.state === "completed") continue;
-      const open = sidesOf(await r.streams.forAppointment(found.appointmentId));
+      const open = sidesOf(await r.streams.forAppointment(found.practiceId, found.appointmentId));
       const o = { ...found, provider: rec.providerConnectedAt !== null && !open.provider, client: rec.clientConnectedAt !== null && !open.client };
       if (!o.provider && !o.client) continue;
       closePresence(rec, now, o.provider && o.client ? "both" : o.provider ? "provider" : "client");
@@ -212,7 +212,7 @@ export async function complete(
     if (billing) await r.appointments.setBilling(practiceId, appointmentId, billing);
     const revokedLinks = await r.links.revokeForAppointment(practiceId, appointmentId, now);
     // Its streams in every process end with it (each process is told on the bus and closes its own).
-    await r.streams.closeAll(appointmentId);
+    await r.streams.closeAll(practiceId, appointmentId);
     await r.sessionAudio.clear(appointmentId);
     const mails = outcome.cancelReason ? await tellManagersProviderAbsent(r, now, practice, appointment, deps.config.publicUrl) : [];
     await audit(r, actor, now, practiceId, "session.complete", { type: "appointment", id: appointmentId }, {

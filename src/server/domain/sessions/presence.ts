@@ -7,9 +7,9 @@ import type { Deps } from "../deps.js";
 import { firstName, type Present } from "./access.js";
 
 /** Who is connected to an appointment's session now, in any process, one entry per person, first arrival first. */
-export async function presentAt(deps: Pick<Deps, "store" | "clock">, appointmentId: string): Promise<Present[]> {
+export async function presentAt(deps: Pick<Deps, "store" | "clock">, practiceId: string, appointmentId: string): Promise<Present[]> {
   const seen = new Map<string, SessionStreamRow>();
-  for (const r of await deps.store.streams.forAppointment(appointmentId)) if (!seen.has(`${r.whoKind}:${r.whoId}`)) seen.set(`${r.whoKind}:${r.whoId}`, r);
+  for (const r of await deps.store.streams.forAppointment(practiceId, appointmentId)) if (!seen.has(`${r.whoKind}:${r.whoId}`)) seen.set(`${r.whoKind}:${r.whoId}`, r);
   const out: Present[] = [];
   // The rows hold ids only; names are read when shown.
   for (const r of seen.values()) {

@@ -102,8 +102,8 @@ export class SignalRelay {
    * Relays `msg` from `role`'s stream `from` to the other side's stream `to`; only when `from` is
    * the sender side's current stream and `to` the other side's current stream, in any process.
    */
-  async relay(appointmentId: string, role: SessionRole, from: string, to: string, msg: unknown): Promise<RelayResult> {
-    const current = currentStreams(await this.store.streams.forAppointment(appointmentId));
+  async relay(practiceId: string, appointmentId: string, role: SessionRole, from: string, to: string, msg: unknown): Promise<RelayResult> {
+    const current = currentStreams(await this.store.streams.forAppointment(practiceId, appointmentId));
     if (current[role]?.id !== from) return "stale_sender";
     const peer = current[other(role)];
     if (!peer || peer.id !== to) return "peer_gone";
