@@ -26,6 +26,8 @@ export interface ServerConfig {
   mailRetryBaseMs: number;
   /** How often idle sessions past their deadline are completed (R18); TELE_SESSION_SWEEP_MS, default 30 s. */
   sessionSweepMs: number;
+  /** How long after the last presence change an idle session past its deadline is left for pages to reconnect; TELE_SESSION_GRACE_MS, default 60 s. */
+  sessionGraceMs: number;
   /** How often due reminders are looked for (R23); TELE_REMINDER_POLL_MS, default 60 s. */
   reminderPollMs: number;
   /** Appointments whose notices one transaction expands from a bulk change's batch (TELE_NOTICE_CHUNK, default 500). */
@@ -36,6 +38,14 @@ export interface ServerConfig {
   rateLimits: { accountAttempts: number; addressAttempts: number; windowMs: number };
   /** The most data rows one CSV import may hold (TELE_IMPORT_MAX_ROWS, default 10,000,000; issue 14). */
   importMaxRows: number;
+  /**
+   * Several processes on one database (issue 13): each heartbeats every TELE_HEARTBEAT_MS (default
+   * 5 s) and is taken for dead after TELE_PROCESS_DEAD_MS without one (default 20 s); on SQLite the
+   * bus between them is read every TELE_BUS_POLL_MS (default 200 ms).
+   */
+  heartbeatMs: number;
+  processDeadMs: number;
+  busPollMs: number;
 }
 
 export interface ServerFlags {
@@ -85,6 +95,7 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     logLevel: env.TELE_LOG_LEVEL || "info",
     mailRetryBaseMs: milliseconds(env, "TELE_MAIL_RETRY_MS", 5_000),
     sessionSweepMs: milliseconds(env, "TELE_SESSION_SWEEP_MS", 30_000),
+    sessionGraceMs: milliseconds(env, "TELE_SESSION_GRACE_MS", 60_000),
     reminderPollMs: milliseconds(env, "TELE_REMINDER_POLL_MS", 60_000),
     noticeChunk: noticeChunk(env),
     noticePollMs: milliseconds(env, "TELE_NOTICE_POLL_MS", 1_000),
@@ -94,6 +105,7 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
       windowMs: milliseconds(env, "TELE_RATE_LIMIT_WINDOW_MS", 15 * 60_000),
     },
     importMaxRows: importRows(env),
+    ...processTimes(env),
   };
 }
 
@@ -132,3 +144,11 @@ export const DEFAULT_NOTICE_CHUNK = 500;
 /** TELE_NOTICE_CHUNK: a whole number of appointments from 1 to 100,000, default 500. */
 const noticeChunk = (env: NodeJS.ProcessEnv): number =>
   wholeNumber(env, "TELE_NOTICE_CHUNK", "appointments", 1, 100_000, DEFAULT_NOTICE_CHUNK);
+
+/** The heartbeat, the dead-after time (at least two heartbeats, or one missed beat would kill a process) and the bus's poll. */
+function processTimes(env: NodeJS.ProcessEnv): Pick<ServerConfig, "heartbeatMs" | "processDeadMs" | "busPollMs"> {
+  const heartbeatMs = wholeNumber(env, "TELE_HEARTBEAT_MS", "milliseconds", 10, 600_000, 5_000);
+  const processDeadMs = wholeNumber(env, "TELE_PROCESS_DEAD_MS", "milliseconds", 20, 3_600_000, Math.max(20_000, 4 * heartbeatMs));
+  if (processDeadMs < 2 * heartbeatMs) throw new Error(`TELE_PROCESS_DEAD_MS must be at least twice TELE_HEARTBEAT_MS (${2 * heartbeatMs}; got ${processDeadMs})`);
+  return { heartbeatMs, processDeadMs, busPollMs: wholeNumber(env, "TELE_BUS_POLL_MS", "milliseconds", 5, 10_000, 200) };
+}
