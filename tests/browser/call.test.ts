@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectAccessible } from "../helpers/axe.js";
 import { launchBrowser, screenshotDir, type TestBrowser } from "../helpers/browser.js";
 import { ROOT, startSmtp, startWorld, type E2eWorld } from "../helpers/e2e.js";
-import { bookNow, callState, clientPage, expectPlaying, framesFlow, people, providerPage, stats } from "./call-helpers.js";
+import { bookNow, callState, callStates, clientPage, expectPlaying, framesFlow, people, providerPage, stats, traceCalls, traceRelay } from "./call-helpers.js";
 import { answerLocation } from "../helpers/location.js";
 
 describe("the built-in call between two browsers", () => {
@@ -31,10 +31,12 @@ describe("the built-in call between two browsers", () => {
   });
 
   it("both see and hear each other; mic off stops audio; camera off shows the placeholder; a reload renegotiates; End session ends both", async () => {
+    const server = traceRelay(w.server.sessions.relay);
     const id = await bookNow(who.sdk, who.tina, who.dana);
     const url = `${w.server.url}/p/${w.slug}/appointments/${id}/session`;
     const dana = await tb.context();
     const tina = await tb.context();
+    await Promise.all([traceCalls(dana, "dana"), traceCalls(tina, "tina")]); // a failed callState prints what each page did
     const danaPage = await clientPage(dana, w, who.dana);
     const admitted = danaPage.waitForResponse((r) => r.url().endsWith("/session/video"));
     const res = await danaPage.goto(url);
@@ -51,7 +53,7 @@ describe("the built-in call between two browsers", () => {
     await callState(danaPage, "alone");
 
     const tinaPage = await providerPage(tina, who.sdk, id);
-    await Promise.all([callState(danaPage, "connected"), callState(tinaPage, "connected")]);
+    await callStates([danaPage, tinaPage], "connected", { server });
     const [d, t] = await Promise.all([framesFlow(danaPage), framesFlow(tinaPage)]);
     expect(d.audioPacketsReceived).toBeGreaterThan(0);
     expect(t.audioPacketsReceived).toBeGreaterThan(0);
@@ -98,7 +100,7 @@ describe("the built-in call between two browsers", () => {
 
     // Dana reloads: a new stream, a new pc on both sides, and media flows again by itself.
     await danaPage.reload();
-    await Promise.all([callState(danaPage, "connected"), callState(tinaPage, "connected")]);
+    await callStates([danaPage, tinaPage], "connected", { server });
     await Promise.all([framesFlow(danaPage), framesFlow(tinaPage)]);
 
     // End session closes the call on both sides.
