@@ -4,7 +4,9 @@
  * any time; on a collision the polite side (the server says which) rolls back, the impolite side
  * ignores the other's offer. Messages are handled one at a time, in order. ICE restarts after a few
  * seconds of `disconnected`, at once on `failed`, and again every few seconds until it recovers;
- * the impolite side restarts, the polite side asks it to.
+ * the impolite side restarts, the polite side asks it to. A fresh pair that has never connected some
+ * seconds after both pcs exist is given up on by the impolite side (`onStuck`): a new pc on both
+ * sides, because a pc whose first negotiation went wrong may never gather candidates again.
  */
 
 import { linkFigures, qualityLevel, type LossCounter } from "./quality.js";
@@ -27,6 +29,10 @@ export interface PeerOptions {
   onMedia(m: { camera: boolean; mic: boolean; audioOnly: boolean }): void;
   /** Called after an offer is applied and before it is answered: the place to add this side's tracks. */
   beforeAnswer(): void;
+  /** Impolite side only: this pc has not connected `freshMs` after the other side's pc said it exists. */
+  onStuck(): void;
+  /** How long a fresh pair may take to connect before `onStuck` (the caller backs off when it repeats). */
+  freshMs: number;
 }
 
 /** Seconds of `disconnected` before an ICE restart, and between restarts while it has not recovered. */
@@ -48,6 +54,9 @@ export class PeerLink {
   private readonly loss: LossCounter = { lost: 0, received: 0 };
   private closed = false;
   private wasConnected = false;
+  /** Whether the other side's pc has said it exists (its first `media` message). */
+  private heard = false;
+  private stuck = false;
 
   constructor(private readonly o: PeerOptions) {
     const pc = (this.pc = new RTCPeerConnection(o.config));
@@ -55,7 +64,7 @@ export class PeerLink {
       try {
         this.makingOffer = true;
         await pc.setLocalDescription();
-        if (pc.localDescription) o.send({ type: "description", description: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+        if (pc.localDescription) this.send({ type: "description", description: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
       } catch {
         /* a newer negotiation superseded this one */
       } finally {
@@ -63,7 +72,7 @@ export class PeerLink {
       }
     };
     pc.onicecandidate = ({ candidate }) => {
-      if (candidate) o.send({ type: "candidate", candidate: candidate.toJSON() });
+      if (candidate) this.send({ type: "candidate", candidate: candidate.toJSON() });
     };
     pc.ontrack = ({ track }) => o.onTrack(track);
     pc.onconnectionstatechange = () => this.watch();
@@ -106,7 +115,7 @@ export class PeerLink {
       if (d.type === "offer") {
         this.o.beforeAnswer();
         await pc.setLocalDescription();
-        if (pc.localDescription) this.o.send({ type: "description", description: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
+        if (pc.localDescription) this.send({ type: "description", description: { type: pc.localDescription.type, sdp: pc.localDescription.sdp } });
       }
     } else if (msg.type === "candidate") {
       if (!msg.candidate) return;
@@ -116,10 +125,18 @@ export class PeerLink {
         if (!this.ignoreOffer) throw err;
       }
     } else if (msg.type === "media") {
+      // The other side's pc has just been made (it says so first): a fresh pair's time to connect counts from here.
+      if (!this.heard && !this.wasConnected) this.since = Date.now();
+      this.heard = true;
       this.o.onMedia(msg);
     } else if (msg.type === "restart") {
       if (!this.o.polite) pc.restartIce();
     }
+  }
+
+  /** Nothing from a closed pc goes out: a late offer or candidate would reach the other side's next pc. */
+  private send(msg: SignalMsg): void {
+    if (!this.closed) this.o.send(msg);
   }
 
   /** The page's indicator follows the connection state; `failed` restarts at once. */
@@ -137,7 +154,8 @@ export class PeerLink {
 
   /**
    * Once a second: not connected for a few seconds after being connected (at once when failed), or
-   * never connected 5 s after negotiating, restarts ICE, and again every few seconds until it works.
+   * never connected 5 s after negotiating, restarts ICE, and again every few seconds until it works;
+   * never connected `freshMs` after both pcs exist (negotiated or not), the impolite side gives up on the pair.
    */
   private tick(): void {
     if (this.closed) return;
@@ -147,12 +165,16 @@ export class PeerLink {
       this.since = now;
       return;
     }
+    if (!this.wasConnected && !this.o.polite && !this.stuck && now - this.since >= this.o.freshMs) {
+      this.stuck = true;
+      return this.o.onStuck();
+    }
     const due = s === "failed" ? 0 : this.wasConnected ? DISCONNECTED_MS : FIRST_CONNECT_MS;
     if (now - this.since < due || now - this.lastRestart < RETRY_MS) return;
     if (this.pc.signalingState !== "stable" || !this.pc.remoteDescription) return;
     this.lastRestart = now;
     // Only the impolite side restarts (the polite one asks it to), so two restarts never collide.
-    if (this.o.polite) this.o.send({ type: "restart" });
+    if (this.o.polite) this.send({ type: "restart" });
     else this.pc.restartIce();
   }
 }

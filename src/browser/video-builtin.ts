@@ -6,8 +6,13 @@
  *
  * Each time the server says the pair of current streams changed (this page's stream reconnected,
  * the other person reloaded, arrived or left), the call starts afresh on a new RTCPeerConnection:
- * an old negotiation is never replayed into a new one. `data-call` on the panel says where it is:
- * idle, alone (the other person is not here), connecting, connected, reconnecting, ended.
+ * an old negotiation is never replayed into a new one. On a fresh pc the impolite side always makes
+ * the first offer and the polite side only answers it: a polite offer rolled back at the very start
+ * can leave Chromium's pc unable to gather candidates for good (the pair then sat at "connecting").
+ * A fresh pair that still has not connected after a few seconds starts afresh by itself: the
+ * impolite side sends `hello` (everything it sent before is void) and both make a new pc.
+ * `data-call` on the panel says where it is: idle, alone (the other person is not here),
+ * connecting, connected, reconnecting, ended.
  */
 import { find, must } from "./dom.js";
 import { PeerLink, type SignalMsg } from "./peer.js";
@@ -22,6 +27,10 @@ interface Admission {
 }
 type RtcEvent = { type: "peer"; you: string; peer: string | null } | { type: "signal"; from: string; msg: SignalMsg };
 type Media = { camera: boolean; mic: boolean; audioOnly: boolean };
+
+/** How long a fresh pair may take to connect before it starts afresh, and the longest wait as it repeats. */
+const FRESH_MS = 6_000;
+const FRESH_MAX_MS = 20_000;
 
 const root = find("[data-video]");
 if (root && root.getAttribute("data-video-provider") === "builtin") start(root);
@@ -56,7 +65,7 @@ function start(root: HTMLElement): void {
   let them: Media = { camera: true, mic: true, audioOnly: false };
   let remote = new MediaStream();
   let outbox: Promise<unknown> = Promise.resolve();
-  let offerWait: number | undefined;
+  let freshMs = FRESH_MS;
 
   const call = (state: string, text?: string) => {
     root.setAttribute("data-call", state);
@@ -88,9 +97,13 @@ function start(root: HTMLElement): void {
 
   const sendMedia = () => send({ type: "media", ...me });
 
-  /** What this side sends: its camera unless off or either side switched to audio only; its microphone unless off. */
+  /**
+   * What this side sends: its camera unless off or either side switched to audio only; its
+   * microphone unless off. The polite side changes nothing on its pc before the first offer has been
+   * applied (beforeAnswer): a track added earlier would make it offer too, and collide.
+   */
   async function applySending(): Promise<void> {
-    if (!link) return;
+    if (!link || (admission?.polite && !link.pc.remoteDescription)) return showSelf();
     const wantVideo = me.camera && !me.audioOnly && !them.audioOnly;
     const plan = [["video", wantVideo], ["audio", me.mic]] as const;
     // Directions first, with no await in between, so an answer being made now includes both.
@@ -107,6 +120,10 @@ function start(root: HTMLElement): void {
       const t = on ? track(kind) : null;
       if (tr && tr.sender.track !== t) await tr.sender.replaceTrack(t).catch(() => undefined);
     }
+    showSelf();
+  }
+
+  function showSelf(): void {
     selfVideo.hidden = !me.camera;
     showPlaceholder();
   }
@@ -129,27 +146,43 @@ function start(root: HTMLElement): void {
         remote.addTrack(t);
         play();
       },
-      onLink: (s) => call(s, s === "connected" ? "Video connected." : s === "reconnecting" ? "Reconnecting…" : "Connecting the video…"),
+      onLink: (s) => {
+        if (s === "connected") freshMs = FRESH_MS;
+        call(s, s === "connected" ? "Video connected." : s === "reconnecting" ? "Reconnecting…" : "Connecting the video…");
+      },
       onMedia: (m) => {
         them = m;
         void applySending();
       },
-      beforeAnswer: () => {
-        window.clearTimeout(offerWait);
-        void applySending();
-      },
+      beforeAnswer: () => void applySending(),
+      onStuck: startAfresh,
+      freshMs,
     });
     (window as unknown as { __telePc?: RTCPeerConnection }).__telePc = link.pc; // read by the browser tests' getStats checks
-    // A fresh pair: the impolite side offers first; the polite side adds its tracks when it answers
-    // (or offers itself if nothing comes), so the two never start with colliding offers.
-    window.clearTimeout(offerWait);
-    if (admission.polite) offerWait = window.setTimeout(() => void applySending(), 3_000);
-    else void applySending();
+    // A fresh pair: the impolite side offers first, always (receive-only where it has no track, so
+    // there is an offer even without a camera or microphone); the polite side adds its tracks when it
+    // answers. The two never start with colliding offers.
+    if (!admission.polite) {
+      void applySending();
+      for (const kind of ["video", "audio"] as const) if (!transceiver(kind)) link.pc.addTransceiver(kind, { direction: "recvonly" });
+    }
     sendMedia();
     call("connecting", "Connecting the video…");
     const queued = pending;
     pending = [];
     for (const m of queued) void link.receive(m);
+  }
+
+  /**
+   * Impolite side: this fresh pair has not connected in time (an offer lost, or a pc that never
+   * gathered candidates): `hello` tells the other side to start afresh too, then a new pc offers.
+   * Each repeat waits longer, so a slow phone gets the time it needs.
+   */
+  function startAfresh(): void {
+    dropLink();
+    freshMs = Math.min(freshMs * 1.5, FRESH_MAX_MS);
+    send({ type: "hello" });
+    newLink();
   }
 
   function dropLink(): void {
@@ -179,12 +212,17 @@ function start(root: HTMLElement): void {
     if (ev.type === "peer") {
       if (ev.you === ids.you && ev.peer === ids.peer) return;
       ids = { you: ev.you, peer: ev.peer };
+      freshMs = FRESH_MS;
       dropLink(); // a new pair: start afresh on both sides
       if (!ev.peer) {
         if (wanted()) call("alone", "Video starts when the other person joins.");
         showPlaceholder();
         return;
       }
+      newLink();
+    } else if (ev.from === ids.peer && ev.msg.type === "hello") {
+      // The other side started this pair afresh: what it sent before is void, and so is this pc.
+      dropLink();
       newLink();
     } else if (ev.from === ids.peer) {
       if (link) void link.receive(ev.msg);

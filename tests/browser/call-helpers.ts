@@ -7,6 +7,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { expect } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
 import type { startSmtp, E2eWorld } from "../helpers/e2e.js";
+import type { SignalRelay } from "../../src/server/domain/sessions/relay.js";
 import { answerLocation } from "../helpers/location.js";
 
 export const PASSWORD = "dana's long password";
@@ -58,7 +59,8 @@ export async function callState(page: Page, state: string, timeout = 20_000): Pr
     await page.locator(`[data-video][data-call="${state}"]`).waitFor({ state: "attached", timeout });
   } catch {
     const now = await page.locator("[data-video]").getAttribute("data-call");
-    throw new Error(`${page.url()}: the call is ${now}, not ${state}, after ${timeout} ms; ${JSON.stringify(await stats(page))}`);
+    const trace = await callTrace(page);
+    throw new Error(`${page.url()}: the call is ${now}, not ${state}, after ${timeout} ms; ${JSON.stringify(await stats(page))}${trace.length ? `\n${trace.join("\n")}` : ""}`);
   }
 }
 
@@ -112,4 +114,88 @@ export async function expectPlaying(page: Page): Promise<void> {
     return !!v && v.videoWidth > 0 && !v.paused && v.readyState >= 2;
   }, undefined, { timeout: 15_000 });
   expect(await page.locator("video[data-peer-video]").evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+}
+
+/**
+ * Records, in every page of `ctx`, what the call's signalling did (ids only, no SDP): each `tele:rtc`
+ * event the page handled, each signal it POSTed and the reply's status, and each pc's signalling and
+ * connection states, each line starting with the time of day (so pages' and the server's lines sort
+ * together). `callTrace(page)` reads it back; a failed `callState` prints it.
+ */
+export async function traceCalls(ctx: BrowserContext, label: string): Promise<void> {
+  await ctx.addInitScript((label: string) => {
+    const w = window as unknown as { __teleTrace: string[]; fetch: typeof fetch; RTCPeerConnection: typeof RTCPeerConnection };
+    w.__teleTrace = [];
+    const log = (s: string) => {
+      w.__teleTrace.push(`${new Date().toISOString().slice(11, 23)} ${label} ${s}`);
+      if (w.__teleTrace.length > 400) w.__teleTrace.shift();
+    };
+    const kind = (m: any) => (m?.type === "description" ? `description/${m.description.type}` : m?.type);
+    const realFetch = w.fetch.bind(window);
+    w.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (!url.endsWith("/session/signal")) return realFetch(input, init);
+      const body = JSON.parse(String(init?.body ?? "{}"));
+      const res = await realFetch(input, init);
+      log(`POST ${body.from} → ${body.to} ${kind(body.msg)}: ${res.status}`);
+      return res;
+    };
+    document.addEventListener("tele:rtc", (e) => {
+      const d = (e as CustomEvent).detail;
+      log(d.type === "peer" ? `rtc peer you=${d.you} peer=${d.peer}` : `rtc signal from=${d.from} ${kind(d.msg)}`);
+    }, true);
+    const Real = w.RTCPeerConnection;
+    let n = 0;
+    w.RTCPeerConnection = class extends Real {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        const k = ++n;
+        log(`pc${k} made`);
+        this.addEventListener("signalingstatechange", () => log(`pc${k} signaling ${this.signalingState}`));
+        this.addEventListener("connectionstatechange", () => log(`pc${k} connection ${this.connectionState}`));
+      }
+    } as typeof RTCPeerConnection;
+  }, label);
+}
+
+/** What `traceCalls` recorded on this page. */
+export function callTrace(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __teleTrace?: string[] }).__teleTrace ?? []).catch(() => []);
+}
+
+/**
+ * Records what the server's relay did for the call: each stream attached or detached (and who is
+ * current after), and each signal it refused. Returns the live list (for `callStates`).
+ */
+export function traceRelay(relay: SignalRelay): string[] {
+  const out: string[] = [];
+  const log = (s: string) => out.length < 2000 && out.push(`${new Date().toISOString().slice(11, 23)} server ${s}`);
+  const now = (a: string) => `client=${relay.current(a, "client") ?? "-"} provider=${relay.current(a, "provider") ?? "-"}`;
+  const { attach, detach, relay: send } = relay;
+  relay.attach = (conn) => {
+    const id = attach.call(relay, conn);
+    log(`attach ${conn.role} ${id}: ${now(conn.appointmentId)}`);
+    return id;
+  };
+  relay.detach = (conn) => {
+    detach.call(relay, conn);
+    log(`detach ${conn.role}: ${now(conn.appointmentId)}`);
+  };
+  relay.relay = (a, role, from, to, msg) => {
+    const r = send.call(relay, a, role, from, to, msg);
+    if (r !== "sent") log(`refused ${role} ${from} → ${to} ${(msg as { type?: string }).type}: ${r}`);
+    return r;
+  };
+  return out;
+}
+
+/** Waits until every page's call is in `state`; if one is not in time, the error holds every page's trace and the server's. */
+export async function callStates(pages: Page[], state: string, opts: { timeout?: number; server?: string[] } = {}): Promise<void> {
+  const results = await Promise.allSettled(pages.map((p) => callState(p, state, opts.timeout)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (!failed) return;
+  const traces = await Promise.all(pages.map(callTrace));
+  const first = String((failed.reason as Error).message).split("\n")[0];
+  throw new Error([first, ...results.map((r, i) => `page ${i + 1}: ${r.status === "fulfilled" ? state : "not " + state}`),
+    ...[...traces.flat(), ...(opts.server ?? [])].sort()].join("\n"));
 }

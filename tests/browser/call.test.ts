@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectAccessible } from "../helpers/axe.js";
 import { launchBrowser, screenshotDir, type TestBrowser } from "../helpers/browser.js";
 import { ROOT, startSmtp, startWorld, type E2eWorld } from "../helpers/e2e.js";
-import { bookNow, callState, clientPage, expectPlaying, framesFlow, people, providerPage, stats } from "./call-helpers.js";
+import type { Route } from "playwright-core";
+import { bookNow, callState, callStates, callTrace, clientPage, expectPlaying, framesFlow, people, providerPage, stats, traceCalls, traceRelay } from "./call-helpers.js";
 import { answerLocation } from "../helpers/location.js";
 
 describe("the built-in call between two browsers", () => {
@@ -31,10 +32,12 @@ describe("the built-in call between two browsers", () => {
   });
 
   it("both see and hear each other; mic off stops audio; camera off shows the placeholder; a reload renegotiates; End session ends both", async () => {
+    const server = traceRelay(w.server.sessions.relay);
     const id = await bookNow(who.sdk, who.tina, who.dana);
     const url = `${w.server.url}/p/${w.slug}/appointments/${id}/session`;
     const dana = await tb.context();
     const tina = await tb.context();
+    await Promise.all([traceCalls(dana, "dana"), traceCalls(tina, "tina")]); // a failed callState prints what each page did
     const danaPage = await clientPage(dana, w, who.dana);
     const admitted = danaPage.waitForResponse((r) => r.url().endsWith("/session/video"));
     const res = await danaPage.goto(url);
@@ -51,7 +54,7 @@ describe("the built-in call between two browsers", () => {
     await callState(danaPage, "alone");
 
     const tinaPage = await providerPage(tina, who.sdk, id);
-    await Promise.all([callState(danaPage, "connected"), callState(tinaPage, "connected")]);
+    await callStates([danaPage, tinaPage], "connected", { server });
     const [d, t] = await Promise.all([framesFlow(danaPage), framesFlow(tinaPage)]);
     expect(d.audioPacketsReceived).toBeGreaterThan(0);
     expect(t.audioPacketsReceived).toBeGreaterThan(0);
@@ -98,7 +101,7 @@ describe("the built-in call between two browsers", () => {
 
     // Dana reloads: a new stream, a new pc on both sides, and media flows again by itself.
     await danaPage.reload();
-    await Promise.all([callState(danaPage, "connected"), callState(tinaPage, "connected")]);
+    await callStates([danaPage, tinaPage], "connected", { server });
     await Promise.all([framesFlow(danaPage), framesFlow(tinaPage)]);
 
     // End session closes the call on both sides.
@@ -111,5 +114,53 @@ describe("the built-in call between two browsers", () => {
     expect(session).toMatchObject({ state: "completed", video: "builtin", audioOnly: false });
     await dana.close();
     await tina.close();
+  });
+
+  /** Dana waits in the session, then Tina joins with her signals going through `signals` (page.route). */
+  async function meet(signals: (offer: boolean, route: Route) => Promise<void>) {
+    const id = await bookNow(who.sdk, who.tina, who.dana);
+    const [dana, tina] = [await tb.context(), await tb.context()];
+    await Promise.all([traceCalls(dana, "dana"), traceCalls(tina, "tina")]);
+    await tina.route("**/session/signal", (route) => {
+      const msg = route.request().postDataJSON()?.msg;
+      return signals(msg?.type === "description" && msg.description.type === "offer", route);
+    });
+    const danaPage = await clientPage(dana, w, who.dana, `${w.server.url}/p/${w.slug}/appointments/${id}/session`);
+    await callState(danaPage, "alone");
+    const tinaPage = await providerPage(tina, who.sdk, id);
+    return { danaPage, tinaPage, close: () => Promise.all([dana.close(), tina.close()]) };
+  }
+
+  it("a fresh pair starts with the provider's offer only: the client does not offer while that offer is on its way", async () => {
+    // Tina's offer takes 1.5 s to reach the server; her media-state message gets there at once. The
+    // client (polite) used to add its tracks on that message, offer too, and roll its offer back
+    // when Tina's came: the collision after which Chromium's pc sometimes never gathered a candidate.
+    const { danaPage, tinaPage, close } = await meet(async (offer, route) => {
+      if (offer) await new Promise((ok) => setTimeout(ok, 1_500));
+      await route.continue();
+    });
+    await callStates([danaPage, tinaPage], "connected");
+    await Promise.all([framesFlow(danaPage), framesFlow(tinaPage)]);
+    const [d, t] = [await callTrace(danaPage), await callTrace(tinaPage)];
+    expect(d.filter((l) => / pc\d+ signaling /.test(l))[0]).toMatch(/signaling have-remote-offer$/);
+    expect(d.filter((l) => /have-local-offer|POST .* description\/offer/.test(l))).toEqual([]);
+    expect(t.filter((l) => /rtc signal .* description\/offer/.test(l))).toEqual([]);
+    await close();
+  });
+
+  it("a fresh pair whose first offer is lost starts afresh by itself and connects", async () => {
+    // The server refuses Tina's first offer (as it does for a stale stream): she waits for an answer that never comes.
+    let refused = 0;
+    const { danaPage, tinaPage, close } = await meet(async (offer, route) => {
+      if (offer && refused++ === 0) return route.fulfill({ status: 409, contentType: "application/problem+json", body: '{"code":"peer_absent"}' });
+      await route.continue();
+    });
+    await callStates([danaPage, tinaPage], "connected", { timeout: 25_000 });
+    await Promise.all([framesFlow(danaPage), framesFlow(tinaPage)]);
+    expect(refused).toBeGreaterThanOrEqual(2);
+    const t = await callTrace(tinaPage);
+    expect(t.some((l) => / pc2 made$/.test(l))).toBe(true); // a new pc, not the first one revived
+    expect(t.some((l) => /POST .* hello: 204$/.test(l))).toBe(true);
+    await close();
   });
 });
