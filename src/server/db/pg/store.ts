@@ -94,6 +94,11 @@ export class PgStore implements Store {
     }));
   }
 
+  /** A store over a database known to be migrated already (no round trip until the first statement). */
+  static over(url: string, poolSize = DEFAULT_POOL_SIZE): PgStore {
+    return new PgStore(url, poolSize);
+  }
+
   /** Migrates (as the owner URL's role when given) and opens the pool; a database out of reach is a DatabaseUnreachable. */
   static async open(url: string, opts: PgStoreOptions = {}): Promise<PgStore> {
     if (opts.migrate !== false) await connectOnce(opts.ownerUrl ?? url, async (c) => void (await migratePg(c)));

@@ -1,0 +1,81 @@
+/**
+ * The PostgreSQL side of the shared test worlds (TELE_TEST_STORE=postgres): every store a test
+ * makes is a fresh copy of the run's migrated template (tests/setup/pg-store.ts), reached as the
+ * app role, so row-level security is in force as it is for the server; `store.db` answers the
+ * tests' raw SQL synchronously as the owner (tests/helpers/pg-sync.ts). Databases made by a test
+ * file are dropped after it.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll } from "vitest";
+import { PgStore } from "../../src/server/db/pg/store.js";
+import { PG_ENV } from "./pg.js";
+import { endSync, querySync, SyncDb } from "./pg-sync.js";
+
+export const PG_STORE = process.env.TELE_TEST_STORE === "postgres";
+/** Part of the name of a test that runs on SQLite only, with why (the rest of the name says). */
+export const SQLITE_ONLY = PG_STORE ? "[SQLite only: " : "";
+
+export interface TestDatabase {
+  name: string;
+  ownerUrl: string;
+  appUrl: string;
+}
+
+const made = new Map<string, TestDatabase>();
+let registered = false;
+
+function urlFor(base: string, database: string): string {
+  const u = new URL(base);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** The run's prefix for test databases (the global teardown drops what is left with it). */
+function prefix(): string {
+  return `tele_t${process.env.TELE_TEST_PG_TEMPLATE!.slice("tele_tmpl_".length)}`;
+}
+
+/**
+ * A database for `key` (a file path: the same path is the same database, as a reopened SQLite
+ * file; ":memory:" always a new one), copied from `from` (the template unless given).
+ */
+export function testDatabase(key = ":memory:", from?: TestDatabase): TestDatabase {
+  const known = key === ":memory:" ? undefined : made.get(key);
+  if (known) return known;
+  if (!registered) {
+    registered = true;
+    afterAll(() => dropTestDatabases());
+  }
+  const admin = process.env[PG_ENV]!;
+  const name = `${prefix()}_${randomBytes(5).toString("hex")}`;
+  const source = from?.name ?? process.env.TELE_TEST_PG_TEMPLATE!;
+  if (from) endSync(from.ownerUrl);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      querySync(admin, `CREATE DATABASE "${name}" TEMPLATE "${source}"`);
+      break;
+    } catch (err) {
+      // Two copies of one template at once: the second waits its turn.
+      if (attempt >= 20 || !/being accessed by other users/.test((err as Error).message)) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50 + Math.random() * 100);
+    }
+  }
+  const db = { name, ownerUrl: urlFor(admin, name), appUrl: urlFor(process.env.TELE_TEST_PG_APP_URL!, name) };
+  made.set(key === ":memory:" ? name : key, db);
+  return db;
+}
+
+/** A PgStore over a fresh (or, for a known key, the same) test database, with `db` for the tests' raw SQL. */
+export function pgTestStore(key = ":memory:", from?: TestDatabase): PgStore & { db: SyncDb; testDatabase: TestDatabase } {
+  const db = testDatabase(key, from);
+  return Object.assign(PgStore.over(db.appUrl, 10), { db: new SyncDb(db.ownerUrl), testDatabase: db });
+}
+
+export function dropTestDatabases(): void {
+  const admin = process.env[PG_ENV]!;
+  for (const db of made.values()) {
+    endSync(db.ownerUrl);
+    querySync(admin, `DROP DATABASE IF EXISTS "${db.name}" WITH (FORCE)`);
+  }
+  made.clear();
+}
