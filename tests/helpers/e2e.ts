@@ -10,6 +10,7 @@ import { SMTPServer } from "smtp-server";
 import { simpleParser } from "mailparser";
 import { readServerConfig } from "../../src/server/config.js";
 import { startServer, type RunningServer } from "../../src/server/main.js";
+import { PG_STORE, testDatabase } from "./pg-store.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const TELE_BIN = join(ROOT, "bin", "tele");
@@ -113,6 +114,8 @@ export interface E2eWorld {
   configDir: string;
   /** Environment for `tele` signed in as the practice's owner. */
   env: Record<string, string>;
+  /** With TELE_TEST_STORE=postgres: TELE_DATABASE_URL (the app role) and TELE_DATABASE_OWNER_URL of this world's database; else empty. */
+  database: Record<string, string>;
   ownerToken: string;
   slug: string;
   /** Stops the server and starts it again over the same data dir (with `clock`, at that fixed time). */
@@ -120,20 +123,31 @@ export interface E2eWorld {
   close(): Promise<void>;
 }
 
+/**
+ * With TELE_TEST_STORE=postgres, a fresh PostgreSQL database for one world: the server connects as
+ * the app role and migrates as the owner (TELE_DATABASE_OWNER_URL), as the README sets it up.
+ */
+export function databaseEnv(): Record<string, string> {
+  if (!PG_STORE) return {};
+  const db = testDatabase();
+  return { TELE_DATABASE_URL: db.appUrl, TELE_DATABASE_OWNER_URL: db.ownerUrl };
+}
+
 /** `tele init` (plus `initArgs`) in a fresh data dir, then the real server over it on a free loopback port. */
 export async function startWorld(opts: { smtpUrl?: string; serverEnv?: Record<string, string>; initArgs?: string[]; clock?: () => number } = {}): Promise<E2eWorld> {
   const dataDir = tempDir();
   const configDir = join(dataDir, "config");
+  const database = databaseEnv();
   const init = await tele([
     "init", "--practice", "Maple Therapy", "--state", "NY", "--timezone", "America/New_York",
     "--owner-name", "Olive Owner", "--owner-email", "owner@maple.test", "--data-dir", dataDir, "--json", ...(opts.initArgs ?? []),
-  ], { TELE_CONFIG_DIR: configDir });
+  ], { TELE_CONFIG_DIR: configDir, ...database });
   if (init.code !== 0) throw new Error(`tele init failed (${init.code}): ${init.stderr}`);
   const { token, practice } = init.json<{ token: string; practice: { slug: string } }>();
-  const config = readServerConfig({ port: 0, dataDir }, { TELE_SMTP_URL: opts.smtpUrl, TELE_MAIL_RETRY_MS: "100", ...opts.serverEnv });
+  const config = readServerConfig({ port: 0, dataDir }, { TELE_SMTP_URL: opts.smtpUrl, TELE_MAIL_RETRY_MS: "100", ...database, ...opts.serverEnv });
   const world: E2eWorld = {
     server: await startServer(config, { logger: false, clock: opts.clock }), dataDir, configDir, ownerToken: token, slug: practice.slug,
-    env: {},
+    env: {}, database,
     restart: async (clock) => {
       await world.server.close();
       world.server = await startServer(config, { logger: false, clock });

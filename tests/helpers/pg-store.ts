@@ -22,7 +22,8 @@ export interface TestDatabase {
 }
 
 const made = new Map<string, TestDatabase>();
-let registered = false;
+// Registered as the module loads (a test file's collection), so it runs after that file's tests.
+if (PG_STORE) afterAll(() => dropTestDatabases());
 
 function urlFor(base: string, database: string): string {
   const u = new URL(base);
@@ -42,10 +43,6 @@ function prefix(): string {
 export function testDatabase(key = ":memory:", from?: TestDatabase): TestDatabase {
   const known = key === ":memory:" ? undefined : made.get(key);
   if (known) return known;
-  if (!registered) {
-    registered = true;
-    afterAll(() => dropTestDatabases());
-  }
   const admin = process.env[PG_ENV]!;
   const name = `${prefix()}_${randomBytes(5).toString("hex")}`;
   const source = from?.name ?? process.env.TELE_TEST_PG_TEMPLATE!;
