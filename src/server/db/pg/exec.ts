@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import pg from "pg";
 
@@ -96,11 +97,29 @@ async function settle<T>(ps: Promise<unknown>[], main: Promise<T>): Promise<T> {
 /** A server's answer (a constraint, a syntax error): the connection is fine. Anything else: it is not. */
 export const isServerError = (err: unknown): boolean => err instanceof pg.DatabaseError;
 
-/** Each statement in a transaction of its own, on a connection taken from `pool` (or a held one). */
+/**
+ * The transaction whose work this is, if any: `tx` runs its function in it, so the store's own
+ * repositories, called from inside (as the services and the tests' stand-ins do), join the
+ * transaction as they do on SQLite's one connection. Once it has ended it is not joined.
+ */
+export const currentTx = new AsyncLocalStorage<TxExec>();
+
+/**
+ * Each statement in a transaction of its own, on a connection taken from `pool` (or a held one);
+ * with `joins`, inside a `tx` the statement goes to that transaction instead.
+ */
 export class AloneExec implements Exec {
-  constructor(private readonly take: () => Promise<pg.PoolClient>, private readonly give: (c: pg.PoolClient, err?: unknown) => void) {}
+  constructor(
+    private readonly take: () => Promise<pg.PoolClient>,
+    private readonly give: (c: pg.PoolClient, err?: unknown) => void,
+    private readonly joins = false,
+  ) {}
 
   async query<T>(scope: Scope, sql: string, params?: Params, opts?: QueryOptions): Promise<pg.QueryResult<T & pg.QueryResultRow>> {
+    if (this.joins) {
+      const t = currentTx.getStore();
+      if (t && !t.ended) return t.query<T>(scope, sql, params, opts);
+    }
     const client = await this.take();
     let failure: unknown;
     try {
@@ -125,6 +144,8 @@ export class TxExec implements Exec {
   private scope: Scope | undefined = undefined;
   /** Set once a statement failed: the transaction is aborted, and only a rollback may follow. */
   failed: unknown;
+  /** Committed or rolled back: work that outlives it (a timer started inside) runs on its own. */
+  ended = false;
 
   constructor(readonly client: pg.ClientBase) {}
 
@@ -155,6 +176,7 @@ export class TxExec implements Exec {
   }
 
   async commit(): Promise<void> {
+    this.ended = true;
     if (!this.begun) return;
     if (this.failed) throw this.failed;
     const r = await this.client.query("COMMIT");
@@ -163,6 +185,7 @@ export class TxExec implements Exec {
   }
 
   async rollback(): Promise<void> {
+    this.ended = true;
     if (this.begun) await this.client.query("ROLLBACK");
   }
 }

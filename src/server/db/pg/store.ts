@@ -7,7 +7,7 @@ import { appendAudit, auditRepo, idempotencyRepo } from "./audit.js";
 import { PgAuditGroup } from "./audit-group.js";
 import { clientRepo } from "./clients.js";
 import { consentRepo } from "./consent.js";
-import { AloneExec, hostPort, isServerError, makeClient, makePool, TxExec, type Exec } from "./exec.js";
+import { AloneExec, currentTx, hostPort, isServerError, makeClient, makePool, TxExec, type Exec } from "./exec.js";
 import { PgImportStage } from "./import-stage.js";
 import { linkRepo } from "./links.js";
 import { mailRepo } from "./mail.js";
@@ -80,9 +80,11 @@ export class PgStore implements Store {
 
   private constructor(readonly url: string, poolSize: number) {
     this.pool = makePool(url, poolSize);
-    const alone = new AloneExec(() => this.pool.connect(), (c, err) => c.release(err as Error | undefined));
-    this.repos = pgRepos(alone);
-    this.rateLimits = rateLimitRepo(alone);
+    const take = () => this.pool.connect();
+    const give = (c: pg.PoolClient, err?: unknown) => c.release(err as Error | undefined);
+    this.repos = pgRepos(new AloneExec(take, give, true));
+    // Never inside a request's transaction: a rollback would forget the attempt.
+    this.rateLimits = rateLimitRepo(new AloneExec(take, give));
     this.auditGroup = new PgAuditGroup((entries) => this.tx(async () => undefined, (x) => {
       const byPractice = new Map<string, NewAudit[]>();
       for (const e of entries) {
@@ -135,7 +137,7 @@ export class PgStore implements Store {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      return await runTx(client, fn, direct, (err) => (broken = err));
+      return await runTx(client, fn, direct, (err) => (broken = err), this.repos);
     } finally {
       // A connection whose ROLLBACK failed is gone or unusable: the pool drops it.
       client.release(broken);
@@ -149,7 +151,7 @@ export class PgStore implements Store {
   /** TEMP tables on one connection taken from the pool and held until `drop`. */
   async importStage(): Promise<ImportStage> {
     const client = await this.pool.connect();
-    return new PgImportStage(client, (fn) => runTx(client, fn)).open();
+    return new PgImportStage(client, (fn, direct) => runTx(client, fn, direct, undefined, this.repos)).open();
   }
 
   async close(): Promise<void> {
@@ -166,11 +168,13 @@ export class PgStore implements Store {
  */
 export async function runTx<T>(
   client: pg.ClientBase, fn: (r: Repos) => Promise<T>, direct?: (x: TxExec) => Promise<unknown>, broken?: (err: Error) => void,
+  joined?: Repos,
 ): Promise<T> {
   const x = new TxExec(client);
   try {
     if (direct) await direct(x);
-    const result = await fn(pgRepos(x));
+    // With `joined` (the store's repositories, which join the transaction they are called in), `fn` sees those.
+    const result = await currentTx.run(x, () => fn(joined ?? pgRepos(x)));
     await x.commit();
     return result;
   } catch (err) {
