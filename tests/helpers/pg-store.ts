@@ -6,7 +6,7 @@
  * file are dropped after it.
  */
 import { randomBytes } from "node:crypto";
-import { afterAll } from "vitest";
+import { afterAll, it } from "vitest";
 import { PgStore } from "../../src/server/db/pg/store.js";
 import { PG_ENV } from "./pg.js";
 import { endSync, querySync, SyncDb } from "./pg-sync.js";
@@ -65,14 +65,35 @@ export function testDatabase(key = ":memory:", from?: TestDatabase): TestDatabas
 /** A PgStore over a fresh (or, for a known key, the same) test database, with `db` for the tests' raw SQL. */
 export function pgTestStore(key = ":memory:", from?: TestDatabase): PgStore & { db: SyncDb; testDatabase: TestDatabase } {
   const db = testDatabase(key, from);
-  return Object.assign(PgStore.over(db.appUrl, 10), { db: new SyncDb(db.ownerUrl), testDatabase: db });
+  const store = Object.assign(PgStore.over(db.appUrl, 10), { db: new SyncDb(db.ownerUrl), testDatabase: db });
+  if (key === ":memory:") {
+    // As an in-memory SQLite database goes with its connection, this one goes when the store closes.
+    const close = store.close.bind(store);
+    store.close = async () => {
+      await close();
+      dropTestDatabase(db);
+    };
+  }
+  return store;
+}
+
+function dropTestDatabase(db: TestDatabase): void {
+  endSync(db.ownerUrl);
+  querySync(process.env[PG_ENV]!, `DROP DATABASE IF EXISTS "${db.name}" WITH (FORCE)`);
+  for (const [k, v] of made) if (v === db) made.delete(k);
 }
 
 export function dropTestDatabases(): void {
   const admin = process.env[PG_ENV]!;
-  for (const db of made.values()) {
-    endSync(db.ownerUrl);
-    querySync(admin, `DROP DATABASE IF EXISTS "${db.name}" WITH (FORCE)`);
-  }
-  made.clear();
+  for (const db of [...made.values()]) dropTestDatabase(db);
+  void admin;
+}
+
+/**
+ * `it` on SQLite; with TELE_TEST_STORE=postgres a skipped test whose name ends in
+ * "[SQLite only: why]" (it reaches into SQLite itself: its files, triggers, statement cache).
+ */
+export function itSqlite(reason: string): typeof it {
+  if (!PG_STORE) return it;
+  return ((name: string, fn?: () => unknown, timeout?: number) => it.skip(`${name} [SQLite only: ${reason}]`, fn, timeout)) as unknown as typeof it;
 }

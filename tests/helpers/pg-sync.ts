@@ -89,7 +89,7 @@ export function endSync(url: string): void {
 
 /** `?` and `@name` placeholders (SQLite's) as `$n`, and SQLite's `rowid` as the row's place in the heap. */
 function translate(sql: string, params: unknown[]): { text: string; values: unknown[] } {
-  const text0 = sql.replace(/\browid\b/g, "ctid");
+  const text0 = sql.replace(/\browid\b/g, "ctid").replace(/\binstr\(/g, "strpos(").replace(/\bchar\((\d+)\)/g, "chr($1)");
   const named = params.length === 1 && params[0] !== null && typeof params[0] === "object" && !Array.isArray(params[0]);
   if (named) {
     const obj = params[0] as Record<string, unknown>;

@@ -26,6 +26,8 @@ export default async function setup(): Promise<(() => Promise<void>) | void> {
   try {
     await migratePg(owner);
     await createAppRole(owner, { role, password, database: template });
+    // So the run may end the app role's connections when it drops a test database (DROP DATABASE … WITH (FORCE)).
+    await owner.query(`GRANT "${role}" TO CURRENT_USER`);
   } finally {
     await owner.end();
   }
