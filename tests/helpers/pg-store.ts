@@ -6,6 +6,7 @@
  * file are dropped after it.
  */
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { afterAll, it } from "vitest";
 import { PgStore } from "../../src/server/db/pg/store.js";
 import { PG_ENV } from "./pg.js";
@@ -24,6 +25,29 @@ export interface TestDatabase {
 const made = new Map<string, TestDatabase>();
 // Registered as the module loads (a test file's collection), so it runs after that file's tests.
 if (PG_STORE) afterAll(() => dropTestDatabases());
+
+/**
+ * Databases waiting to be dropped. Each DROP DATABASE waits for a checkpoint, and drops asked for
+ * at once share one: so they go in batches, concurrently, in the background (awaited after the file).
+ */
+const doomed: TestDatabase[] = [];
+const dropping: Promise<void>[] = [];
+const DROP_BATCH = 16;
+
+function flushDrops(): void {
+  const batch = doomed.splice(0);
+  if (!batch.length) return;
+  const admin = process.env[PG_ENV]!;
+  dropping.push(Promise.all(batch.map(async (db) => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    try {
+      await c.query(`DROP DATABASE IF EXISTS "${db.name}" WITH (FORCE)`);
+    } finally {
+      await c.end();
+    }
+  })).then(() => undefined));
+}
 
 function urlFor(base: string, database: string): string {
   const u = new URL(base);
@@ -79,14 +103,15 @@ export function pgTestStore(key = ":memory:", from?: TestDatabase): PgStore & { 
 
 function dropTestDatabase(db: TestDatabase): void {
   endSync(db.ownerUrl);
-  querySync(process.env[PG_ENV]!, `DROP DATABASE IF EXISTS "${db.name}" WITH (FORCE)`);
   for (const [k, v] of made) if (v === db) made.delete(k);
+  doomed.push(db);
+  if (doomed.length >= DROP_BATCH) flushDrops();
 }
 
-export function dropTestDatabases(): void {
-  const admin = process.env[PG_ENV]!;
+export async function dropTestDatabases(): Promise<void> {
   for (const db of [...made.values()]) dropTestDatabase(db);
-  void admin;
+  flushDrops();
+  await Promise.all(dropping.splice(0));
 }
 
 /**
