@@ -45,6 +45,8 @@ async function main() {
   await migratePg(owner);
   const appRole = { role: `${name}_app`, password: randomBytes(12).toString("hex"), database: name };
   await createAppRole(owner, appRole);
+  // So the bench may end the app role's connections when it drops its database.
+  await owner.query(`GRANT "${appRole.role}" TO CURRENT_USER`);
   await owner.end();
   const appUrl = appRoleUrl(ownerUrl.toString(), appRole);
   const store = await PgStore.open(appUrl, { migrate: false, poolSize: 4 });
@@ -109,13 +111,13 @@ async function main() {
     const tStoreUpdate = ms(t0);
     out.push(`convert ${rows} (one set-based UPDATE): bare ${tBareUpdate.toFixed(0)} ms; store ${tStoreUpdate.toFixed(0)} ms (${(tStoreUpdate / tBareUpdate).toFixed(2)}×)`);
     await bare.end();
+    process.stdout.write(`${out.join("\n")}\n`);
   } finally {
     await store.close();
     await a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await a.query(`DROP ROLE IF EXISTS "${appRole.role}"`);
     await a.end();
   }
-  process.stdout.write(`${out.join("\n")}\n`);
 }
 
 main().catch((err) => {
