@@ -10,7 +10,9 @@ import { SMTPServer } from "smtp-server";
 import { simpleParser } from "mailparser";
 import { readServerConfig } from "../../src/server/config.js";
 import { startServer, type RunningServer } from "../../src/server/main.js";
+import Database from "better-sqlite3";
 import { PG_STORE, testDatabase } from "./pg-store.js";
+import { SyncDb } from "./pg-sync.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const TELE_BIN = join(ROOT, "bin", "tele");
@@ -131,6 +133,16 @@ export function databaseEnv(): Record<string, string> {
   if (!PG_STORE) return {};
   const db = testDatabase();
   return { TELE_DATABASE_URL: db.appUrl, TELE_DATABASE_OWNER_URL: db.ownerUrl };
+}
+
+/**
+ * A connection of the test's own to a world's database, for reads and stand-in changes: the SQLite
+ * file in its data dir, or with TELE_TEST_STORE=postgres its database as the owner (every practice's
+ * rows), answering the same `prepare(…).get/all/run` synchronously. Close it when done.
+ */
+export function openWorldDb(w: Pick<E2eWorld, "dataDir" | "database">, opts: { readonly?: boolean } = {}): Pick<Database.Database, "prepare" | "close"> {
+  if (PG_STORE) return new SyncDb(w.database.TELE_DATABASE_OWNER_URL!) as unknown as Pick<Database.Database, "prepare" | "close">;
+  return new Database(join(w.dataDir, "tele.db"), opts);
 }
 
 /** `tele init` (plus `initArgs`) in a fresh data dir, then the real server over it on a free loopback port. */

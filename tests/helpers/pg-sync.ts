@@ -144,6 +144,9 @@ export class SyncDb {
   exec(sql: string): void {
     querySync(this.url, sql);
   }
+  close(): void {
+    endSync(this.url);
+  }
   pragma(): never {
     throw new Error("PRAGMA is SQLite's: this test reaches into SQLite internals");
   }

@@ -220,5 +220,5 @@ export function makePool(url: string, size: number): pg.Pool {
 
 /** A client of its own (not pipelined), for migrations and what holds a cursor open. */
 export function makeClient(url: string): pg.Client {
-  return new pg.Client({ connectionString: url, types, application_name: "tele" } as pg.ClientConfig);
+  return new pg.Client({ connectionString: url, types, application_name: "tele", connectionTimeoutMillis: 10_000 } as pg.ClientConfig);
 }
