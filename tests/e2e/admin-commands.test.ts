@@ -5,7 +5,6 @@
  * clients and selections, `tele audit list`, `tele mail show` and `tele mail retry`: each one's output
  * as the user reads it, its --json document, and its refusals with their exit codes and messages.
  */
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
 import { errorJson, openWorldDb, startWorld, tele, type E2eWorld, type RunResult } from "../helpers/e2e.js";
