@@ -135,6 +135,11 @@ export function databaseEnv(): Record<string, string> {
   return { TELE_DATABASE_URL: db.appUrl, TELE_DATABASE_OWNER_URL: db.ownerUrl };
 }
 
+/** On PostgreSQL, the server's store answers the tests' raw SQL as SQLite's `store.db` does (as the owner, every practice). */
+function withTestDb(server: RunningServer, database: Record<string, string>): void {
+  if (PG_STORE) Object.assign(server.store, { db: new SyncDb(database.TELE_DATABASE_OWNER_URL!) });
+}
+
 /**
  * A connection of the test's own to a world's database, for reads and stand-in changes: the SQLite
  * file in its data dir, or with TELE_TEST_STORE=postgres its database as the owner (every practice's
@@ -163,6 +168,7 @@ export async function startWorld(opts: { smtpUrl?: string; serverEnv?: Record<st
     restart: async (clock) => {
       await world.server.close();
       world.server = await startServer(config, { logger: false, clock });
+      withTestDb(world.server, database);
       world.env.TELE_URL = world.server.url;
     },
     close: async () => {
@@ -171,6 +177,7 @@ export async function startWorld(opts: { smtpUrl?: string; serverEnv?: Record<st
     },
   };
   world.env = { TELE_CONFIG_DIR: configDir, TELE_URL: world.server.url, TELE_TOKEN: token };
+  withTestDb(world.server, database);
   return world;
 }
 

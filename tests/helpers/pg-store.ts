@@ -42,7 +42,16 @@ function flushDrops(): void {
     const c = new pg.Client({ connectionString: admin });
     await c.connect();
     try {
-      await c.query(`DROP DATABASE IF EXISTS "${db.name}" WITH (FORCE)`);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await c.query(`DROP DATABASE IF EXISTS "${db.name}" WITH (FORCE)`);
+          break;
+        } catch (err) {
+          // A connection still signing in has no role yet, and cannot be ended by us: try again once it has one (or is gone).
+          if (attempt >= 20 || !/member of the role/.test((err as Error).message)) throw err;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
     } finally {
       await c.end();
     }
