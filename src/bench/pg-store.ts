@@ -82,6 +82,8 @@ async function main() {
     const mk = (prefix: string): NewAppointment[] => Array.from({ length: rows }, (_, i) => ({
       id: `${prefix}${i}`, practiceId, therapistId: "stf_t", clientId: "cli_c", startAt: now + i * 3_600_000, endAt: now + i * 3_600_000 + 3_000_000, telehealth: false, createdAt: now,
     }));
+    const step = (what: string) => process.stderr.write(`bench: ${what}…\n`);
+    step("bare insert");
     const bareRows = mk("apt_bare_");
     let t0 = process.hrtime.bigint();
     await bare.query("BEGIN");
@@ -97,15 +99,18 @@ async function main() {
     }
     await bare.query("COMMIT");
     const tBareInsert = ms(t0);
+    step("store insert");
     const storeRows = mk("apt_store_");
     t0 = process.hrtime.bigint();
     await store.tx((r) => r.appointments.insertMany(storeRows));
     const tStoreInsert = ms(t0);
     out.push(`insert ${rows} appointments: bare multi-row VALUES ${tBareInsert.toFixed(0)} ms; store (unnest) ${tStoreInsert.toFixed(0)} ms (${(tStoreInsert / tBareInsert).toFixed(2)}×)`);
 
+    step("bare update");
     t0 = process.hrtime.bigint();
     await bare.query("UPDATE appointments SET telehealth = 1, updated_at = $1 WHERE practice_id = $2 AND id = ANY($3::text[])", [now, practiceId, bareRows.map((r) => r.id)]);
     const tBareUpdate = ms(t0);
+    step("store update");
     t0 = process.hrtime.bigint();
     await store.tx((r) => r.appointments.setTelehealth(practiceId, storeRows.map((r) => r.id), true, now));
     const tStoreUpdate = ms(t0);
