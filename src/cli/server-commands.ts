@@ -10,6 +10,7 @@ import { DEFAULT_PORT, readServerConfig, type ServerConfig, type ServerFlags } f
 import { DEMO_SLUG, seedDemo } from "../server/demo/seed.js";
 import { createPractice } from "../server/domain/practice/service.js";
 import { openStore, startServer, type RunningServer } from "../server/main.js";
+import { DatabaseUnreachable } from "../server/db/pg/store.js";
 import { freeProfileName, readProfile, saveProfile } from "./config.js";
 import { EXIT, ExitError, UsageError, helpHint } from "./errors.js";
 import { version } from "./index.js";
@@ -35,8 +36,14 @@ async function listen(cfg: ServerConfig, command: "server start" | "demo"): Prom
         `start on a free port with "tele ${command} --port PORT" (--port 0 picks any free one), or stop what is using ${cfg.port}`);
     }
     if (e.code === "EACCES") throw new ExitError(EXIT.usage, "address_denied", `not allowed to listen on ${cfg.host}:${cfg.port}`, `use a port above 1024: "tele ${command} --port PORT"`);
-    throw err;
+    throw unreachable(err);
   }
+}
+
+/** A PostgreSQL server out of reach: exit 7 (cli-contract.md: cannot be reached), naming host:port only. */
+function unreachable(err: unknown): unknown {
+  if (!(err instanceof DatabaseUnreachable)) return err;
+  return new ExitError(EXIT.unreachable, "database_unreachable", err.message, `check that PostgreSQL is running at ${err.where} and TELE_DATABASE_URL names it`);
 }
 
 /** Resolves when SIGINT or SIGTERM arrives, after the server has stopped cleanly. */
@@ -113,7 +120,9 @@ export async function init(opts: InitFlags, io: Io): Promise<number> {
     result = await new Tele({ url, token: setupToken }).practices.create(parsed.data, setupToken);
   } else {
     const cfg = config({ dataDir: opts.dataDir }, io);
-    const store = openStore(cfg);
+    const store = await openStore(cfg).catch((err: unknown) => {
+      throw unreachable(err);
+    });
     try {
       result = await createPractice({ store, clock: Date.now, config: { publicUrl: io.env.TELE_PUBLIC_URL ?? url } }, { kind: "anonymous", ip: null, requestId: null }, parsed.data);
     } finally {

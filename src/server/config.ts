@@ -13,7 +13,12 @@ export interface ServerConfig {
   setupToken?: string;
   /** The practice whose portal and staff sign-in `/` links (the demo sets it; never read from the environment). */
   homePractice?: string;
+  /** PostgreSQL instead of SQLite: a postgres:// or postgresql:// URL (TELE_DATABASE_URL). */
   databaseUrl?: string;
+  /** Connections the server keeps to PostgreSQL (TELE_DATABASE_POOL, default 10). */
+  databasePool: number;
+  /** Migrations run as this role, the tables' owner, while the server connects as TELE_DATABASE_URL's (TELE_DATABASE_OWNER_URL). */
+  databaseOwnerUrl?: string;
   zoomSdkKey?: string;
   zoomSdkSecret?: string;
   /** The Secret Token of the Zoom app's event subscription: signs each webhook delivery. */
@@ -86,7 +91,9 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     smtpUrl: env.TELE_SMTP_URL || undefined,
     mailFrom: env.TELE_MAIL_FROM || "tele <no-reply@tele.invalid>",
     setupToken: env.TELE_SETUP_TOKEN || undefined,
-    databaseUrl: env.TELE_DATABASE_URL || undefined,
+    databaseUrl: databaseUrl(env, "TELE_DATABASE_URL"),
+    databasePool: wholeNumber(env, "TELE_DATABASE_POOL", "connections", 1, 1_000, 10),
+    databaseOwnerUrl: databaseUrl(env, "TELE_DATABASE_OWNER_URL"),
     zoomSdkKey: env.ZOOM_SDK_KEY || undefined,
     zoomSdkSecret: env.ZOOM_SDK_SECRET || undefined,
     zoomWebhookSecret: env.ZOOM_WEBHOOK_SECRET || undefined,
@@ -128,6 +135,14 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, unit: string, min: nu
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(`${name} must be a whole number of ${unit} from ${min} to ${max} (got ${text.slice(0, 20)})`);
   return n;
+}
+
+/** A PostgreSQL URL, or undefined when unset; anything else is refused by name (without echoing it: it may hold a password). */
+function databaseUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const text = env[name];
+  if (!text) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(text)) throw new Error(`${name} must be a PostgreSQL URL starting with postgres:// or postgresql://`);
+  return text;
 }
 
 /** A whole number of milliseconds from 1 to a day. */

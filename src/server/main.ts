@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "./config.js";
 import type { Store } from "./db/repos.js";
 import { SqliteStore } from "./db/sqlite/store.js";
+import { PgStore } from "./db/pg/store.js";
 import type { Deps } from "./domain/deps.js";
 import { fileTransport, smtpTransport } from "./domain/mail/transports.js";
 import { MailWorker } from "./domain/mail/worker.js";
@@ -36,10 +37,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the store for a config: SQLite in the data dir (PostgreSQL is not built yet). */
-export function openStore(config: Pick<ServerConfig, "dataDir" | "databaseUrl">): SqliteStore {
+/**
+ * Opens the store for a config: PostgreSQL when TELE_DATABASE_URL is a postgres:// URL (migrated
+ * first, as TELE_DATABASE_OWNER_URL's role when given), else SQLite in the data dir. A database
+ * that cannot be reached is a DatabaseUnreachable naming its host and port.
+ */
+export async function openStore(config: Pick<ServerConfig, "dataDir" | "databaseUrl"> & Partial<Pick<ServerConfig, "databasePool" | "databaseOwnerUrl">>): Promise<Store> {
   if (config.databaseUrl) {
-    throw new Error("TELE_DATABASE_URL (PostgreSQL) is not supported by this version yet; unset it to use SQLite in the data dir");
+    if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) throw new Error("TELE_DATABASE_URL must start with postgres:// or postgresql://");
+    return PgStore.open(config.databaseUrl, { poolSize: config.databasePool, ownerUrl: config.databaseOwnerUrl });
   }
   return new SqliteStore(join(config.dataDir, "tele.db"));
 }
@@ -49,7 +55,7 @@ export function openStore(config: Pick<ServerConfig, "dataDir" | "databaseUrl">)
 const STOP_GRACE_MS = 5_000;
 
 export async function startServer(config: ServerConfig, opts: { version?: string; logger?: boolean; clock?: () => number } = {}): Promise<RunningServer> {
-  const store = openStore(config);
+  const store = await openStore(config);
   const clock = opts.clock ?? Date.now;
   // Paging cursors are signed with the database's key, so every process on it accepts the others' (issue 13).
   usePagingKey(Buffer.from(await store.tx((r) => r.serverKeys.getOrCreate("paging", randomBytes(32).toString("base64url"), clock())), "base64url"));

@@ -5,11 +5,9 @@
  * clients and selections, `tele audit list`, `tele mail show` and `tele mail retry`: each one's output
  * as the user reads it, its --json document, and its refusals with their exit codes and messages.
  */
-import Database from "better-sqlite3";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
-import { errorJson, startWorld, tele, type E2eWorld, type RunResult } from "../helpers/e2e.js";
+import { errorJson, openWorldDb, startWorld, tele, type E2eWorld, type RunResult } from "../helpers/e2e.js";
 import { toggleSmtp, until } from "../helpers/smtp-toggle.js";
 
 let w: E2eWorld;
@@ -189,7 +187,7 @@ describe("tele clients invite, several or a selection", () => {
 
   it("--expired picks the clients whose invite ran out unused, and sends each a fresh one", async () => {
     // Fred's invite has run out (48 hours in the database's terms), as it would two days later.
-    const db = new Database(join(w.dataDir, "tele.db"));
+    const db = openWorldDb(w);
     db.prepare(`UPDATE links SET expires_at = ? WHERE subject_id = ? AND kind = 'portal_invite'`).run(Date.now() - 1000, ids.fred);
     db.close();
     const fred = await json(["clients", "show", ids.fred!]);

@@ -9,7 +9,8 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { exited, startTele, startWorld, tele, tempDir, type E2eWorld } from "../helpers/e2e.js";
+import { exited, openWorldDb, startTele, startWorld, tele, tempDir, type E2eWorld } from "../helpers/e2e.js";
+import { itSqlite } from "../helpers/pg-store.js";
 
 interface Answer { status: number; requestId: string; body: string }
 
@@ -27,8 +28,8 @@ async function addClient(base: string, token: string, name: string, email: strin
 }
 
 /** client.read rows per request id, from a connection of our own to the server's file. */
-function readRows(dataDir: string): Map<string, number> {
-  const db = new Database(join(dataDir, "tele.db"));
+function readRows(dataDir: string, world?: E2eWorld): Map<string, number> {
+  const db = world ? openWorldDb(world) : new Database(join(dataDir, "tele.db"));
   const rows = db.prepare(`SELECT request_id AS id, count(*) AS n FROM audit_log WHERE action = 'client.read' GROUP BY request_id`).all() as { id: string; n: number }[];
   db.close();
   return new Map(rows.map((r) => [r.id, r.n]));
@@ -50,13 +51,13 @@ describe("audited reads under concurrency (R20)", () => {
     const id = await addClient(w.server.url, w.ownerToken, "Ada Client", "ada@client.test");
     const answers = await Promise.all(Array.from({ length: 300 }, () => get(`${w.server.url}/api/v1/clients/${id}`, w.ownerToken)));
     expect(answers.map((a) => a.status)).toEqual(Array(300).fill(200));
-    const rows = readRows(w.dataDir);
+    const rows = readRows(w.dataDir, w);
     expect(new Set(answers.map((a) => a.requestId)).size).toBe(300);
     for (const a of answers) expect(rows.get(a.requestId), a.requestId).toBe(1);
     expect(rows.size).toBe(300);
   }, 90_000);
 
-  it("a read whose audit row cannot be committed fails without the data; reads beside it in the same burst still succeed", async () => {
+  itSqlite("the failure is a SQLite trigger")("a read whose audit row cannot be committed fails without the data; reads beside it in the same burst still succeed", async () => {
     const w = await startWorld();
     worlds.push(w);
     const ok = await addClient(w.server.url, w.ownerToken, "Ada Client", "ada@client.test");
@@ -66,7 +67,7 @@ describe("audited reads under concurrency (R20)", () => {
     db.exec(`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log WHEN NEW.record_id = '${bad}' BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
     const ids = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? bad : ok));
     const answers = await Promise.all(ids.map((id) => get(`${w.server.url}/api/v1/clients/${id}`, w.ownerToken)));
-    const rows = readRows(w.dataDir);
+    const rows = readRows(w.dataDir, w);
     ids.forEach((id, i) => {
       const a = answers[i]!;
       if (id === bad) {

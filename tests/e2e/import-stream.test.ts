@@ -6,15 +6,14 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { errorJson, startWorld, tele, type E2eWorld } from "../helpers/e2e.js";
+import { errorJson, openWorldDb, startWorld, tele, type E2eWorld } from "../helpers/e2e.js";
 
 const ROWS = 200_000;
 const HEADER = "therapist,client,start,duration_minutes,telehealth\n";
 
 function count(w: E2eWorld, table: string): number {
-  const db = new Database(join(w.dataDir, "tele.db"), { readonly: true });
+  const db = openWorldDb(w, { readonly: true });
   const n = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   db.close();
   return n;

@@ -7,9 +7,8 @@
 import { writeFileSync } from "node:fs";
 import { createServer, connect, type Server } from "node:net";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorJson, startWorld, tele, type E2eWorld } from "../helpers/e2e.js";
+import { errorJson, openWorldDb, startWorld, tele, type E2eWorld } from "../helpers/e2e.js";
 
 const ONE_LINE = "must be one line of text, without newlines or control characters";
 const ESC = "\u001b";
@@ -26,7 +25,7 @@ describe("input that lies about itself, through the tele binary", { timeout: 90_
   };
   const clientNames = async () => (await tele(["clients", "list", "--json"], w.env)).json<{ name: string }[]>().map((c) => c.name);
   const importAudits = () => {
-    const db = new Database(join(w.dataDir, "tele.db"), { readonly: true });
+    const db = openWorldDb(w, { readonly: true });
     try {
       return (db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'clients.import'").get() as { n: number }).n;
     } finally {
@@ -65,7 +64,7 @@ describe("input that lies about itself, through the tele binary", { timeout: 90_
     const added = await tele(["clients", "add", "--name", "Old Row", "--email", "old@client.test", "--state", "NY", "--json"], w.env);
     const id = added.json<{ id: string }>().id;
     const evil = `${ESC}[31mRed${ESC}]0;title\u0007 \u009b2J \u202eabc`;
-    const db = new Database(join(w.dataDir, "tele.db"));
+    const db = openWorldDb(w);
     db.prepare("UPDATE clients SET name = ? WHERE id = ?").run(evil, id);
     db.close();
     for (const args of [["clients", "list"], ["clients", "show", id]]) {

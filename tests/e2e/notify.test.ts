@@ -6,16 +6,21 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWorld, tele, tempDir, type E2eWorld } from "../helpers/e2e.js";
+import { openWorldDb, startWorld, tele, tempDir, type E2eWorld } from "../helpers/e2e.js";
 import { calendarOf, startMailbox } from "../helpers/mailbox.js";
 
 type Box = Awaited<ReturnType<typeof startMailbox>>;
 const H = 3600_000;
 
 /** Mail queued to `to` so far, from the outbox (whether or not delivered yet). */
-const queued = (w: E2eWorld, to: string) =>
-  (w.server.store as unknown as { db: { prepare(s: string): { all(...a: unknown[]): { subject: string }[] } } }).db
-    .prepare(`SELECT subject FROM mail WHERE to_address = ? ORDER BY rowid`).all(to);
+const queued = (w: E2eWorld, to: string): { subject: string }[] => {
+  const db = openWorldDb(w, { readonly: true });
+  try {
+    return db.prepare(`SELECT subject FROM mail WHERE to_address = ? ORDER BY rowid`).all(to) as { subject: string }[];
+  } finally {
+    db.close();
+  }
+};
 
 async function ok(args: string[], w: E2eWorld) {
   const r = await tele(args, w.env);

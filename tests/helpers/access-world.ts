@@ -16,6 +16,7 @@ import { addStaff, createApiToken } from "../../src/server/domain/staff/service.
 import type { Role } from "../../src/sdk/schemas/index.js";
 import type { ActorName, FixtureIds } from "../server/access-rules.js";
 import { book, tempDir } from "./server.js";
+import { PG_STORE, pgTestStore, testDatabase } from "./pg-store.js";
 import { asStaff, idOf, makeDeps, makePractice } from "./world.js";
 
 /** How one actor calls: a Bearer token and/or a browser cookie with its CSRF token. */
@@ -84,6 +85,8 @@ export async function buildAccessFixture(): Promise<AccessFixture> {
     ids: { practiceId: p.practiceId, tina: idOf(p.tina), alice: p.alice.id, appointment: appointment.id, later: later.id, tinaToken, mail, otherPractice: other.practiceId },
     creds,
     copy: () => {
+      // On PostgreSQL the fixture is a database, and each copy a database made from it as a template.
+      if (PG_STORE) return pgTestStore(":memory:", testDatabase(file)) as unknown as SqliteStore;
       const target = join(dir, `cell-${n++}.db`);
       copyFileSync(file, target);
       return new Store(target);

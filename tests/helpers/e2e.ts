@@ -10,6 +10,9 @@ import { SMTPServer } from "smtp-server";
 import { simpleParser } from "mailparser";
 import { readServerConfig } from "../../src/server/config.js";
 import { startServer, type RunningServer } from "../../src/server/main.js";
+import Database from "better-sqlite3";
+import { PG_STORE, testDatabase } from "./pg-store.js";
+import { SyncDb } from "./pg-sync.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const TELE_BIN = join(ROOT, "bin", "tele");
@@ -113,6 +116,8 @@ export interface E2eWorld {
   configDir: string;
   /** Environment for `tele` signed in as the practice's owner. */
   env: Record<string, string>;
+  /** With TELE_TEST_STORE=postgres: TELE_DATABASE_URL (the app role) and TELE_DATABASE_OWNER_URL of this world's database; else empty. */
+  database: Record<string, string>;
   ownerToken: string;
   slug: string;
   /** Stops the server and starts it again over the same data dir (with `clock`, at that fixed time). */
@@ -120,23 +125,50 @@ export interface E2eWorld {
   close(): Promise<void>;
 }
 
+/**
+ * With TELE_TEST_STORE=postgres, a fresh PostgreSQL database for one world: the server connects as
+ * the app role and migrates as the owner (TELE_DATABASE_OWNER_URL), as the README sets it up.
+ */
+export function databaseEnv(): Record<string, string> {
+  if (!PG_STORE) return {};
+  const db = testDatabase();
+  return { TELE_DATABASE_URL: db.appUrl, TELE_DATABASE_OWNER_URL: db.ownerUrl };
+}
+
+/** On PostgreSQL, the server's store answers the tests' raw SQL as SQLite's `store.db` does (as the owner, every practice). */
+function withTestDb(server: RunningServer, database: Record<string, string>): void {
+  if (PG_STORE) Object.assign(server.store, { db: new SyncDb(database.TELE_DATABASE_OWNER_URL!) });
+}
+
+/**
+ * A connection of the test's own to a world's database, for reads and stand-in changes: the SQLite
+ * file in its data dir, or with TELE_TEST_STORE=postgres its database as the owner (every practice's
+ * rows), answering the same `prepare(…).get/all/run` synchronously. Close it when done.
+ */
+export function openWorldDb(w: Pick<E2eWorld, "dataDir" | "database">, opts: { readonly?: boolean } = {}): Pick<Database.Database, "prepare" | "close"> {
+  if (PG_STORE) return new SyncDb(w.database.TELE_DATABASE_OWNER_URL!) as unknown as Pick<Database.Database, "prepare" | "close">;
+  return new Database(join(w.dataDir, "tele.db"), opts);
+}
+
 /** `tele init` (plus `initArgs`) in a fresh data dir, then the real server over it on a free loopback port. */
 export async function startWorld(opts: { smtpUrl?: string; serverEnv?: Record<string, string>; initArgs?: string[]; clock?: () => number } = {}): Promise<E2eWorld> {
   const dataDir = tempDir();
   const configDir = join(dataDir, "config");
+  const database = databaseEnv();
   const init = await tele([
     "init", "--practice", "Maple Therapy", "--state", "NY", "--timezone", "America/New_York",
     "--owner-name", "Olive Owner", "--owner-email", "owner@maple.test", "--data-dir", dataDir, "--json", ...(opts.initArgs ?? []),
-  ], { TELE_CONFIG_DIR: configDir });
+  ], { TELE_CONFIG_DIR: configDir, ...database });
   if (init.code !== 0) throw new Error(`tele init failed (${init.code}): ${init.stderr}`);
   const { token, practice } = init.json<{ token: string; practice: { slug: string } }>();
-  const config = readServerConfig({ port: 0, dataDir }, { TELE_SMTP_URL: opts.smtpUrl, TELE_MAIL_RETRY_MS: "100", ...opts.serverEnv });
+  const config = readServerConfig({ port: 0, dataDir }, { TELE_SMTP_URL: opts.smtpUrl, TELE_MAIL_RETRY_MS: "100", ...database, ...opts.serverEnv });
   const world: E2eWorld = {
     server: await startServer(config, { logger: false, clock: opts.clock }), dataDir, configDir, ownerToken: token, slug: practice.slug,
-    env: {},
+    env: {}, database,
     restart: async (clock) => {
       await world.server.close();
       world.server = await startServer(config, { logger: false, clock });
+      withTestDb(world.server, database);
       world.env.TELE_URL = world.server.url;
     },
     close: async () => {
@@ -145,6 +177,7 @@ export async function startWorld(opts: { smtpUrl?: string; serverEnv?: Record<st
     },
   };
   world.env = { TELE_CONFIG_DIR: configDir, TELE_URL: world.server.url, TELE_TOKEN: token };
+  withTestDb(world.server, database);
   return world;
 }
 

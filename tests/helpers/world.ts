@@ -1,4 +1,5 @@
 import { SqliteStore } from "../../src/server/db/sqlite/store.js";
+import { PG_STORE, pgTestStore } from "./pg-store.js";
 import type { StaffRow } from "../../src/server/db/types.js";
 import type { Actor, Deps } from "../../src/server/domain/deps.js";
 import { systemActor } from "../../src/server/domain/deps.js";
@@ -9,10 +10,19 @@ import type { Role } from "../../src/sdk/schemas/index.js";
 
 export const T0 = Date.parse("2026-12-01T14:00:00Z");
 
-/** Services over a fresh in-memory database with a clock the test moves by hand. */
+/**
+ * A fresh store: SQLite (in memory, or `file`), or with TELE_TEST_STORE=postgres a fresh
+ * PostgreSQL database (the same one again for the same `file`). Typed as the SQLite store so that
+ * tests keep reading `store.db`; on PostgreSQL that answers their SQL through tests/helpers/pg-sync.ts.
+ */
+export function makeStore(file = ":memory:"): SqliteStore {
+  return PG_STORE ? (pgTestStore(file) as unknown as SqliteStore) : new SqliteStore(file);
+}
+
+/** Services over a fresh database with a clock the test moves by hand. */
 export function makeDeps(file = ":memory:") {
   let now = T0;
-  const store = new SqliteStore(file);
+  const store = makeStore(file);
   const queued: number[] = [];
   const deps: Deps = {
     store,

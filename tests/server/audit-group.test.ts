@@ -7,6 +7,7 @@ import type { NewAudit } from "../../src/server/db/types.js";
 import { authenticateToken, createApiToken } from "../../src/server/domain/staff/service.js";
 import { auditRows, makeWorld, tempDir } from "../helpers/server.js";
 import { idOf, makeDeps, makePractice, T0 } from "../helpers/world.js";
+import { itSqlite } from "../helpers/pg-store.js";
 
 const row = (requestId: string, recordId = "cli_a"): NewAudit => ({
   practiceId: "prc_x", at: T0, actorType: "staff", actorId: "stf_x", action: "client.read", recordType: "client",
@@ -57,7 +58,7 @@ describe("group commit of audit rows", () => {
     expect(auditRows(w.store, "client.read").filter((r) => r.request_id?.startsWith("req_"))).toHaveLength(50);
   });
 
-  it("a failed commit fails every caller in it, and nothing of it is written", async () => {
+  itSqlite("the failure is a SQLite trigger")("a failed commit fails every caller in it, and nothing of it is written", async () => {
     const { w, group } = await counted();
     refuseRows(w, "1");
     const before = auditRows(w.store).length;
@@ -67,7 +68,7 @@ describe("group commit of audit rows", () => {
     expect(auditRows(w.store)).toHaveLength(before);
   });
 
-  it("one row that cannot be written fails only its own caller; the rows beside it are retried and kept", async () => {
+  itSqlite("the failure is a SQLite trigger")("one row that cannot be written fails only its own caller; the rows beside it are retried and kept", async () => {
     const { w, group, transactions } = await counted();
     refuseRows(w, "NEW.record_id = 'cli_bad'");
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => group.append(row(`req_${i}`, i === 4 ? "cli_bad" : "cli_a"))));
@@ -77,7 +78,7 @@ describe("group commit of audit rows", () => {
     expect(kept).toEqual(["req_0", "req_1", "req_2", "req_3", "req_5", "req_6", "req_7", "req_8", "req_9"]);
   });
 
-  it("closing the store first commits the rows still queued", async () => {
+  itSqlite("reopens the SQLite file")("closing the store first commits the rows still queued", async () => {
     const dir = tempDir();
     try {
       const env = makeDeps(`${dir.dir}/tele.db`);
@@ -104,7 +105,7 @@ describe("token lookups between writes", () => {
     expect(await authenticateToken(w.deps, token)).toBeUndefined();
   });
 
-  it("a change made by another connection to the same file is seen at once", async () => {
+  itSqlite("SQLite's token cache and its file")("a change made by another connection to the same file is seen at once", async () => {
     const dir = tempDir();
     try {
       const env = makeDeps(`${dir.dir}/tele.db`);

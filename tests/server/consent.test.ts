@@ -13,6 +13,7 @@ import { getClient, listClients } from "../../src/server/domain/clients/service.
 import type { Actor } from "../../src/server/domain/deps.js";
 import { auditRows, book, makeWorld, refusal, rows, type World } from "../helpers/server.js";
 import { T0 } from "../helpers/world.js";
+import { itSqlite } from "../helpers/pg-store.js";
 
 const TEXT = "I agree to receive therapy by video.\n\nIf the call drops, my therapist will phone me.";
 const sha = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
@@ -135,7 +136,7 @@ describe("the client JSON's consent", () => {
     });
   });
 
-  it("a list's consent comes from the list's one query: no lookup per client", async () => {
+  itSqlite("counts the statements SQLite prepares")("a list's consent comes from the list's one query: no lookup per client", async () => {
     const w = await makeWorld();
     await setConsentText(w.deps, w.p.owner, { text: TEXT });
     const prepared: string[] = [];

@@ -11,6 +11,7 @@ import { updatePractice } from "../../src/server/domain/practice/service.js";
 import { calendarOf, raceServers, startMailbox } from "../helpers/mailbox.js";
 import { book, tempDir } from "../helpers/server.js";
 import { makeDeps, makePractice } from "../helpers/world.js";
+import { itSqlite } from "../helpers/pg-store.js";
 
 const stops: (() => unknown)[] = [];
 afterEach(async () => {
@@ -40,7 +41,7 @@ async function setup() {
 }
 
 describe("reminders (R23)", () => {
-  it("each offset once, across passes, a restart, and two servers racing on one database; each delivered once over SMTP", async () => {
+  itSqlite("the race runs two SQLite connections on one file (tests/helpers/race-worker.mjs)")("each offset once, across passes, a restart, and two servers racing on one database; each delivered once over SMTP", async () => {
     const { w, file, server, reminderMails } = await setup();
     const box = await startMailbox();
     stops.push(box.close);

@@ -38,6 +38,9 @@ export async function grantAppRole(owner: ClientBase, role: string): Promise<voi
   await owner.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
   await owner.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${r}`);
   await owner.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${r}`);
+  // On a database not migrated yet there is nothing to secure: the migrations do it after they run.
+  const migrated = await owner.query("SELECT to_regclass('practices') IS NOT NULL AS yes");
+  if (!migrated.rows[0].yes) return;
   await owner.query("BEGIN");
   try {
     await secureTables(owner);

@@ -1,6 +1,7 @@
 import type { Statement } from "better-sqlite3";
 import type { ImportStage, StagedAppointment, StagedClient, SweepItem } from "../import-stage.js";
 import type { SqliteDatabase } from "../open.js";
+import type { Repos } from "../repos.js";
 
 /** No appointment is longer than a day (the import refuses longer): the start index bounds the scan. */
 const MAX_LENGTH = 86_400_000;
@@ -18,7 +19,11 @@ export class SqliteImportStage implements ImportStage {
   private readonly st = new Map<string, Statement>();
   private dropped = false;
 
-  constructor(private readonly db: SqliteDatabase, private readonly queue: <T>(fn: () => T) => Promise<T>) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly queue: <T>(fn: () => T) => Promise<T>,
+    private readonly tx: <T>(fn: (r: Repos) => Promise<T>) => Promise<T>,
+  ) {
     const n = ++serial;
     this.apt = `temp.import_apt_${n}`;
     this.cli = `temp.import_cli_${n}`;
@@ -57,7 +62,11 @@ export class SqliteImportStage implements ImportStage {
     });
   }
 
-  clientRef(practiceId: string, ref: string) {
+  transaction<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
+    return this.tx(fn);
+  }
+
+  async clientRef(practiceId: string, ref: string) {
     // As the whole-file import did: the lower-cased cell as an email or id first, then the cell as an id.
     const lower = ref.toLowerCase();
     const cols = `id, state, archived_at IS NOT NULL AS archived`;
@@ -67,15 +76,15 @@ export class SqliteImportStage implements ImportStage {
     return row && { id: row.id, state: row.state, archived: row.archived === 1 };
   }
 
-  clientEmailExists(practiceId: string, email: string): boolean {
+  async clientEmailExists(practiceId: string, email: string): Promise<boolean> {
     return this.prep(`SELECT 1 FROM clients WHERE practice_id = ? AND email = ?`).get(practiceId, email) !== undefined;
   }
 
-  stagedEmailLine(email: string): number | undefined {
+  async stagedEmailLine(email: string): Promise<number | undefined> {
     return (this.prep(`SELECT line FROM ${this.mail} WHERE email = ?`).get(email) as { line: number } | undefined)?.line;
   }
 
-  appointmentRange() {
+  async appointmentRange() {
     const r = this.prep(`SELECT min(start_at) AS "from", max(end_at) AS "to", count(*) AS n FROM ${this.apt}`).get() as { from: number; to: number; n: number };
     return r.n ? { from: r.from, to: r.to } : undefined;
   }
@@ -91,21 +100,21 @@ export class SqliteImportStage implements ImportStage {
     for (const [w, startAt, endAt, line, id] of rows) yield { who: w, startAt, endAt, line, id };
   }
 
-  takenEmailLines(practiceId: string): number[] {
+  async takenEmailLines(practiceId: string): Promise<number[]> {
     return this.prep(`SELECT s.line FROM ${this.cli} s JOIN clients c ON c.practice_id = ? AND c.email = s.email ORDER BY s.line`)
       .pluck().all(practiceId) as number[];
   }
 
-  insertAppointments(practiceId: string, now: number): number {
+  async insertAppointments(practiceId: string, now: number): Promise<number> {
     return this.prep(`INSERT INTO appointments (id, practice_id, therapist_id, client_id, start_at, end_at, telehealth, status, created_at, updated_at)
       SELECT id, ?, therapist_id, client_id, start_at, end_at, telehealth, 'scheduled', ?, ? FROM ${this.apt}`).run(practiceId, now, now).changes;
   }
 
-  telehealthIds(): string[] {
+  async telehealthIds(): Promise<string[]> {
     return this.prep(`SELECT id FROM ${this.apt} WHERE telehealth = 1`).pluck().all() as string[];
   }
 
-  insertClients(practiceId: string, now: number): number {
+  async insertClients(practiceId: string, now: number): Promise<number> {
     return this.prep(`INSERT INTO clients (id, practice_id, name, email, state, phone, date_of_birth, created_at)
       SELECT id, ?, name, email, state, phone, date_of_birth, ? FROM ${this.cli}`).run(practiceId, now).changes;
   }

@@ -124,7 +124,7 @@ export class SqliteStore implements Store {
   }
 
   importStage(): Promise<ImportStage> {
-    return new SqliteImportStage(this.db, (fn) => this.scratch(fn)).open();
+    return new SqliteImportStage(this.db, (fn) => this.scratch(fn), (fn) => this.tx(fn)).open();
   }
 
   /**

@@ -53,9 +53,9 @@ export async function importAppointments(
     const warnings: NonNullable<ImportResult["warnings"]> = [];
     let unlicensed = 0;
     const clients = new Map<string, { id: string; state: string | null; archived: boolean } | undefined>();
-    const clientOf = (cell: string) => {
+    const clientOf = async (cell: string) => {
       if (clients.has(cell)) return clients.get(cell);
-      const c = stage.clientRef(a.practiceId, cell);
+      const c = await stage.clientRef(a.practiceId, cell);
       if (clients.size >= CLIENT_CACHE) clients.clear();
       clients.set(cell, c);
       return c;
@@ -68,7 +68,7 @@ export async function importAppointments(
         const problems: string[] = [];
         const therapistCell = values[col.therapist!]!.trim();
         const therapist = staff.get(therapistCell.toLowerCase()) ?? staff.get(therapistCell);
-        const client = clientOf(values[col.client!]!.trim());
+        const client = await clientOf(values[col.client!]!.trim());
         if (!therapist) problems.push("therapist not found");
         else if (!therapist.roles.includes("therapist")) problems.push(`staff member ${therapist.id} is not a therapist`);
         if (!client) problems.push("client not found");
@@ -105,13 +105,13 @@ export async function importAppointments(
       if (rows.length && !(options.allowOverlap && reader.errors.total)) await stage.addAppointments(rows);
       staged += rows.length;
     }
-    const result = await deps.store.tx(async (r) => {
-      if (!options.allowOverlap) checkOverlaps(stage, a.practiceId, reader);
+    const result = await stage.transaction(async (r) => {
+      if (!options.allowOverlap) await checkOverlaps(stage, a.practiceId, reader);
       return finishImport(reader, staged, dryRun, async () => {
-        stage.insertAppointments(a.practiceId, now);
+        await stage.insertAppointments(a.practiceId, now);
         // --notify: each telehealth row's client gets a confirmation, from one notice batch written in this same
         // transaction (R21, R23) and expanded into mail after commit (notify/batches.ts).
-        if (options.notify) notices = await batchNotices(r, now, a.practiceId, "created", [], stage.telehealthIds());
+        if (options.notify) notices = await batchNotices(r, now, a.practiceId, "created", [], await stage.telehealthIds());
         await audit(r, a, now, a.practiceId, "appointments.import", { type: "appointment", id: null }, { count: staged, notices, ...(unlicensed && { unlicensed }) });
       });
     });
@@ -123,10 +123,10 @@ export async function importAppointments(
 }
 
 /** The overlap rule over the staged rows, therapist side then client side; a row is reported once. */
-function checkOverlaps(stage: ImportStage, practiceId: string, reader: ImportReader): void {
-  const range = stage.appointmentRange();
+async function checkOverlaps(stage: ImportStage, practiceId: string, reader: ImportReader): Promise<void> {
+  const range = await stage.appointmentRange();
   if (!range) return;
   const flagged = new LineSet();
   const problem = (line: number, message: string) => reader.errors.add(line, message);
-  for (const side of ["therapist", "client"] as const) sweepOverlaps(stage.sweep(practiceId, side, range.from, range.to), side, flagged, problem);
+  for (const side of ["therapist", "client"] as const) await sweepOverlaps(stage.sweep(practiceId, side, range.from, range.to), side, flagged, problem);
 }

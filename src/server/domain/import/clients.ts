@@ -38,9 +38,9 @@ export async function importClients(deps: Deps, actor: Actor, csv: ImportSource,
         let email: string | null = null;
         if (emailCell) {
           const parsed = Email.safeParse(emailCell);
-          const first = parsed.success ? (seen.get(parsed.data) ?? stage.stagedEmailLine(parsed.data)) : undefined;
+          const first = parsed.success ? (seen.get(parsed.data) ?? (await stage.stagedEmailLine(parsed.data))) : undefined;
           if (!parsed.success) problems.push("email is not a valid email address");
-          else if (stage.clientEmailExists(a.practiceId, parsed.data)) problems.push("a client with this email already exists");
+          else if (await stage.clientEmailExists(a.practiceId, parsed.data)) problems.push("a client with this email already exists");
           else if (first !== undefined) problems.push(`the same email is on line ${first}`);
           else (email = parsed.data), seen.set(email, line);
         }
@@ -57,11 +57,11 @@ export async function importClients(deps: Deps, actor: Actor, csv: ImportSource,
       await stage.addClients(reader.errors.total ? [] : rows, [...seen].map(([email, line]) => ({ email, line })));
       staged += rows.length;
     }
-    const result = await deps.store.tx(async (r) => {
+    const result = await stage.transaction(async (r) => {
       // A client added while the file was read may have taken an email of the file since.
-      for (const line of stage.takenEmailLines(a.practiceId)) reader.errors.add(line, "a client with this email already exists");
+      for (const line of await stage.takenEmailLines(a.practiceId)) reader.errors.add(line, "a client with this email already exists");
       return finishImport(reader, staged, dryRun, async () => {
-        stage.insertClients(a.practiceId, now);
+        await stage.insertClients(a.practiceId, now);
         await audit(r, a, now, a.practiceId, "clients.import", { type: "client", id: null }, { count: staged });
       });
     });

@@ -30,7 +30,9 @@ export class LineSet {
  * interval of the same who: sorted by start, an item overlaps an earlier one exactly when the latest
  * end before it is past its start, and a later one exactly when the next start is before its end.
  */
-export function sweepOverlaps(items: Iterable<SweepItem>, side: "therapist" | "client", flagged: LineSet, problem: (line: number, message: string) => void): void {
+export async function sweepOverlaps(
+  items: Iterable<SweepItem> | AsyncIterable<SweepItem>, side: "therapist" | "client", flagged: LineSet, problem: (line: number, message: string) => void,
+): Promise<void> {
   let latest: SweepItem | undefined;
   let cur: SweepItem | undefined;
   const settle = (item: SweepItem, next: SweepItem | undefined) => {
@@ -43,13 +45,16 @@ export function sweepOverlaps(items: Iterable<SweepItem>, side: "therapist" | "c
     }
     if (!latest || item.endAt > latest.endAt) latest = item;
   };
-  for (const item of items) {
+  const step = (item: SweepItem) => {
     if (cur) {
       const same = cur.who === item.who;
       settle(cur, same ? item : undefined);
       if (!same) latest = undefined;
     }
     cur = item;
-  }
+  };
+  // A store that reads synchronously (SQLite) is swept without an await per item.
+  if (Symbol.iterator in items) for (const item of items) step(item);
+  else for await (const item of items) step(item);
   if (cur) settle(cur, undefined);
 }
