@@ -10,6 +10,7 @@ import { defineAccountCommands } from "./commands/account/index.js";
 import { defineAppointmentCommands } from "./commands/appointments/index.js";
 import { defineAuditCommands } from "./commands/audit/index.js";
 import { defineClientCommands } from "./commands/clients/index.js";
+import { defineDbCommands } from "./commands/db/index.js";
 import { defineMailCommands } from "./commands/mail/index.js";
 import { definePracticeCommands } from "./commands/practice/index.js";
 import { defineServerCommands } from "./commands/server/index.js";
@@ -82,6 +83,7 @@ export function buildProgram(io: Io, state: RunState, version: string, options: 
   defineSessionCommands(program, act);
   defineMailCommands(program, act);
   defineAuditCommands(program, act);
+  defineDbCommands(program, act);
   defineHelpCommand(program, io);
   return program;
 }

@@ -31,6 +31,8 @@ export interface ServerConfig {
   mailRetryBaseMs: number;
   /** How often idle sessions past their deadline are completed (R18); TELE_SESSION_SWEEP_MS, default 30 s. */
   sessionSweepMs: number;
+  /** How long after the last presence change an idle session past its deadline is left for pages to reconnect; TELE_SESSION_GRACE_MS, default 60 s. */
+  sessionGraceMs: number;
   /** How often due reminders are looked for (R23); TELE_REMINDER_POLL_MS, default 60 s. */
   reminderPollMs: number;
   /** Appointments whose notices one transaction expands from a bulk change's batch (TELE_NOTICE_CHUNK, default 500). */
@@ -41,6 +43,14 @@ export interface ServerConfig {
   rateLimits: { accountAttempts: number; addressAttempts: number; windowMs: number };
   /** The most data rows one CSV import may hold (TELE_IMPORT_MAX_ROWS, default 10,000,000; issue 14). */
   importMaxRows: number;
+  /**
+   * Several processes on one database (issue 13): each heartbeats every TELE_HEARTBEAT_MS (default
+   * 5 s) and is taken for dead after TELE_PROCESS_DEAD_MS without one (default 20 s); on SQLite the
+   * bus between them is read every TELE_BUS_POLL_MS (default 200 ms).
+   */
+  heartbeatMs: number;
+  processDeadMs: number;
+  busPollMs: number;
 }
 
 export interface ServerFlags {
@@ -51,6 +61,14 @@ export interface ServerFlags {
 }
 
 export const DEFAULT_PORT = 4700;
+
+/** The SQLite database's file name inside the data dir. */
+export const SQLITE_FILE = "tele.db";
+
+/** The data dir as the server finds it: the flag, else TELE_DATA_DIR, else `.tele-data` here. */
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(flag ?? env.TELE_DATA_DIR ?? ".tele-data");
+}
 
 /** Reads the settings, failing with a message that names the bad one. */
 export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -66,7 +84,7 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
   if (video !== "builtin" && video !== "zoom") throw new Error(`TELE_VIDEO must be builtin or zoom (got ${video.slice(0, 20)})`);
   const ice = readIceSettings(env);
   return {
-    dataDir: resolve(flags.dataDir ?? env.TELE_DATA_DIR ?? ".tele-data"),
+    dataDir: resolveDataDir(flags.dataDir, env),
     host,
     port,
     publicUrl,
@@ -84,6 +102,7 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     logLevel: env.TELE_LOG_LEVEL || "info",
     mailRetryBaseMs: milliseconds(env, "TELE_MAIL_RETRY_MS", 5_000),
     sessionSweepMs: milliseconds(env, "TELE_SESSION_SWEEP_MS", 30_000),
+    sessionGraceMs: milliseconds(env, "TELE_SESSION_GRACE_MS", 60_000),
     reminderPollMs: milliseconds(env, "TELE_REMINDER_POLL_MS", 60_000),
     noticeChunk: noticeChunk(env),
     noticePollMs: milliseconds(env, "TELE_NOTICE_POLL_MS", 1_000),
@@ -93,6 +112,7 @@ export function readServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
       windowMs: milliseconds(env, "TELE_RATE_LIMIT_WINDOW_MS", 15 * 60_000),
     },
     importMaxRows: importRows(env),
+    ...processTimes(env),
   };
 }
 
@@ -139,3 +159,11 @@ export const DEFAULT_NOTICE_CHUNK = 500;
 /** TELE_NOTICE_CHUNK: a whole number of appointments from 1 to 100,000, default 500. */
 const noticeChunk = (env: NodeJS.ProcessEnv): number =>
   wholeNumber(env, "TELE_NOTICE_CHUNK", "appointments", 1, 100_000, DEFAULT_NOTICE_CHUNK);
+
+/** The heartbeat, the dead-after time (at least two heartbeats, or one missed beat would kill a process) and the bus's poll. */
+function processTimes(env: NodeJS.ProcessEnv): Pick<ServerConfig, "heartbeatMs" | "processDeadMs" | "busPollMs"> {
+  const heartbeatMs = wholeNumber(env, "TELE_HEARTBEAT_MS", "milliseconds", 10, 600_000, 5_000);
+  const processDeadMs = wholeNumber(env, "TELE_PROCESS_DEAD_MS", "milliseconds", 20, 3_600_000, Math.max(20_000, 4 * heartbeatMs));
+  if (processDeadMs < 2 * heartbeatMs) throw new Error(`TELE_PROCESS_DEAD_MS must be at least twice TELE_HEARTBEAT_MS (${2 * heartbeatMs}; got ${processDeadMs})`);
+  return { heartbeatMs, processDeadMs, busPollMs: wholeNumber(env, "TELE_BUS_POLL_MS", "milliseconds", 5, 10_000, 200) };
+}

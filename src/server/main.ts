@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "./config.js";
@@ -12,6 +13,9 @@ import { ReminderWorker } from "./domain/notify/reminders.js";
 import { NoticeBatchWorker } from "./domain/notify/batches.js";
 import { buildApp, logSerializers } from "./http/app.js";
 import { SessionHub } from "./domain/sessions/hub.js";
+import { newProcessId } from "./domain/sessions/processes.js";
+import { LocalBus } from "./db/bus.js";
+import { usePagingKey } from "./domain/shared/paging.js";
 import { participantKey } from "./domain/sessions/video.js";
 import { registerZoomWebhook, storedDeliveryLog } from "./http/routes/zoom-webhook.js";
 import { zoomVideoProvider } from "./video/zoom.js";
@@ -53,6 +57,8 @@ const STOP_GRACE_MS = 5_000;
 export async function startServer(config: ServerConfig, opts: { version?: string; logger?: boolean; clock?: () => number } = {}): Promise<RunningServer> {
   const store = await openStore(config);
   const clock = opts.clock ?? Date.now;
+  // Paging cursors are signed with the database's key, so every process on it accepts the others' (issue 13).
+  usePagingKey(Buffer.from(await store.tx((r) => r.serverKeys.getOrCreate("paging", randomBytes(32).toString("base64url"), clock())), "base64url"));
   const deps: Deps = {
     store,
     clock,
@@ -69,8 +75,12 @@ export async function startServer(config: ServerConfig, opts: { version?: string
     const key = nameSecret ? (appointmentId: string, who: string) => participantKey(nameSecret, appointmentId, who) : undefined;
     deps.video = { provider: video, sessionName, participantKey: key };
   }
-  const sessions = (deps.sessions = new SessionHub(deps));
-  // Nobody is connected to a process that has just started: mark everyone absent, complete nothing.
+  // Several processes may share the database (issue 13): this one's id, and the bus to the others (chosen by the store).
+  const processId = (deps.processId = newProcessId());
+  const bus = store.openBus?.({ origin: processId, pollMs: config.busPollMs }) ?? new LocalBus();
+  const sessions = (deps.sessions = new SessionHub(deps, { bus, processId, heartbeatMs: config.heartbeatMs, deadAfterMs: config.processDeadMs, reconnectGraceMs: config.sessionGraceMs,
+  }));
+  // Nobody is connected to a process that has just started: sides no live process holds a stream of are set absent, nothing completes.
   await sessions.recover();
   const app = buildApp(deps, {
     version: opts.version,
@@ -107,6 +117,7 @@ export async function startServer(config: ServerConfig, opts: { version?: string
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    await sessions.stop();
     await store.close();
     throw err;
   }
@@ -125,7 +136,7 @@ export async function startServer(config: ServerConfig, opts: { version?: string
     url, app, store, deps, mail, reminders, notices, sessions,
     close: () => (closing ??= (async () => {
       stopping = true;
-      sessions.stop();
+      await sessions.stop();
       // A graceful stop with a deadline: requests under way get STOP_GRACE_MS to finish, then any
       // connection still open (a client that never reads its reply, a stream nobody ends) is cut, so
       // stopping the server never hangs on someone else's socket.

@@ -7,6 +7,7 @@ export function events(res: Response) {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   const queue: any[] = [];
+  const rtc: any[] = [];
   let buffer = "";
   let done = false;
   const pump = (async () => {
@@ -21,21 +22,25 @@ export function events(res: Response) {
         const ev = /^event: (.+)$/m.exec(block)?.[1];
         const data = /^data: (.+)$/m.exec(block)?.[1];
         if (ev === "state" && data) queue.push(JSON.parse(data));
+        if (ev === "rtc" && data) rtc.push(JSON.parse(data));
       }
     }
   })();
+  const take = async (from: any[], pred: (e: any) => boolean, timeoutMs: number): Promise<any> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = from.findIndex(pred);
+      if (i >= 0) return from.splice(0, i + 1).pop();
+      if (done || Date.now() > deadline) throw new Error(`no matching event (got ${JSON.stringify(from)}, closed: ${done})`);
+      await new Promise((ok) => setTimeout(ok, 20));
+    }
+  };
   return {
     all: queue,
     /** Waits for the next state event matching `pred` (skipping earlier ones). */
-    async next(pred: (e: any) => boolean, timeoutMs = 5000): Promise<any> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const i = queue.findIndex(pred);
-        if (i >= 0) return queue.splice(0, i + 1).pop();
-        if (done || Date.now() > deadline) throw new Error(`no matching event (got ${JSON.stringify(queue)}, closed: ${done})`);
-        await new Promise((ok) => setTimeout(ok, 20));
-      }
-    },
+    next: (pred: (e: any) => boolean, timeoutMs = 5000): Promise<any> => take(queue, pred, timeoutMs),
+    /** Waits for the next `event: rtc` message (built-in video signalling) matching `pred`. */
+    nextRtc: (pred: (e: any) => boolean, timeoutMs = 5000): Promise<any> => take(rtc, pred, timeoutMs),
     closed: async (timeoutMs = 5000) => {
       await Promise.race([pump, new Promise((_, fail) => setTimeout(() => fail(new Error("stream still open")), timeoutMs))]);
       return done;

@@ -1,15 +1,11 @@
 /**
  * The appointment's life as services (R22, R24; issue 11) over an in-memory database with a fixed
- * clock, the session hub driven with stand-in streams that record what they are sent. T0 is 09:00
+ * clock, the session hub driven with stand-in streams that record what they are sent. What each
+ * change reports to the client's calendar (changes.ts) is read back from the database: the calendar
+ * SEQUENCE and the `appointment.notice` audit rows, not a mocked hook. T0 is 09:00
  * EST; the appointment runs 09:10–10:00 EST, its window open at T0, auto-complete 60 minutes after.
  */
-import { describe, expect, it, vi } from "vitest";
-
-const changes = vi.hoisted(() => [] as unknown[]);
-vi.mock("../../src/server/domain/appointments/changes.js", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../../src/server/domain/appointments/changes.js")>();
-  return { ...real, onAppointmentChange: async (_deps: unknown, change: unknown) => (changes.push(change), { mailId: null }) };
-});
+import { describe, expect, it } from "vitest";
 
 import { cancelAppointment, setAppointmentStatus } from "../../src/server/domain/appointments/cancel.js";
 import { rescheduleAppointment } from "../../src/server/domain/appointments/reschedule.js";
@@ -50,6 +46,11 @@ async function setup() {
 }
 
 const last = (s: Stream) => s.events[s.events.length - 1];
+/** What the appointment's changes told its calendar and its client: the SEQUENCE, and each notice's kind. */
+const reported = (t: Awaited<ReturnType<typeof setup>>) => ({
+  sequence: (t.w.store.db.prepare(`SELECT calendar_sequence AS n FROM appointments WHERE id = ?`).get(t.appt.id) as { n: number }).n,
+  notices: auditRows(t.w.store, "appointment.notice").filter((r) => r.record_id === t.appt.id).map((r) => JSON.parse(r.details!).kind as string),
+});
 const tokenIn = (text: unknown) => /\/j\/([A-Za-z0-9_-]{43})/.exec(String(text))![1]!;
 const liveLinks = (t: Awaited<ReturnType<typeof setup>>) =>
   rows(t.w.store, "links").filter((l) => l.appointment_id === t.appt.id && l.revoked_at === null && l.used_at === null);
@@ -57,7 +58,7 @@ const liveLinks = (t: Awaited<ReturnType<typeof setup>>) =>
 describe("cancel (R22)", () => {
   it("kills the sign-in and join links at once, tells the open session pages, keeps the reason, audits, and calls the hook", async () => {
     const t = await setup();
-    changes.length = 0;
+    const before = reported(t);
     const signIn = await mintSignInLink(t.w.deps, t.w.p.tina, t.appt.id);
     const tina = await t.open(t.w.p.tina); // the provider's arrival mails the client a join link
     const join = tokenIn(rows(t.w.store, "mail").find((m) => String(m.text_body).includes("/j/"))!.text_body);
@@ -81,7 +82,8 @@ describe("cancel (R22)", () => {
     const audit = auditRows(t.w.store, "appointment.cancel");
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]!.details!)).toMatchObject({ reason: "client moved away", revokedLinks: 2, notify: false });
-    expect(changes).toEqual([{ kind: "cancelled", appointmentId: t.appt.id, practiceId: t.w.p.practiceId, notify: false }]);
+    // The hook ran once, with --no-notify: the calendar's SEQUENCE rose, and no notice went to the client.
+    expect(reported(t)).toEqual({ sequence: before.sequence + 1, notices: before.notices });
   });
 
   it("refuses an appointment already cancelled or completed (409), and therapists cancel only their own (403)", async () => {
@@ -101,7 +103,7 @@ describe("cancel (R22)", () => {
 describe("reschedule (R22)", () => {
   it("keeps the id, moves the time (not overlapping its own old time), revokes outstanding links, audits, and calls the hook", async () => {
     const t = await setup();
-    changes.length = 0;
+    const before = reported(t);
     await mintSignInLink(t.w.deps, t.w.p.tina, t.appt.id);
     const out = await rescheduleAppointment(t.w.deps, t.w.p.tina, t.appt.id, { start: "2026-12-01T09:30" });
     expect(out).toMatchObject({ id: t.appt.id, start: "2026-12-01T14:30:00.000Z", end: "2026-12-01T15:20:00.000Z", status: "scheduled" });
@@ -110,10 +112,8 @@ describe("reschedule (R22)", () => {
     expect(longer).toMatchObject({ id: t.appt.id, start: "2026-12-02T21:00:00.000Z", end: "2026-12-02T22:20:00.000Z" });
     const audit = auditRows(t.w.store, "appointment.reschedule").map((r) => JSON.parse(r.details!));
     expect(audit[0]).toMatchObject({ from: { start: "2026-12-01T14:10:00.000Z" }, to: { start: "2026-12-01T14:30:00.000Z" }, revokedLinks: 1 });
-    expect(changes).toEqual([
-      { kind: "rescheduled", appointmentId: t.appt.id, practiceId: t.w.p.practiceId, notify: true },
-      { kind: "rescheduled", appointmentId: t.appt.id, practiceId: t.w.p.practiceId, notify: true },
-    ]);
+    // The hook ran for each move, notifying: two rises of SEQUENCE, two `rescheduled` notices to the client.
+    expect(reported(t)).toEqual({ sequence: before.sequence + 2, notices: [...before.notices, "rescheduled", "rescheduled"] });
   });
 
   it("refuses a joined session, and past, completed or cancelled appointments with not_reschedulable; R5, past starts and overlaps as when scheduling", async () => {

@@ -100,7 +100,7 @@ describe("session lifecycle (R16, R18)", () => {
     const tina = await t.open(t.w.p.tina);
     const tab1 = await t.open(t.alice);
     const tab2 = await t.open(t.alice);
-    expect(t.hub.present(t.appt.id).map((p) => p.name)).toEqual(["Tina Therapist", "Alice"]);
+    expect((await t.hub.present(t.w.p.practiceId, t.appt.id)).map((p) => p.name)).toEqual(["Tina Therapist", "Alice"]);
     t.w.advance(3 * MIN);
     await t.close(t.alice, tab1);
     expect(last(tina)!.state).toBe("live");

@@ -304,5 +304,73 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX rate_limits_reset ON rate_limits (reset_at);
   `,
+  /* 16 (multi-process slice, issue 13): several server processes on one database. Each process heartbeats its
+     row and is taken for dead when it stops; the session-page streams each holds (presence counts these, and each
+     side's newest signalling stream is its current one); signalling messages for a stream another process holds,
+     taken by that process; the event bus between processes (polled, pruned; payloads are ids only); the
+     Idempotency-Keys being processed; each side's last audio-only switch; and keys every process must share (the paging
+     cursors' HMAC key, so a cursor from one process is good on another). Nothing here holds a name. */ `
+  CREATE TABLE server_processes (
+    id TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    heartbeat_at INTEGER NOT NULL
+  );
+  CREATE TABLE session_streams (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    process_id TEXT NOT NULL,
+    appointment_id TEXT NOT NULL,
+    practice_id TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('provider', 'client')),
+    who_kind TEXT NOT NULL CHECK (who_kind IN ('staff', 'client')),
+    who_id TEXT NOT NULL,
+    who_role TEXT NOT NULL,
+    rtc INTEGER NOT NULL DEFAULT 0,
+    opened_at INTEGER NOT NULL
+  );
+  CREATE INDEX session_streams_appointment ON session_streams (appointment_id, role, seq);
+  CREATE INDEX session_streams_process ON session_streams (process_id);
+  CREATE INDEX session_streams_who ON session_streams (who_kind, who_id);
+  CREATE TABLE session_signals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    appointment_id TEXT NOT NULL,
+    to_stream TEXT NOT NULL,
+    from_stream TEXT NOT NULL,
+    msg TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX session_signals_created ON session_signals (created_at);
+  CREATE TABLE session_audio (
+    appointment_id TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('provider', 'client')),
+    audio_only INTEGER NOT NULL,
+    PRIMARY KEY (appointment_id, role)
+  ) WITHOUT ROWID;
+  CREATE TABLE bus_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    topic TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX bus_events_at ON bus_events (at);
+  CREATE TABLE idempotency_claims (
+    practice_id TEXT NOT NULL,
+    staff_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    process_id TEXT NOT NULL,
+    claimed_at INTEGER NOT NULL,
+    PRIMARY KEY (practice_id, staff_id, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_claims_process ON idempotency_claims (process_id);
+  CREATE TABLE server_keys (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];
+
 

@@ -3,6 +3,7 @@ import type {
   MailRow, NewAppointment, NewAudit, PracticeRow, SessionRow, StaffRow, TokenRow, WebSessionRow,
 } from "./types.js";
 import type { ImportStage } from "./import-stage.js";
+import type { EventBus } from "./bus.js";
 
 /**
  * The data layer, one repository per area. Services depend only on these interfaces: the SQLite
@@ -141,6 +142,17 @@ export interface SessionRepo {
   forAppointments(practiceId: string, appointmentIds: string[]): Promise<SessionRow[]>;
   /** Inserts or replaces the whole row. */
   save(row: SessionRow): Promise<void>;
+  /**
+   * Serialises presence changes of one appointment across processes, for the rest of the
+   * transaction (issue 13): PostgreSQL locks the appointment's row (`SELECT … FOR UPDATE`: it always
+   * exists, unlike the session record); SQLite needs nothing, its write transactions already take turns.
+   */
+  lock(practiceId: string, appointmentId: string): Promise<void>;
+  /**
+   * Compare-and-set (issue 13): marks the stored session completed only if it is not yet; false when
+   * it was (another process completed it first). `complete` calls it before writing the rest.
+   */
+  claimCompletion(practiceId: string, appointmentId: string, now: number): Promise<boolean>;
   /** Not completed, and past the scheduled end plus the practice's auto-complete minutes. */
   overdue(now: number): Promise<SessionRow[]>;
   /** Not completed, with someone marked connected. */
@@ -267,6 +279,112 @@ export interface IdempotencyRepo {
   put(r: { practiceId: string; staffId: string; key: string; requestHash: string; statusCode: number; body: string; createdAt: number }): Promise<void>;
 }
 
+/**
+ * Idempotency-Keys being processed now, by any server process on the database (issue 13): a claim
+ * is one atomic statement of its own (no transaction), released when the request is done; a dead
+ * process's claims go with it (ServerProcessRepo.remove).
+ */
+export interface IdempotencyClaimRepo {
+  /** False when some process (this one or another) holds the key already. */
+  claim(c: { practiceId: string; staffId: string; key: string; processId: string; now: number }): Promise<boolean>;
+  release(practiceId: string, staffId: string, key: string): Promise<void>;
+}
+
+/** One `tele server start` process on the database (issue 13); alive while its heartbeat is recent. */
+export interface ServerProcessRow {
+  id: string;
+  /** The machine's host name and the process id there: a process on the same host that is gone is dead at once. */
+  host: string;
+  pid: number;
+  startedAt: number;
+  heartbeatAt: number;
+}
+
+export interface ServerProcessRepo {
+  /** Registers a process (or registers it again after others took it for dead). */
+  register(p: ServerProcessRow): Promise<void>;
+  /** Records a heartbeat; false when the row is gone (another process reaped this one). */
+  beat(id: string, now: number): Promise<boolean>;
+  list(): Promise<ServerProcessRow[]>;
+  /** Process ids that hold streams or claims but have no row (a process that died before it registered, or whose row went). */
+  unregistered(): Promise<string[]>;
+  /**
+   * Removes processes and what they held: their session streams, their Idempotency-Key claims and
+   * the signals waiting for their streams. Returns the appointments whose streams went.
+   */
+  remove(ids: string[]): Promise<{ practiceId: string; appointmentId: string }[]>;
+}
+
+/** One open event stream of a session page, held by one process (ids only: names are read when shown). */
+export interface SessionStreamRow {
+  id: string;
+  processId: string;
+  appointmentId: string;
+  practiceId: string;
+  role: "provider" | "client";
+  whoKind: "staff" | "client";
+  whoId: string;
+  /** therapist, owner, manager or client. */
+  whoRole: string;
+  /** Whether the stream carries built-in video signalling (its side's newest such stream is the current one). */
+  rtc: boolean;
+  openedAt: number;
+}
+
+/** The session-page streams of every process: presence reads these (R17). */
+export interface SessionStreamRepo {
+  open(row: SessionStreamRow): Promise<void>;
+  /** False when it was not there (already closed, or reaped). */
+  close(id: string): Promise<boolean>;
+  /** The appointment's open streams, oldest first. */
+  forAppointment(practiceId: string, appointmentId: string): Promise<SessionStreamRow[]>;
+  /** The streams of one person on every appointment (a deactivated staff member's). */
+  ofPerson(whoKind: SessionStreamRow["whoKind"], whoId: string): Promise<SessionStreamRow[]>;
+  /**
+   * Sessions not completed that are stored with a side connected but have no open stream of that
+   * side (its process stopped or died): those sides are not here any more.
+   */
+  orphaned(): Promise<{ practiceId: string; appointmentId: string; provider: boolean; client: boolean }[]>;
+  /** Removes every stream of an appointment (it completed or closed); returns how many. */
+  closeAll(practiceId: string, appointmentId: string): Promise<number>;
+}
+
+/** A built-in video signalling message for a stream that another process holds, until it takes it. */
+export interface SessionSignalRow {
+  id: number;
+  appointmentId: string;
+  toStream: string;
+  fromStream: string;
+  /** The message as JSON (SDP, ICE candidates, media switches). */
+  msg: string;
+  createdAt: number;
+}
+
+export interface SessionSignalRepo {
+  /** Returns the new row's id. */
+  insert(s: Omit<SessionSignalRow, "id">): Promise<number>;
+  /** Takes (reads and deletes) one message; undefined when it was taken or pruned. */
+  take(id: number): Promise<SessionSignalRow | undefined>;
+  /** Forgets messages written before `before` (their stream never took them); returns how many. */
+  prune(before: number): Promise<number>;
+}
+
+/**
+ * Keys every server process on the database must share (issue 13): the paging cursors' HMAC key.
+ * Not a credential: a forged cursor only moves a caller within a list they may read anyway.
+ */
+export interface ServerKeyRepo {
+  /** The key stored under `name`, storing `candidate` first when there is none (the first process to ask wins). */
+  getOrCreate(name: string, candidate: string, now: number): Promise<string>;
+}
+
+/** Each side's last reported audio-only switch, for the session record (R29). */
+export interface SessionAudioRepo {
+  /** Records one side's switch and returns whether either side is audio-only now. */
+  set(appointmentId: string, role: "provider" | "client", on: boolean): Promise<boolean>;
+  clear(appointmentId: string): Promise<void>;
+}
+
 /** Refusals counted, not audited one by one (rate-limited attempts, unsigned webhooks): one row per practice, day and kind. */
 export interface RefusalRepo {
   add(rows: { practiceId: string; day: string; kind: string; count: number }[]): Promise<void>;
@@ -337,6 +455,12 @@ export interface Repos {
   refusals: RefusalRepo;
   webhookDeliveries: WebhookDeliveryRepo;
   consent: ConsentRepo;
+  /** Several server processes on one database (issue 13). */
+  processes: ServerProcessRepo;
+  streams: SessionStreamRepo;
+  signals: SessionSignalRepo;
+  sessionAudio: SessionAudioRepo;
+  serverKeys: ServerKeyRepo;
 }
 
 /** Repositories plus transactions: `tx` runs `fn` atomically; a throw rolls everything back (R21). */
@@ -351,6 +475,13 @@ export interface Store extends Repos {
   importStage(): Promise<ImportStage>;
   /** Shared rate-limit counters: atomic statements of their own, outside any transaction (plugins slice, issue 13). */
   rateLimits: RateLimitRepo;
+  /** In-flight Idempotency-Keys, shared by every server process: atomic statements of their own, outside any transaction. */
+  idempotencyClaims: IdempotencyClaimRepo;
+  /**
+   * The event bus between the server processes on this database (issue 13): SQLite polls a table,
+   * PostgreSQL uses LISTEN/NOTIFY on one connection of its own. Absent, the bus is in-process only.
+   */
+  openBus?(opts: { origin: string; pollMs: number }): EventBus;
   /** After secrets were overwritten: leaves no old copy of them in the journal (SQLite: checkpoint and truncate the WAL). */
   scrub?(): Promise<void>;
   close(): Promise<void>;

@@ -21,6 +21,8 @@ export interface Deps {
   mailQueued?: () => void;
   /** Wakes the notice batch worker after a bulk change that wrote a notice batch commits. */
   noticesBatched?: () => void;
+  /** This server process's id among the processes on the database (issue 13): its heartbeat row, bus messages, claims. */
+  processId?: string;
   /** Live session presence (one per server); buildApp creates it when the caller did not. */
   sessions?: SessionHub;
   /** The video provider (R19) and its name for each appointment's session; absent, the pages say video is not set up. */

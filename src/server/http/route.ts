@@ -46,8 +46,6 @@ export interface RouteSpec {
   handler: (ctx: { actor: Actor; params: Record<string, string>; body: unknown; query: unknown; req: FastifyRequest; reply: FastifyReply }) => Promise<unknown>;
 }
 
-const inFlight = new Set<string>();
-
 /** Registers routes under a prefix and remembers them for the OpenAPI document. */
 export class RouteTable {
   readonly specs: (RouteSpec & { path: string })[] = [];
@@ -94,21 +92,17 @@ export class RouteTable {
     else hashing.update(typeof req.body === "string" ? req.body : JSON.stringify(req.body ?? null));
     let digest: string | undefined;
     const hashOf = () => (digest ??= hashing.digest("hex"));
-    const slot = `${actor.practiceId}/${actor.staff.id}/${key}`;
     const stored = await this.deps.store.idempotency.get(actor.practiceId, actor.staff.id, key);
-    if (stored) {
-      await upload?.drain();
-      if (stored.requestHash !== hashOf()) throw new DomainError("idempotency_key_reused", 422, "this Idempotency-Key was used for a different request");
-      if (secretReply) {
-        throw new DomainError("idempotency_key_in_use", 409,
-          "this request already ran with this Idempotency-Key; its reply held a secret that is shown only once, so it cannot be replayed: send it again with a new key");
-      }
-      reply.header("idempotent-replayed", "true").type("application/json");
-      return { status: stored.statusCode, out: stored.body };
+    if (stored) return this.replay(stored, hashOf, upload, reply, secretReply);
+    // In flight in any server process on the database (issue 13): the claim is one statement of its own.
+    const claim = { practiceId: actor.practiceId, staffId: actor.staff.id, key, processId: this.deps.processId ?? "local", now: this.deps.clock() };
+    if (!(await this.deps.store.idempotencyClaims.claim(claim))) {
+      throw new DomainError("idempotency_key_in_use", 409, "a request with this Idempotency-Key is still being processed");
     }
-    if (inFlight.has(slot)) throw new DomainError("idempotency_key_in_use", 409, "a request with this Idempotency-Key is still being processed");
-    inFlight.add(slot);
     try {
+      // Another process may have finished it between the look above and the claim.
+      const done = await this.deps.store.idempotency.get(actor.practiceId, actor.staff.id, key);
+      if (done) return await this.replay(done, hashOf, upload, reply, secretReply);
       const result = await run();
       const body = JSON.stringify(result.out);
       // A secret is kept only as a hash (in its own table): the replay store records that the key was used, not the reply.
@@ -118,7 +112,22 @@ export class RouteTable {
       reply.type("application/json");
       return { status: result.status, out: body };
     } finally {
-      inFlight.delete(slot);
+      await this.deps.store.idempotencyClaims.release(actor.practiceId, actor.staff.id, key);
     }
+  }
+
+  /** The stored reply to a key's first request (or a refusal: a different request, or a secret shown once). */
+  private async replay(
+    stored: { requestHash: string; statusCode: number; body: string }, hashOf: () => string, upload: CsvUpload | undefined,
+    reply: FastifyReply, secretReply: boolean,
+  ): Promise<{ status: number; out: unknown }> {
+    await upload?.drain();
+    if (stored.requestHash !== hashOf()) throw new DomainError("idempotency_key_reused", 422, "this Idempotency-Key was used for a different request");
+    if (secretReply) {
+      throw new DomainError("idempotency_key_in_use", 409,
+        "this request already ran with this Idempotency-Key; its reply held a secret that is shown only once, so it cannot be replayed: send it again with a new key");
+    }
+    reply.header("idempotent-replayed", "true").type("application/json");
+    return { status: stored.statusCode, out: stored.body };
   }
 }

@@ -49,6 +49,13 @@ export function sessionRepo(s: StatementCache): SessionRepo {
           callback_phone = excluded.callback_phone, location_at = excluded.location_at`)
         .run(appointmentId, practiceId, loc.state, loc.place, loc.callbackPhone, now, now, now);
     },
+    async lock() {
+      // BEGIN IMMEDIATE already holds the one write lock of the file.
+    },
+    async claimCompletion(practiceId, appointmentId, now) {
+      return s.get(`UPDATE telehealth_sessions SET state = 'completed', updated_at = ? WHERE practice_id = ? AND appointment_id = ? AND state != 'completed'`)
+        .run(now, practiceId, appointmentId).changes === 1;
+    },
     async overdue(now) {
       return rows(s.get(`SELECT ${COLS} FROM telehealth_sessions s
         JOIN appointments a ON a.id = s.appointment_id JOIN practices p ON p.id = s.practice_id

@@ -1,6 +1,6 @@
 import { openSqlite, type SqliteDatabase } from "../open.js";
 import type { ImportStage } from "../import-stage.js";
-import type { RateLimitRepo, Repos, Store } from "../repos.js";
+import type { IdempotencyClaimRepo, RateLimitRepo, Repos, Store } from "../repos.js";
 import type { NewAudit } from "../types.js";
 import { appointmentRepo } from "./appointments.js";
 import { auditRepo, idempotencyRepo } from "./audit.js";
@@ -20,6 +20,9 @@ import { StatementCache } from "./statements.js";
 import { TokenCache } from "./token-cache.js";
 import { tokenRepo } from "./tokens.js";
 import { webSessionRepo } from "./web-sessions.js";
+import { idempotencyClaimRepo, serverKeyRepo, serverProcessRepo, sessionAudioRepo, sessionSignalRepo, sessionStreamRepo } from "./cluster.js";
+import { SqliteBus } from "./bus.js";
+import type { EventBus } from "../bus.js";
 
 /** The SQLite store: one connection, repositories over a statement cache, serialised write transactions. */
 export class SqliteStore implements Store {
@@ -35,6 +38,7 @@ export class SqliteStore implements Store {
   private writing = false;
   private readonly auditGroup = new AuditGroup((fn) => this.transaction(fn, false));
   readonly rateLimits: RateLimitRepo;
+  readonly idempotencyClaims: IdempotencyClaimRepo;
 
   constructor(file: string) {
     this.db = openSqlite(file);
@@ -51,8 +55,11 @@ export class SqliteStore implements Store {
       audit: auditRepo(s), idempotency: idempotencyRepo(s),
       webSessions: webSessionRepo(s), sessions: sessionRepo(s), refusals: refusalRepo(s), webhookDeliveries: webhookDeliveryRepo(s),
       consent: consentRepo(s),
+      processes: serverProcessRepo(s), streams: sessionStreamRepo(s), signals: sessionSignalRepo(s), sessionAudio: sessionAudioRepo(s),
+      serverKeys: serverKeyRepo(s),
     };
     this.rateLimits = rateLimitRepo(s, (fn) => this.alone(fn));
+    this.idempotencyClaims = idempotencyClaimRepo(s, (fn) => this.alone(fn));
   }
 
   get practices() { return this.repos.practices; }
@@ -70,6 +77,16 @@ export class SqliteStore implements Store {
   get refusals() { return this.repos.refusals; }
   get webhookDeliveries() { return this.repos.webhookDeliveries; }
   get consent() { return this.repos.consent; }
+  get processes() { return this.repos.processes; }
+  get streams() { return this.repos.streams; }
+  get signals() { return this.repos.signals; }
+  get sessionAudio() { return this.repos.sessionAudio; }
+  get serverKeys() { return this.repos.serverKeys; }
+
+  /** The bus between processes on this file: a polled table (sqlite/bus.ts). */
+  openBus(opts: { origin: string; pollMs: number }): EventBus {
+    return new SqliteBus(this.db, (fn) => this.alone(fn), opts.origin, opts.pollMs);
+  }
 
   tx<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
     return this.transaction(fn, true);

@@ -28,6 +28,8 @@ export async function closeAppointment(r: Repos, a: AppointmentRow, status: Appo
     await r.sessions.save(rec);
   }
   await r.appointments.setStatus(a.practiceId, a.id, status, now, reason);
+  // Its open streams, in every process, end with it (SessionHub.closed tells them).
+  await r.streams.closeAll(a.practiceId, a.id);
   return r.links.revokeForAppointment(a.practiceId, a.id, now);
 }
 

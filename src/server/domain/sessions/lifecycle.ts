@@ -1,4 +1,4 @@
-import type { Repos } from "../../db/repos.js";
+import type { Repos, SessionStreamRow } from "../../db/repos.js";
 import type { AppointmentRow, PracticeRow, SessionRow } from "../../db/types.js";
 import { joinWindow } from "../appointments/window.js";
 import { audit } from "../audit/audit.js";
@@ -9,6 +9,7 @@ import { issueJoinLink, joinLinkExpiry } from "./join-link.js";
 import { autoCompleteOutcome, tellManagersProviderAbsent } from "./outcome.js";
 import { billingCodes } from "./location-view.js";
 import { closePresence, newSessionRow } from "./state.js";
+import { sidesOf } from "./presence.js";
 
 /**
  * The stored half of a session's lifecycle (R16, R18): each function is one transaction that moves
@@ -36,8 +37,87 @@ export function joinable(a: AppointmentRow, p: PracticeRow, rec: SessionRow | un
 export async function arrive(
   deps: Deps, actor: Actor, practiceId: string, appointmentId: string, role: SessionRole, sessionName: string | null,
 ): Promise<Arrival> {
-  const now = deps.clock();
+  const result = await deps.store.tx((r) => arriveIn(r, deps, actor, practiceId, appointmentId, role, sessionName));
+  if (result.mailed) deps.mailQueued?.();
+  return result;
+}
+
+/**
+ * A session-page stream opens (in any server process, issue 13): in one transaction the stream is
+ * recorded and, when its side is not stored as present yet, the side arrives (`arrive`). A side that
+ * is present already (a second tab, a page reconnecting to another process) only adds its stream.
+ * The stream is recorded only when the session can be joined. Returns undefined for a side already present.
+ */
+export async function joinStream(
+  deps: Deps, actor: Actor, stream: SessionStreamRow, sessionName: string | null,
+): Promise<Arrival | undefined> {
+  const { practiceId, appointmentId, role } = stream;
   const result = await deps.store.tx(async (r) => {
+    await r.sessions.lock(practiceId, appointmentId);
+    const rec = await r.sessions.byAppointment(practiceId, appointmentId);
+    if (rec && rec.state !== "completed" && (role === "provider" ? rec.providerConnectedAt : rec.clientConnectedAt) !== null) {
+      await r.streams.open(stream);
+      return undefined;
+    }
+    const arrival = await arriveIn(r, deps, actor, practiceId, appointmentId, role, sessionName);
+    if (arrival.joined) await r.streams.open(stream);
+    return arrival;
+  });
+  if (result?.mailed) deps.mailQueued?.();
+  return result;
+}
+
+/**
+ * A session-page stream closed: in one transaction it is forgotten and, when it was its side's
+ * last stream in every process, the side leaves (`leave`). Returns whether the side left.
+ */
+export async function leaveStream(deps: Deps, actor: Actor, stream: Pick<SessionStreamRow, "id" | "practiceId" | "appointmentId" | "role">): Promise<boolean> {
+  return deps.store.tx(async (r) => {
+    await r.sessions.lock(stream.practiceId, stream.appointmentId);
+    if (!(await r.streams.close(stream.id))) return false;
+    if ((await r.streams.forAppointment(stream.practiceId, stream.appointmentId)).some((s) => s.role === stream.role)) return false;
+    const rec = await r.sessions.byAppointment(stream.practiceId, stream.appointmentId);
+    if (!rec || rec.state === "completed" || (stream.role === "provider" ? rec.providerConnectedAt : rec.clientConnectedAt) === null) return false;
+    await leaveIn(r, deps.clock(), actor, rec, stream.role);
+    return true;
+  });
+}
+
+/**
+ * Sides stored as present that have no stream open in any process (their process stopped, or died
+ * and was reaped, issue 13) are set absent, their time counted up to now: one audit row per session.
+ * Returns the appointments changed.
+ */
+export async function resetOrphans(deps: Pick<Deps, "store" | "clock">, reason: "server_start" | "server_gone"): Promise<{ practiceId: string; appointmentId: string }[]> {
+  const now = deps.clock();
+  return deps.store.tx(async (r) => {
+    const out: { practiceId: string; appointmentId: string }[] = [];
+    for (const found of await r.streams.orphaned()) {
+      // Looked at again under the appointment's lock: a stream may have opened since (PostgreSQL).
+      await r.sessions.lock(found.practiceId, found.appointmentId);
+      const rec = await r.sessions.byAppointment(found.practiceId, found.appointmentId);
+      if (!rec || rec.state === "completed") continue;
+      const open = sidesOf(await r.streams.forAppointment(found.practiceId, found.appointmentId));
+      const o = { ...found, provider: rec.providerConnectedAt !== null && !open.provider, client: rec.clientConnectedAt !== null && !open.client };
+      if (!o.provider && !o.client) continue;
+      closePresence(rec, now, o.provider && o.client ? "both" : o.provider ? "provider" : "client");
+      rec.state = rec.providerConnectedAt !== null && rec.clientConnectedAt !== null ? "live" : "waiting";
+      rec.updatedAt = now;
+      await r.sessions.save(rec);
+      await audit(r, { kind: "system", practiceId: rec.practiceId, ip: null, requestId: null }, now, rec.practiceId,
+        "session.presence_reset", { type: "appointment", id: rec.appointmentId },
+        { reason, sides: o.provider && o.client ? "both" : o.provider ? "provider" : "client" });
+      out.push({ practiceId: o.practiceId, appointmentId: o.appointmentId });
+    }
+    return out;
+  });
+}
+
+async function arriveIn(
+  r: Repos, deps: Deps, actor: Actor, practiceId: string, appointmentId: string, role: SessionRole, sessionName: string | null,
+) {
+  const now = deps.clock();
+  {
     const { appointment, practice, rec: found } = await load(r, practiceId, appointmentId);
     if (!joinable(appointment, practice, found, now)) return { joined: false, rec: found, appointment, practice, mailed: false };
     const rec = found ?? newSessionRow(appointment, sessionName, now);
@@ -60,9 +140,7 @@ export async function arrive(
     await r.sessions.save(rec);
     await audit(r, actor, now, practiceId, "session.join", { type: "appointment", id: appointmentId }, { role, state: rec.state });
     return { joined: true, rec, appointment, practice, mailed };
-  });
-  if (result.mailed) deps.mailQueued?.();
-  return result;
+  }
 }
 
 /** The last connection of one side closed: absent, its time added up; live goes back to waiting. */
@@ -71,12 +149,27 @@ export async function leave(deps: Deps, actor: Actor, practiceId: string, appoin
   return deps.store.tx(async (r) => {
     const rec = await r.sessions.byAppointment(practiceId, appointmentId);
     if (!rec || rec.state === "completed") return rec;
-    closePresence(rec, now, role);
-    rec.state = "waiting";
-    rec.updatedAt = now;
-    await r.sessions.save(rec);
-    await audit(r, actor, now, practiceId, "session.leave", { type: "appointment", id: appointmentId }, { role });
+    await leaveIn(r, now, actor, rec, role);
     return rec;
+  });
+}
+
+async function leaveIn(r: Repos, now: number, actor: Actor, rec: SessionRow, role: SessionRole): Promise<void> {
+  closePresence(rec, now, role);
+  rec.state = "waiting";
+  rec.updatedAt = now;
+  await r.sessions.save(rec);
+  await audit(r, actor, now, rec.practiceId, "session.leave", { type: "appointment", id: rec.appointmentId }, { role });
+}
+
+/** One side's audio-only switch: the record keeps whether either side is audio-only now (R29, R28's modifier). */
+export async function recordAudioOnly(deps: Pick<Deps, "store">, practiceId: string, appointmentId: string, role: SessionRole, on: boolean): Promise<void> {
+  await deps.store.tx(async (r) => {
+    const either = await r.sessionAudio.set(appointmentId, role, on);
+    const rec = await r.sessions.byAppointment(practiceId, appointmentId);
+    if (!rec || rec.state === "completed" || rec.audioOnly === either) return;
+    rec.audioOnly = either;
+    await r.sessions.save(rec);
   });
 }
 
@@ -94,6 +187,11 @@ export async function complete(
   const result = await deps.store.tx(async (r) => {
     const { appointment, practice, rec: found } = await load(r, practiceId, appointmentId);
     if (found?.state === "completed") return { completed: false, rec: found, appointment, mailed: 0 };
+    // Compare-and-set (issue 13): of several processes completing it at once (sweeps, a webhook, the
+    // provider's button), one moves the stored state; the others see it completed and change nothing.
+    if (found && !(await r.sessions.claimCompletion(practiceId, appointmentId, now))) {
+      return { completed: false, rec: (await r.sessions.byAppointment(practiceId, appointmentId)) ?? found, appointment, mailed: 0 };
+    }
     if (!appointment.telehealth || appointment.status !== "scheduled") {
       throw conflict("session_not_active", `appointment ${appointmentId} is ${appointment.telehealth ? appointment.status : "in person"}; there is no session to end`);
     }
@@ -113,6 +211,9 @@ export async function complete(
     const billing = outcome.status === "completed" ? billingCodes(rec) : undefined;
     if (billing) await r.appointments.setBilling(practiceId, appointmentId, billing);
     const revokedLinks = await r.links.revokeForAppointment(practiceId, appointmentId, now);
+    // Its streams in every process end with it (each process is told on the bus and closes its own).
+    await r.streams.closeAll(practiceId, appointmentId);
+    await r.sessionAudio.clear(appointmentId);
     const mails = outcome.cancelReason ? await tellManagersProviderAbsent(r, now, practice, appointment, deps.config.publicUrl) : [];
     await audit(r, actor, now, practiceId, "session.complete", { type: "appointment", id: appointmentId }, {
       reason, outcome: outcome.status, cancelReason: outcome.cancelReason, startedAt: rec.startedAt,
@@ -123,26 +224,6 @@ export async function complete(
   });
   if (result.mailed) deps.mailQueued?.();
   return { completed: result.completed, rec: result.rec, appointment: result.appointment };
-}
-
-/**
- * At startup: nobody can be connected to a process that just started, so everyone marked present
- * is marked absent (their time counted up to now). Nothing is completed: pages reconnect by themselves.
- */
-export async function markAllAbsent(deps: Deps): Promise<number> {
-  const now = deps.clock();
-  return deps.store.tx(async (r) => {
-    const recs = await r.sessions.connected();
-    for (const rec of recs) {
-      closePresence(rec, now, "both");
-      rec.state = "waiting";
-      rec.updatedAt = now;
-      await r.sessions.save(rec);
-      await audit(r, { kind: "system", practiceId: rec.practiceId, ip: null, requestId: null }, now, rec.practiceId,
-        "session.presence_reset", { type: "appointment", id: rec.appointmentId }, { reason: "server_start" });
-    }
-    return recs.length;
-  });
 }
 
 async function load(r: Repos, practiceId: string, appointmentId: string) {

@@ -43,7 +43,7 @@ export async function openSessionPage(deps: Deps, actor: Actor, hub: SessionHub,
   const now = deps.clock();
   await auditRead(deps, actor, now, practice.id, "session.page.open", { type: "appointment", id: appointment.id });
   const rec = await deps.store.sessions.byAppointment(practice.id, appointment.id);
-  const others = hub.present(appointment.id).filter((p) => p.kind !== who.kind || p.id !== who.id);
+  const others = (await hub.present(practice.id, appointment.id)).filter((p) => p.kind !== who.kind || p.id !== who.id);
   return {
     practice, appointment, window: joinWindow(appointment, practice, now), state: sessionState(appointment, practice, rec, now),
     therapistName: access.therapistName, clientFirstName: access.clientFirstName,

@@ -46,7 +46,7 @@ export async function sendSignal(deps: Deps, hub: SessionHub, access: SessionAcc
   const rec = await deps.store.sessions.byAppointment(practice.id, appointment.id);
   if (!rec || !joinable(appointment, practice, rec, deps.clock())) throw conflict("session_not_open", "this session is not open for video now");
   const { from, to, msg } = parsed.data;
-  const result = hub.relay.relay(appointment.id, access.role, from, to, msg);
+  const result = await hub.relay.relay(practice.id, appointment.id, access.role, from, to, msg);
   if (result === "stale_sender") throw conflict("signal_stale", "this page's event stream has been replaced; it starts afresh on the new one");
   if (result === "peer_gone") throw conflict("peer_absent", "the other person's page is not connected now");
   if (msg.type === "media") await hub.setAudioOnly(access, msg.audioOnly);

@@ -5,14 +5,25 @@
  * HMAC over the practice, the list and its resolved filter. A cursor from another practice, another
  * list or another filter, or one changed by hand, fails the HMAC and is refused (400 `bad_cursor`).
  *
- * The HMAC key is made when the server process starts: a cursor lives as long as the server that gave
- * it out. After a restart a caller gets `bad_cursor` and starts the list again; nothing is stored.
+ * The HMAC key is shared by every server process on the database (issue 13): the first to start
+ * stores one (server_keys) and each process uses it (`usePagingKey`), so behind a load balancer a
+ * cursor from one process is good on the next, and after a restart. Until then (and for code that
+ * runs without a server) a key made when the module loads signs; every key a process was given is
+ * accepted, so servers on different databases in one process (tests) do not refuse each other's.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { PAGE_LIMIT_DEFAULT, type Page } from "../../../sdk/schemas/index.js";
 import { DomainError } from "../errors.js";
 
-const KEY = randomBytes(32);
+let KEY: Buffer = randomBytes(32);
+const KEYS: Buffer[] = [KEY];
+
+/** Signs with `key` from now on (the database's shared key) and keeps accepting the keys used before. */
+export function usePagingKey(key: Buffer): void {
+  if (key.length < 32) throw new Error("the paging key must be at least 32 bytes");
+  KEY = key;
+  if (!KEYS.some((k) => k.equals(key))) KEYS.push(key);
+}
 
 /** A row's position in its list's order: the ordered columns, last the id (so no two rows tie). */
 export type PageKey = (string | number)[];
@@ -27,10 +38,10 @@ export interface PageScope {
 export const badCursor = () =>
   new DomainError("bad_cursor", 400, "the cursor was not given out by this list for this practice and these filters; start again without it");
 
-function mac(scope: PageScope, body: string): Buffer {
+function mac(scope: PageScope, body: string, key: Buffer = KEY): Buffer {
   // The filter's keys are sorted so the same filter always signs the same; undefined fields drop out.
   const filter = JSON.stringify(Object.entries(scope.filter).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return createHmac("sha256", KEY).update(`${scope.practiceId}\n${scope.list}\n${filter}\n${body}`).digest();
+  return createHmac("sha256", key).update(`${scope.practiceId}\n${scope.list}\n${filter}\n${body}`).digest();
 }
 
 /** The cursor of the page after the row with `key`. */
@@ -48,8 +59,11 @@ export function keyOf(scope: PageScope, cursor: string | undefined, shape: strin
   const [body, sig, extra] = cursor.split(".");
   if (!body || !sig || extra !== undefined) throw badCursor();
   const given = Buffer.from(sig, "base64url");
-  const expected = mac(scope, body);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw badCursor();
+  const signedByOne = KEYS.some((k) => {
+    const expected = mac(scope, body, k);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+  if (!signedByOne) throw badCursor();
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));

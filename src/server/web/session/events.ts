@@ -96,7 +96,7 @@ export function csrfOk(req: FastifyRequest, p: Signed): boolean {
 export function sessionEventRoutes(app: FastifyInstance, deps: Deps): void {
   const hub = (deps.sessions ??= new SessionHub(deps));
   // Streams never finish by themselves: end them first, or closing the server would wait on them.
-  app.addHook("preClose", async () => hub.stop());
+  app.addHook("preClose", () => hub.stop());
 
   app.get("/p/:slug/appointments/:id/session/events", async (req, reply) => {
     const p = await participant(deps, req, reply);
