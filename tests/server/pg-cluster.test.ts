@@ -15,6 +15,8 @@ import type { SessionRow } from "../../src/server/db/types.js";
 import type { Deps } from "../../src/server/domain/deps.js";
 import type { BusPayload } from "../../src/server/db/bus.js";
 import { createAppointment } from "../../src/server/domain/appointments/service.js";
+import { cancelAppointment } from "../../src/server/domain/appointments/cancel.js";
+import { complete } from "../../src/server/domain/sessions/lifecycle.js";
 import { describePg, freshAppRole, freshDatabase, pgClient, type FreshDatabase } from "../helpers/pg.js";
 import { makePractice, T0 } from "../helpers/world.js";
 
@@ -99,6 +101,36 @@ describePg("the several-process repositories on PostgreSQL", () => {
     await Promise.all([first, second]);
     expect(order).toEqual(["first commits", "second holds the lock"]);
   });
+
+  /**
+   * A join holds the appointment's row (lock) and then writes the session record; completing and
+   * cancelling write the session record and then the appointment. Unless they take the appointment's
+   * lock first, each holds the row the other waits for: PostgreSQL aborts one as a deadlock.
+   */
+  for (const [what, end] of [
+    ["completing", (id: string) => complete({ ...deps, store: b }, { kind: "system", practiceId: maple.practiceId, ip: null, requestId: null }, maple.practiceId, id, "ended_by_provider")],
+    ["cancelling", (id: string) => cancelAppointment({ ...deps, store: b }, maple.owner, id, {})],
+  ] as const) {
+    it(`${what} in one process while a join holds the appointment in another waits its turn, and neither is aborted`, async () => {
+      const id = await book(maple);
+      await a.tx((r) => r.sessions.save(session(maple, id, { state: "live", startedAt: T0, providerConnectedAt: T0, clientConnectedAt: T0, providerJoinedAt: T0 })));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((ok) => (locked = ok));
+      const join = a.tx(async (r) => {
+        await r.sessions.lock(maple.practiceId, id);
+        const rec = (await r.sessions.byAppointment(maple.practiceId, id))!;
+        locked();
+        await new Promise((ok) => setTimeout(ok, 300));
+        await r.sessions.save({ ...rec, updatedAt: T0 + 1 });
+      });
+      await isLocked;
+      const results = await Promise.allSettled([join, end(id)]);
+      expect(results.map((r) => (r.status === "rejected" ? String((r.reason as Error).message) : r.status))).toEqual(["fulfilled", "fulfilled"]);
+      // The end came second, over the join's write: it is what the record says.
+      expect((await a.sessions.byAppointment(maple.practiceId, id))!.state).toBe("completed");
+      expect((await a.appointments.byId(maple.practiceId, id))!.status).toBe(what === "completing" ? "completed" : "cancelled");
+    });
+  }
 
   it("of twelve completions at once from two processes, exactly one claims the session; a completed one is not claimed again", async () => {
     const id = await book(maple);
