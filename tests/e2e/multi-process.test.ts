@@ -15,14 +15,17 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
-import { exited, startSmtp, startTele, tele, tempDir, type E2eWorld } from "../helpers/e2e.js";
+import { databaseEnv, exited, startSmtp, startTele, tele, tempDir, type E2eWorld } from "../helpers/e2e.js";
+import { PG_STORE } from "../helpers/pg-store.js";
 import { events } from "../helpers/sse.js";
 import { addPortalClient, answerLocation, clientCookie, providerCookie, sessionPage } from "../helpers/video-session.js";
 
 type Proc = { child: ChildProcess; url: string; world: E2eWorld };
 
-describe("two server processes on one data dir", () => {
+// With TELE_TEST_STORE=postgres both processes share one PostgreSQL database (the bus is LISTEN/NOTIFY there).
+describe(PG_STORE ? "two server processes on one PostgreSQL database" : "two server processes on one data dir", () => {
   let dir: string;
+  let database: Record<string, string> = {};
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let a: Proc;
   let b: Proc;
@@ -32,7 +35,7 @@ describe("two server processes on one data dir", () => {
   const env = () => ({
     TELE_CONFIG_DIR: join(dir, "config"), TELE_LOG_LEVEL: "warn", TELE_SMTP_URL: smtp.url,
     TELE_HEARTBEAT_MS: "500", TELE_PROCESS_DEAD_MS: "2000", TELE_BUS_POLL_MS: "100",
-    TELE_SESSION_SWEEP_MS: "100", TELE_SESSION_GRACE_MS: "4000",
+    TELE_SESSION_SWEEP_MS: "100", TELE_SESSION_GRACE_MS: "4000", ...database,
   });
   const start = async (): Promise<Proc> => {
     const s = await startTele(["server", "start", "--data-dir", join(dir, "data"), "--port", "0", "--json"], env());
@@ -60,8 +63,9 @@ describe("two server processes on one data dir", () => {
   beforeAll(async () => {
     dir = tempDir();
     smtp = await startSmtp();
+    database = databaseEnv();
     const init = await tele(["init", "--practice", "Maple Therapy", "--state", "NY", "--timezone", "America/New_York",
-      "--owner-name", "Olive Owner", "--owner-email", "owner@maple.test", "--data-dir", join(dir, "data"), "--json"], { TELE_CONFIG_DIR: join(dir, "config") });
+      "--owner-name", "Olive Owner", "--owner-email", "owner@maple.test", "--data-dir", join(dir, "data"), "--json"], { TELE_CONFIG_DIR: join(dir, "config"), ...database });
     expect(init.code, init.stderr).toBe(0);
     ({ token, practice: { slug } } = init.json<{ token: string; practice: { slug: string } }>());
     [a, b] = [await start(), await start()];

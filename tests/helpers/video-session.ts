@@ -6,7 +6,8 @@
 import { createHmac } from "node:crypto";
 import { expect } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
-import type { E2eWorld, startSmtp } from "./e2e.js";
+import { openWorldDb, type E2eWorld, type startSmtp } from "./e2e.js";
+import { PG_STORE } from "./pg-store.js";
 import type { auditRows } from "./server.js";
 
 export const statuses: number[] = [];
@@ -98,6 +99,8 @@ export async function addPortalClient(world: E2eWorld, api: Tele, smtp: Awaited<
   return c;
 }
 
+/** What the tests read the world's rows through: the server's SQLite store, or on PostgreSQL its database as the owner (openWorldDb). */
 export function storeOf(world: E2eWorld) {
+  if (PG_STORE) return { db: openWorldDb(world) } as unknown as Parameters<typeof auditRows>[0];
   return world.server.store as Parameters<typeof auditRows>[0];
 }

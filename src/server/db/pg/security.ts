@@ -21,6 +21,7 @@ export const SYSTEM_SCOPE_PATHS: readonly string[] = [
   "reminders: finds upcoming telehealth appointments of every practice and claims their reminders",
   "session sweep: completes or cancels sessions of every practice past their time",
   "webhook duplicate check (webhook_deliveries has no practice and no policy)",
+  "several server processes (issue 13): heartbeats and reaping of dead processes (their streams and Idempotency-Key claims in every practice), a deactivated person's streams, sessions left present by a gone process, closing a stream known by its random id; server_processes, session_signals, session_audio and server_keys hold no practice's rows",
   "migrations and `tele db copy`, run as the owner role",
 ];
 

@@ -46,6 +46,15 @@ export function sessionRepo(x: Exec): SessionRepo {
           callback_phone = excluded.callback_phone, location_at = excluded.location_at`,
       [appointmentId, practiceId, loc.state, loc.place, loc.callbackPhone, now, now, now]);
     },
+    async lock(practiceId, appointmentId) {
+      // Held until the transaction ends (outside one it ends at once): joining, leaving and the orphan reset take turns per appointment.
+      await run(x, practiceId, `SELECT 1 FROM appointments WHERE practice_id = ? AND id = ? FOR UPDATE`, [practiceId, appointmentId]);
+    },
+    async claimCompletion(practiceId, appointmentId, now) {
+      // Under READ COMMITTED a concurrent claim waits for the first to commit, then finds the state completed and changes nothing.
+      return (await run(x, practiceId, `UPDATE telehealth_sessions SET state = 'completed', updated_at = ?
+        WHERE practice_id = ? AND appointment_id = ? AND state <> 'completed' RETURNING appointment_id`, [now, practiceId, appointmentId])) === 1;
+    },
     async overdue(now) {
       return rows(await all<Stored>(x, SYSTEM, `SELECT ${COLS} FROM telehealth_sessions s
         JOIN appointments a ON a.id = s.appointment_id JOIN practices p ON p.id = s.practice_id

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { ImportStage } from "../import-stage.js";
-import type { RateLimitRepo, Repos, Store } from "../repos.js";
+import type { IdempotencyClaimRepo, RateLimitRepo, Repos, Store } from "../repos.js";
 import type { NewAudit } from "../types.js";
 import { appointmentRepo } from "./appointments.js";
 import { appendAudit, auditRepo, idempotencyRepo } from "./audit.js";
@@ -19,6 +19,9 @@ import { sessionRepo } from "./sessions.js";
 import { staffRepo } from "./staff.js";
 import { tokenRepo } from "./tokens.js";
 import { webSessionRepo } from "./web-sessions.js";
+import { idempotencyClaimRepo, serverKeyRepo, serverProcessRepo, sessionAudioRepo, sessionSignalRepo, sessionStreamRepo } from "./cluster.js";
+import { PgBus } from "./bus.js";
+import type { EventBus } from "../bus.js";
 
 /** The repositories over one way of running statements (the pool, or one transaction). */
 export function pgRepos(x: Exec): Repos {
@@ -27,6 +30,8 @@ export function pgRepos(x: Exec): Repos {
     links: linkRepo(x), tokens: tokenRepo(x), mail: mailRepo(x), notices: noticeRepo(x),
     audit: auditRepo(x), idempotency: idempotencyRepo(x), webSessions: webSessionRepo(x), sessions: sessionRepo(x),
     refusals: refusalRepo(x), webhookDeliveries: webhookDeliveryRepo(x), consent: consentRepo(x),
+    processes: serverProcessRepo(x), streams: sessionStreamRepo(x), signals: sessionSignalRepo(x), sessionAudio: sessionAudioRepo(x),
+    serverKeys: serverKeyRepo(x),
   };
 }
 
@@ -75,6 +80,7 @@ export class PgStore implements Store {
   readonly pool: pg.Pool;
   private readonly repos: Repos;
   readonly rateLimits: RateLimitRepo;
+  readonly idempotencyClaims: IdempotencyClaimRepo;
   private readonly auditGroup: PgAuditGroup;
   private closed = false;
 
@@ -85,6 +91,8 @@ export class PgStore implements Store {
     this.repos = pgRepos(new AloneExec(take, give, true));
     // Never inside a request's transaction: a rollback would forget the attempt.
     this.rateLimits = rateLimitRepo(new AloneExec(take, give));
+    // The same for Idempotency-Key claims: another process must see a claim at once, whatever the request's transaction does.
+    this.idempotencyClaims = idempotencyClaimRepo(new AloneExec(take, give));
     this.auditGroup = new PgAuditGroup((entries) => this.tx(async () => undefined, (x) => {
       const byPractice = new Map<string, NewAudit[]>();
       for (const e of entries) {
@@ -132,6 +140,19 @@ export class PgStore implements Store {
   get refusals() { return this.repos.refusals; }
   get webhookDeliveries() { return this.repos.webhookDeliveries; }
   get consent() { return this.repos.consent; }
+  get processes() { return this.repos.processes; }
+  get streams() { return this.repos.streams; }
+  get signals() { return this.repos.signals; }
+  get sessionAudio() { return this.repos.sessionAudio; }
+  get serverKeys() { return this.repos.serverKeys; }
+
+  /** The bus between processes on this database: LISTEN/NOTIFY on a connection of its own (bus.ts); `pollMs` is SQLite's. */
+  openBus(opts: { origin: string; pollMs: number }): EventBus {
+    const bus = new PgBus(this.url, opts.origin);
+    // A failed first connect is retried by the bus itself (and a publish meanwhile tries again).
+    bus.start().catch(() => undefined);
+    return bus;
+  }
 
   async tx<T>(fn: (r: Repos) => Promise<T>, direct?: (x: TxExec) => Promise<unknown>): Promise<T> {
     const client = await this.pool.connect();

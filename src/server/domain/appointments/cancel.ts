@@ -19,6 +19,8 @@ import { findInScope } from "./service.js";
  * and every live link to it is revoked. Returns how many links were revoked.
  */
 export async function closeAppointment(r: Repos, a: AppointmentRow, status: AppointmentRow["status"], reason: string | null, now: number): Promise<number> {
+  // The appointment first, as joining and leaving take it (issue 13): on PostgreSQL the other order deadlocks with a join.
+  await r.sessions.lock(a.practiceId, a.id);
   const rec = await r.sessions.byAppointment(a.practiceId, a.id);
   if (rec && rec.state !== "completed") {
     closePresence(rec, now, "both");

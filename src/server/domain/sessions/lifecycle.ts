@@ -185,6 +185,8 @@ export async function complete(
 ): Promise<{ completed: boolean; rec: SessionRow; appointment: AppointmentRow }> {
   const now = deps.clock();
   const result = await deps.store.tx(async (r) => {
+    // The appointment first, as joining and leaving take it: on PostgreSQL the session-then-appointment order deadlocks with a join.
+    await r.sessions.lock(practiceId, appointmentId);
     const { appointment, practice, rec: found } = await load(r, practiceId, appointmentId);
     if (found?.state === "completed") return { completed: false, rec: found, appointment, mailed: 0 };
     // Compare-and-set (issue 13): of several processes completing it at once (sweeps, a webhook, the
