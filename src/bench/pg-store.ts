@@ -1,5 +1,5 @@
 /**
- * `node dist/bench/pg-store.js [rows]` (needs TELE_BENCH_PG_URL or TELE_TEST_PG_URL: a role that may
+ * `npm run bench -- postgres [--rows N]` (needs TELE_BENCH_PG_URL or TELE_TEST_PG_URL: a role that may
  * create databases and roles): what the PostgreSQL store costs beside bare `pg` in the same run, on a
  * fresh database reached as the app role (row-level security in force):
  * - one indexed read: bare (one named statement, the scope set once per session) against the store
@@ -30,10 +30,10 @@ async function time(n: number, f: () => Promise<unknown>): Promise<number> {
   return median(xs);
 }
 
-async function main() {
+/** The store beside bare `pg`, as lines of text; `rows` appointments for the bulk half. */
+export async function pgStoreFigures(rows = 100_000): Promise<{ text: string; ok: boolean }> {
   const admin = process.env.TELE_BENCH_PG_URL ?? process.env.TELE_TEST_PG_URL;
   if (!admin) throw new Error("set TELE_BENCH_PG_URL (or TELE_TEST_PG_URL) to a role that may create databases and roles");
-  const rows = Number(process.argv[2]) || 100_000;
   const name = `tele_bench_${randomBytes(4).toString("hex")}`;
   const a = new pg.Client({ connectionString: admin });
   await a.connect();
@@ -116,7 +116,7 @@ async function main() {
     const tStoreUpdate = ms(t0);
     out.push(`convert ${rows} (one set-based UPDATE): bare ${tBareUpdate.toFixed(0)} ms; store ${tStoreUpdate.toFixed(0)} ms (${(tStoreUpdate / tBareUpdate).toFixed(2)}×)`);
     await bare.end();
-    process.stdout.write(`${out.join("\n")}\n`);
+    return { text: `PostgreSQL store beside bare pg (same run, app role, row-level security in force):\n${out.map((l) => `- ${l}`).join("\n")}`, ok: true };
   } finally {
     await store.close();
     await a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -124,8 +124,3 @@ async function main() {
     await a.end();
   }
 }
-
-main().catch((err) => {
-  process.stderr.write(`${(err as Error).stack}\n`);
-  process.exitCode = 1;
-});

@@ -1,6 +1,7 @@
 import { apiFigures } from "./api.js";
 import { bulkFigures } from "./bulk.js";
 import { listingFigures } from "./listing.js";
+import { pgStoreFigures } from "./pg-store.js";
 import { scaleFigures } from "./scale.js";
 import { scaleImportFigures } from "./scale-import.js";
 import { report, type Figure } from "./stats.js";
@@ -25,6 +26,11 @@ async function main() {
   await step("listing", async () => void figures.push(...(await listingFigures())));
   await step("video", async () => void figures.push(...(await videoFigures())));
   await step("api", async () => void tables.push(await apiFigures()));
+  // PostgreSQL (issue 13): only when asked for by name, as it needs a server (TELE_BENCH_PG_URL or TELE_TEST_PG_URL).
+  if (only === "postgres") {
+    const rows = Number(process.argv[process.argv.indexOf("--rows") + 1]) || 100_000;
+    await step("postgres", async () => void tables.push(await pgStoreFigures(rows)));
+  }
   // Minutes, not seconds: only when asked for by name. Two halves: the listing (figures) and the import (a table).
   if (only === "scale") {
     await step("scale", async () => {
