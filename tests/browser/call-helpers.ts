@@ -7,7 +7,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { expect } from "vitest";
 import { Tele } from "../../src/sdk/index.js";
 import type { startSmtp, E2eWorld } from "../helpers/e2e.js";
-import type { SignalRelay } from "../../src/server/domain/sessions/relay.js";
+import { currentStreams, type SignalRelay } from "../../src/server/domain/sessions/relay.js";
 import { answerLocation } from "../helpers/location.js";
 
 export const PASSWORD = "dana's long password";
@@ -164,25 +164,30 @@ export function callTrace(page: Page): Promise<string[]> {
 }
 
 /**
- * Records what the server's relay did for the call: each stream attached or detached (and who is
- * current after), and each signal it refused. Returns the live list (for `callStates`).
+ * Records what the server's relay did for the call: each stream attached or detached, who is
+ * current after each announcement (in every process, from the database's stream rows), and each
+ * signal it refused. Returns the live list (for `callStates`).
  */
 export function traceRelay(relay: SignalRelay): string[] {
   const out: string[] = [];
   const log = (s: string) => out.length < 2000 && out.push(`${new Date().toISOString().slice(11, 23)} server ${s}`);
-  const now = (a: string) => `client=${relay.current(a, "client") ?? "-"} provider=${relay.current(a, "provider") ?? "-"}`;
-  const { attach, detach, relay: send } = relay;
-  relay.attach = (conn) => {
-    const id = attach.call(relay, conn);
-    log(`attach ${conn.role} ${id}: ${now(conn.appointmentId)}`);
-    return id;
+  const { attach, detach, announce, relay: send } = relay;
+  relay.attach = (id, conn) => {
+    const rtc = attach.call(relay, id, conn);
+    if (rtc) log(`attach ${conn.role} ${id}`);
+    return rtc;
   };
-  relay.detach = (conn) => {
-    detach.call(relay, conn);
-    log(`detach ${conn.role}: ${now(conn.appointmentId)}`);
+  relay.detach = (id) => {
+    detach.call(relay, id);
+    log(`detach ${id}`);
   };
-  relay.relay = (a, role, from, to, msg) => {
-    const r = send.call(relay, a, role, from, to, msg);
+  relay.announce = (appointmentId, rows) => {
+    const now = currentStreams(rows);
+    log(`current: client=${now.client?.id ?? "-"} provider=${now.provider?.id ?? "-"}`);
+    announce.call(relay, appointmentId, rows);
+  };
+  relay.relay = async (practiceId, a, role, from, to, msg) => {
+    const r = await send.call(relay, practiceId, a, role, from, to, msg);
     if (r !== "sent") log(`refused ${role} ${from} → ${to} ${(msg as { type?: string }).type}: ${r}`);
     return r;
   };
