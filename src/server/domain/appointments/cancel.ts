@@ -44,6 +44,8 @@ export async function cancelAppointment(deps: Deps, actor: Actor, id: string, in
   const v = CancelInput.parse(input ?? {});
   const now = deps.clock();
   const row = await deps.store.tx(async (r) => {
+    // Locked before its status is read: a completion by another process cannot land in between.
+    await r.sessions.lock(a.practiceId, id);
     const found = await findInScope(r, a, id, "change");
     if (found.status === "cancelled") throw conflict("already_cancelled", `appointment ${id} is already cancelled`);
     if (found.status !== "scheduled") {
@@ -70,6 +72,7 @@ export async function setAppointmentStatus(deps: Deps, actor: Actor, id: string,
   const v = SetStatusInput.parse(input);
   const now = deps.clock();
   const row = await deps.store.tx(async (r) => {
+    await r.sessions.lock(a.practiceId, id); // as cancel: before the status is read
     const found = await findInScope(r, a, id, "change");
     if (found.status === v.status) throw conflict("status_unchanged", `appointment ${id} is already ${v.status.replace("_", "-")}`);
     const reason = v.status === "cancelled" ? v.reason ?? null : null;
