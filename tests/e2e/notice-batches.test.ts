@@ -180,11 +180,13 @@ describe("bulk notices expanded after commit (R21, R23)", () => {
     const box = await startMailbox();
     cleanups.push(box.close);
     const p = await practice();
-    const a = await p.serve(box.url, { TELE_NOTICE_CHUNK: "1" });
-    const b = await p.serve(box.url, { TELE_NOTICE_CHUNK: "1" });
+    // Both look every millisecond: at 20 ms, on a quiet machine the first could expand all 300 chunks
+    // before the second's next look, and the test failed for want of a race, not for a duplicate.
+    const a = await p.serve(box.url, { TELE_NOTICE_CHUNK: "1", TELE_NOTICE_POLL_MS: "1" });
+    const b = await p.serve(box.url, { TELE_NOTICE_CHUNK: "1", TELE_NOTICE_POLL_MS: "1" });
     const env = { ...p.base, TELE_URL: a.url, TELE_TOKEN: p.token };
     await seed(p.dir, env, false, RACE_N);
-    // Notified through one server; the other finds the batch on its next look (every 20 ms) and joins in.
+    // Notified through one server; the other finds the batch on its next look and joins in.
     await ok(["appointments", "convert", "--therapist", "tess@maple.test", "--in-person", "--notify", "--yes"], env);
     const db = p.db();
     expectOneEach(await settle(box, RACE_N), appointmentsIn(db), 1, (when) => `Your appointment on ${when} is now in person`);
