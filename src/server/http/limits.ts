@@ -60,6 +60,14 @@ type Keyed = FastifyRequest & { [KEY]?: string };
 export class Limits {
   private readonly checks = new Map<string, Check>();
   private readonly counts = new Map<string, number>();
+  /**
+   * Addresses `refused` found clear lately, with until when (monotonic ms): an API client sending
+   * good tokens does not read the table on every request (it was the largest statement of an
+   * audited read after the client's own). A failure here forgets the address at once, so this
+   * process's own count stays exact; a refusal counted by another process reaches this one within
+   * CLEAR_MS, or at its first failure here, whichever is sooner.
+   */
+  private readonly clear = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
   /** `deps.store` is read at each use (a test may put another store in its place). */
@@ -97,15 +105,24 @@ export class Limits {
    * `failed` after each failure.
    */
   async refused(kind: LimitKind, req: FastifyRequest, practiceId = NO_PRACTICE): Promise<number | null> {
-    const address = await this.window(req, addressKey(kind, req.ip), this.settings.addressAttempts, this.settings.windowMs, false);
-    if (address.remaining > 0) return null;
+    const key = addressKey(kind, req.ip);
+    const until = this.clear.get(key);
+    if (until !== undefined && until > performance.now()) return null;
+    const address = await this.window(req, key, this.settings.addressAttempts, this.settings.windowMs, false);
+    if (address.remaining > 0) {
+      if (this.clear.size >= CLEAR_MAX) this.clear.clear();
+      this.clear.set(key, performance.now() + CLEAR_MS);
+      return null;
+    }
     this.count(practiceId, `rate_limited.${kind}`);
     return address.wait;
   }
 
   /** Counts a failure towards `refused`. */
   async failed(kind: LimitKind, req: FastifyRequest): Promise<void> {
-    await this.window(req, addressKey(kind, req.ip), this.settings.addressAttempts, this.settings.windowMs, true);
+    const key = addressKey(kind, req.ip);
+    this.clear.delete(key);
+    await this.window(req, key, this.settings.addressAttempts, this.settings.windowMs, true);
   }
 
   /** Like attempt, for the API: throws RateLimited. */
@@ -168,6 +185,10 @@ export class Limits {
     return { exceeded: r.isExceeded, remaining: r.remaining, wait: Math.max(1, r.ttlInSeconds) };
   }
 }
+
+/** How long `refused` trusts a clear look at an address, and how many addresses it remembers before starting over. */
+const CLEAR_MS = 1000;
+const CLEAR_MAX = 10_000;
 
 /** An address's key: IPv6 by its /64 (one host's many addresses are one), IPv4-mapped as IPv4. */
 const addressKey = (kind: string, ip: string) => `${kind}\n${normalizeIP(ip)}`;
