@@ -144,6 +144,26 @@ describe("API: token failures, the setup token, portal links", () => {
     expect((await me(s.w.p.token)).statusCode).toBe(200);
   });
 
+  it("another process's refusal of an address reaches this one within a second; a failure here is counted at once", async () => {
+    const s = await setup();
+    // A second app over the same store: another server process on one database.
+    const other = buildApp(s.w.deps, { limits: LIMITS });
+    const me = (app: typeof other, token: string) => app.inject({ method: "GET", url: "/api/v1/me", headers: { authorization: `Bearer ${token}` }, remoteAddress: "192.0.2.77" });
+    expect((await me(s.app, s.w.p.token)).statusCode).toBe(200); // this process now trusts the address for a second
+    for (let i = 0; i < 6; i++) expect((await me(other, `tele_${String(i).repeat(43)}`)).statusCode).toBe(401);
+    expect((await me(other, s.w.p.token)).statusCode).toBe(429);
+    expect((await me(s.app, s.w.p.token)).statusCode).toBe(200); // within the second it trusted
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await me(s.app, s.w.p.token)).statusCode).toBe(429);
+    // A wrong token here forgets what this process trusted: the very next request reads the count.
+    const t = await setup();
+    const ip = "192.0.2.78";
+    const mine = (token: string) => t.app.inject({ method: "GET", url: "/api/v1/me", headers: { authorization: `Bearer ${token}` }, remoteAddress: ip });
+    expect((await mine(t.w.p.token)).statusCode).toBe(200);
+    for (let i = 0; i < 6; i++) expect((await mine(`tele_${String(i).repeat(43)}`)).statusCode).toBe(401);
+    expect((await mine(t.w.p.token)).statusCode).toBe(429);
+  });
+
   it("POST /practices with a wrong setup token, and portal sign-up with one link, are limited with Retry-After", async () => {
     const s = await setup();
     const create = () => s.app.inject({ method: "POST", url: "/api/v1/practices", headers: { authorization: "Bearer guess" }, remoteAddress: "192.0.2.20",
