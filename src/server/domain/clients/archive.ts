@@ -35,11 +35,23 @@ export async function archiveClient(deps: Deps, actor: Actor, ref: string, input
   const result = await deps.store.tx(async (r): Promise<ArchiveClientResult> => {
     const c = await findClient(r, a.practiceId, ref, now);
     if (c.archivedAt) return { client: clientView(c), changed: false, cancelled: [], revokedLinks: 0 };
-    const upcoming = await r.clients.upcomingScheduled(a.practiceId, c.id, now);
+    let upcoming = await r.clients.upcomingScheduled(a.practiceId, c.id, now);
     if (upcoming.length && !v.cancelUpcoming) {
       throw conflict("has_upcoming_appointments",
         `client ${c.id} has ${upcoming.length} upcoming scheduled appointment(s); cancel them together with the archive (cancelUpcoming), or cancel or move them first`,
         { clientId: c.id, count: upcoming.length, appointments: upcoming.slice(0, NAMED_IN_REFUSAL) });
+    }
+    // Each appointment locked before its session and status are read, as cancel does (issue 13): a join
+    // or a change by another process cannot land in between. In id order, so two archives cannot
+    // deadlock; read again until no appointment of the client is left unlocked.
+    for (const locked = new Set<string>(); ;) {
+      const fresh = upcoming.filter((id) => !locked.has(id)).sort();
+      if (!fresh.length) break;
+      for (const id of fresh) {
+        await r.sessions.lock(a.practiceId, id);
+        locked.add(id);
+      }
+      upcoming = await r.clients.upcomingScheduled(a.practiceId, c.id, now);
     }
     const begun = (await r.sessions.forAppointments(a.practiceId, upcoming)).filter((s) => s.state !== "completed");
     if (begun.length) {
