@@ -1,7 +1,7 @@
 /** R20 at read speed: audit rows of concurrent reads share one commit; none is skipped, none is acknowledged before it is written. */
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { AuditGroup } from "../../src/server/db/sqlite/audit-group.js";
+import { AuditGroup } from "../../src/server/db/audit-group.js";
 import type { Repos } from "../../src/server/db/repos.js";
 import type { NewAudit } from "../../src/server/db/types.js";
 import { authenticateToken, createApiToken } from "../../src/server/domain/staff/service.js";
@@ -18,7 +18,9 @@ const row = (requestId: string, recordId = "cli_a"): NewAudit => ({
 async function counted() {
   const w = await makeWorld();
   let transactions = 0;
-  const group = new AuditGroup(<T>(fn: (r: Repos) => Promise<T>) => (transactions++, w.store.tx(fn)));
+  const group = new AuditGroup((take) => (transactions++, w.store.tx(async (r: Repos) => {
+    for (const entry of take()) await r.audit.append(entry);
+  })));
   return { w, group, transactions: () => transactions };
 }
 

@@ -4,7 +4,7 @@ import type { IdempotencyClaimRepo, RateLimitRepo, Repos, Store } from "../repos
 import type { NewAudit } from "../types.js";
 import { appointmentRepo } from "./appointments.js";
 import { appendAudit, auditRepo, idempotencyRepo } from "./audit.js";
-import { PgAuditGroup } from "./audit-group.js";
+import { AuditGroup } from "../audit-group.js";
 import { clientRepo } from "./clients.js";
 import { consentRepo } from "./consent.js";
 import { AloneExec, currentTx, hostPort, isServerError, makeClient, makePool, TxExec, type Exec } from "./exec.js";
@@ -81,7 +81,7 @@ export class PgStore implements Store {
   private readonly repos: Repos;
   readonly rateLimits: RateLimitRepo;
   readonly idempotencyClaims: IdempotencyClaimRepo;
-  private readonly auditGroup: PgAuditGroup;
+  private readonly auditGroup: AuditGroup;
   private closed = false;
 
   private constructor(readonly url: string, poolSize: number) {
@@ -93,9 +93,10 @@ export class PgStore implements Store {
     this.rateLimits = rateLimitRepo(new AloneExec(take, give));
     // The same for Idempotency-Key claims: another process must see a claim at once, whatever the request's transaction does.
     this.idempotencyClaims = idempotencyClaimRepo(new AloneExec(take, give));
-    this.auditGroup = new PgAuditGroup((entries) => this.tx(async () => undefined, (x) => {
+    // One multi-row INSERT per practice (row-level security scopes each), sent together in one transaction.
+    this.auditGroup = new AuditGroup((takeRows) => this.tx(async () => undefined, (x) => {
       const byPractice = new Map<string, NewAudit[]>();
-      for (const e of entries) {
+      for (const e of takeRows()) {
         let list = byPractice.get(e.practiceId);
         if (!list) byPractice.set(e.practiceId, (list = []));
         list.push(e);

@@ -4,7 +4,7 @@ import type { IdempotencyClaimRepo, RateLimitRepo, Repos, Store } from "../repos
 import type { NewAudit } from "../types.js";
 import { appointmentRepo } from "./appointments.js";
 import { auditRepo, idempotencyRepo } from "./audit.js";
-import { AuditGroup } from "./audit-group.js";
+import { AuditGroup } from "../audit-group.js";
 import { SqliteImportStage } from "./import-stage.js";
 import { clientRepo } from "./clients.js";
 import { consentRepo } from "./consent.js";
@@ -36,7 +36,10 @@ export class SqliteStore implements Store {
    */
   private writes = 0;
   private writing = false;
-  private readonly auditGroup = new AuditGroup((fn) => this.transaction(fn, false));
+  private readonly auditGroup = new AuditGroup((take) => this.transaction(async (r) => {
+    // Taken inside the transaction: rows that arrived while it waited for the writer join it too.
+    for (const entry of take()) await r.audit.append(entry);
+  }, false));
   readonly rateLimits: RateLimitRepo;
   readonly idempotencyClaims: IdempotencyClaimRepo;
 

@@ -1,5 +1,4 @@
-import type { Repos } from "../repos.js";
-import type { NewAudit } from "../types.js";
+import type { NewAudit } from "./types.js";
 
 interface Waiting {
   entry: NewAudit;
@@ -8,10 +7,18 @@ interface Waiting {
 }
 
 /**
- * Group commit for audit rows that stand alone (the rows of reads, R20). Each caller's promise
- * settles only after its row is committed, so a reply is never sent before its row is durable. The
- * rows that arrive while one commit runs, or in the same turn of the event loop, are written
- * together by the next: one transaction for many concurrent requests instead of one each.
+ * Writes the rows it is given in one transaction: `take()` hands over every row waiting at the
+ * moment it is called, so a store that waits for its writer first (SQLite) calls it inside the
+ * transaction and the rows that arrived meanwhile join too.
+ */
+export type AuditWrite = (take: () => NewAudit[]) => Promise<void>;
+
+/**
+ * Group commit for audit rows that stand alone (the rows of reads, R20), for both stores. Each
+ * caller's promise settles only after its row is committed, so a reply is never sent before its row
+ * is durable. The rows that arrive while one commit runs, or in the same turn of the event loop, are
+ * written together by the next: one transaction for many concurrent requests instead of one each.
+ * The rows of several processes are independent transactions: nothing is shared but the table.
  *
  * If a commit fails, its rows are tried again one transaction each, so one bad row cannot fail the
  * requests beside it; a row that still cannot be written fails its own request.
@@ -21,8 +28,7 @@ export class AuditGroup {
   private scheduled = false;
   private running: Promise<void> | undefined;
 
-  /** `tx` is the store's serialised write transaction. */
-  constructor(private readonly tx: <T>(fn: (r: Repos) => Promise<T>) => Promise<T>) {}
+  constructor(private readonly write: AuditWrite) {}
 
   append(entry: NewAudit): Promise<void> {
     return new Promise((ok, fail) => {
@@ -55,16 +61,15 @@ export class AuditGroup {
   private async commit(): Promise<void> {
     let batch: Waiting[] = [];
     try {
-      // Taken inside the transaction: rows that arrived while it waited for the writer join it too.
-      await this.tx(async (r) => {
+      await this.write(() => {
         batch = this.pending.splice(0);
-        for (const w of batch) await r.audit.append(w.entry);
+        return batch.map((w) => w.entry);
       });
     } catch (err) {
       // The transaction could not even begin: nothing was taken, so fail what waits rather than spin.
       if (!batch.length) batch = this.pending.splice(0);
       if (batch.length <= 1) batch.forEach((w) => w.fail(err));
-      else await Promise.all(batch.map((w) => this.tx((r) => r.audit.append(w.entry)).then(w.ok, w.fail)));
+      else await Promise.all(batch.map((w) => this.write(() => [w.entry]).then(w.ok, w.fail)));
       return;
     }
     batch.forEach((w) => w.ok());
