@@ -5,7 +5,8 @@
  * one claims the session; an Idempotency-Key claim is its own statement (seen at once by the other
  * process, kept when the request's transaction rolls back); reaping a process removes its streams,
  * claims and their signals in every practice; orphaned sides, audio-only switches, signals and the
- * shared key; and the store's bus reaches the other store.
+ * shared key; the store's bus reaches the other store; and two mail workers, one per store, deliver
+ * each mail of a shared outbox exactly once over SMTP, each taking a share (FOR UPDATE SKIP LOCKED).
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { migratePg } from "../../src/server/db/pg/migrate.js";
@@ -18,6 +19,10 @@ import { createAppointment } from "../../src/server/domain/appointments/service.
 import { cancelAppointment } from "../../src/server/domain/appointments/cancel.js";
 import { complete } from "../../src/server/domain/sessions/lifecycle.js";
 import { describePg, freshAppRole, freshDatabase, pgClient, type FreshDatabase } from "../helpers/pg.js";
+import { smtpTransport } from "../../src/server/domain/mail/transports.js";
+import { MailWorker, type MailTransport } from "../../src/server/domain/mail/worker.js";
+import { newId } from "../../src/server/domain/shared/crypto.js";
+import { startMailbox } from "../helpers/mailbox.js";
 import { makePractice, T0 } from "../helpers/world.js";
 
 type Practice = Awaited<ReturnType<typeof makePractice>>;
@@ -269,6 +274,35 @@ describePg("the several-process repositories on PostgreSQL", () => {
     } finally {
       await busA.close();
       await busB.close();
+    }
+  });
+  it("two mail workers, one per process, deliver each mail of the outbox exactly once, each taking a share", async () => {
+    const box = await startMailbox();
+    const workers: MailWorker[] = [];
+    try {
+      const ids = Array.from({ length: 120 }, () => newId("mail"));
+      await a.tx((r) => r.mail.insertMany(ids.map((id, i) => ({
+        id, practiceId: maple.practiceId, to: `c${i}@client.test`, subject: `Mail ${i}`, text: `body ${i}`, letter: null, nextAttemptAt: T0, createdAt: T0,
+      }))));
+      const taken = { a: 0, b: 0 };
+      for (const [who, store] of [["a", a], ["b", b]] as const) {
+        const smtp = await smtpTransport(box.url, "tele <no-reply@tele.test>", () => "tele.test");
+        const counting: MailTransport = { ...smtp, deliver: async (m) => { taken[who]++; await smtp.deliver(m); } };
+        workers.push(new MailWorker({ store, clock: () => T0, transport: counting }));
+      }
+      await Promise.all(workers.map((w) => w.pass()));
+      // Only this test's mail (earlier tests here queued notices of their own).
+      const ours = box.received.filter((d) => /^Mail \d+$/.test(d.mail.subject ?? ""));
+      expect(ours).toHaveLength(120);
+      expect(new Set(ours.map((d) => d.mail.subject)).size).toBe(120);
+      expect(taken.a + taken.b).toBe(box.received.length);
+      expect(taken.a).toBeGreaterThan(0);
+      expect(taken.b).toBeGreaterThan(0);
+      const [left] = await raw<{ n: string }>(`SELECT count(*) AS n FROM mail WHERE id = ANY($1) AND status != 'sent'`, [ids]);
+      expect(Number(left!.n)).toBe(0);
+    } finally {
+      for (const w of workers) await w.stop();
+      await box.close();
     }
   });
 });

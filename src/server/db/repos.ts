@@ -192,13 +192,14 @@ export interface MailRepo {
   /** Many mails in one statement (bulk notices). */
   insertMany(ms: NewMail[]): Promise<void>;
   /**
-   * Takes a due mail for one delivery attempt (its next attempt moves to `until`); false when another
-   * worker (another server on the same database) took it first, so no mail is delivered twice.
+   * Takes the next due mail for one delivery attempt (its next attempt moves to `until`), or
+   * undefined when none is due. A mail another worker (another server on the same database) is
+   * taking is skipped, not waited for (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite has one writer),
+   * so no mail is delivered twice and the workers never queue behind each other.
    */
-  claim(id: string, now: number, until: number): Promise<boolean>;
+  claimNext(now: number, until: number): Promise<MailRow | undefined>;
   /** Up to `limit` mail, newest first (by created time, then id), after `after`. */
   list(practiceId: string, filter: { to?: string; status?: MailRow["status"]; after?: [createdAt: number, id: string]; limit: number }): Promise<MailRow[]>;
-  due(now: number, limit: number): Promise<MailRow[]>;
   markSent(id: string, now: number): Promise<void>;
   markFailed(id: string, error: string, nextAttemptAt: number): Promise<void>;
   byId(practiceId: string, id: string): Promise<MailRow | undefined>;

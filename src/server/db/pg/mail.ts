@@ -14,7 +14,7 @@ async function insertMails(x: Exec, practiceId: string, ms: NewMail[]): Promise<
   ]);
 }
 
-/** The outbox. The worker's paths (due, claim, sent, failed) cross practices: the system scope. */
+/** The outbox. The worker's paths (claimNext, sent, failed) cross practices: the system scope. */
 export function mailRepo(x: Exec): MailRepo {
   return {
     async insert(m) {
@@ -30,8 +30,12 @@ export function mailRepo(x: Exec): MailRepo {
       }
       await Promise.all([...byPractice].map(([p, list]) => insertMails(x, p, list)));
     },
-    async claim(id, now, until) {
-      return (await run(x, SYSTEM, `UPDATE mail SET next_attempt_at = ? WHERE id = ? AND status IN ('queued', 'failed') AND next_attempt_at <= ?`, [until, id, now])) === 1;
+    async claimNext(now, until) {
+      // The queue's claim: a row another worker has locked is skipped, and READ COMMITTED re-checks a
+      // row changed since the snapshot, so a mail just taken elsewhere is not taken again.
+      return one<MailRow>(x, SYSTEM, `UPDATE mail SET next_attempt_at = ? WHERE id = (SELECT id FROM mail
+          WHERE status IN ('queued', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING ${COLS}`, [until, now]);
     },
     async list(practiceId, f) {
       const parts = ["practice_id = @practiceId"];
@@ -40,9 +44,6 @@ export function mailRepo(x: Exec): MailRepo {
       if (f.after) parts.push("(created_at, id) < (@afterAt, @afterId)");
       return all<MailRow>(x, practiceId, `SELECT ${COLS} FROM mail WHERE ${parts.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT @limit`,
         { practiceId, to: f.to?.toLowerCase(), status: f.status, afterAt: f.after?.[0], afterId: f.after?.[1], limit: f.limit });
-    },
-    async due(now, limit) {
-      return all<MailRow>(x, SYSTEM, `SELECT ${COLS} FROM mail WHERE status IN ('queued', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`, [now, limit]);
     },
     async markSent(id, now) {
       // Delivered: the body goes, since it may carry a live single-use link.

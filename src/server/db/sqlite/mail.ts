@@ -25,9 +25,10 @@ export function mailRepo(s: StatementCache): MailRepo {
       const one = s.get(`${INSERT} VALUES ${ROW}`);
       for (; i < ms.length; i++) one.run(values(ms[i]!));
     },
-    async claim(id, now, until) {
-      return s.get(`UPDATE mail SET next_attempt_at = ? WHERE id = ? AND status IN ('queued', 'failed') AND next_attempt_at <= ?`)
-        .run(until, id, now).changes === 1;
+    async claimNext(now, until) {
+      return s.get(`UPDATE mail SET next_attempt_at = ? WHERE id = (SELECT id FROM mail
+          WHERE status IN ('queued', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 1)
+        RETURNING ${COLS}`).get(until, now) as MailRow | undefined;
     },
     async list(practiceId, f) {
       const parts = ["practice_id = @practiceId"];
@@ -36,10 +37,6 @@ export function mailRepo(s: StatementCache): MailRepo {
       if (f.after) parts.push("(created_at, id) < (@afterAt, @afterId)");
       return s.get(`SELECT ${COLS} FROM mail WHERE ${parts.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT (SELECT @limit)`)
         .all({ practiceId, to: f.to?.toLowerCase(), status: f.status, afterAt: f.after?.[0], afterId: f.after?.[1], limit: f.limit }) as MailRow[];
-    },
-    async due(now, limit) {
-      return s.get(`SELECT ${COLS} FROM mail WHERE status IN ('queued', 'failed') AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT (SELECT ?)`)
-        .all(now, limit) as MailRow[];
     },
     async markSent(id, now) {
       // Delivered: the body goes, since it may carry a live single-use link (tokens are kept only as hashes at rest).

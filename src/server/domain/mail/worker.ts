@@ -94,22 +94,20 @@ export class MailWorker {
   }
 
   private async deliverDue(onSent: () => void): Promise<void> {
-    for (;;) {
-      const due = await this.o.store.mail.due(this.o.clock(), 20);
-      if (!due.length || this.stopped) return;
-      for (const m of due) {
-        // Taken for this attempt first: another server on the same database skips it (no mail goes twice).
-        if (!(await this.o.store.tx((r) => r.mail.claim(m.id, this.o.clock(), this.o.clock() + CLAIM_MS)))) continue;
-        try {
-          await this.o.transport.deliver(m);
-          await this.o.store.tx((r) => r.mail.markSent(m.id, this.o.clock()));
-          onSent();
-        } catch (err) {
-          const next = this.o.clock() + retryDelay(m.attempts + 1, this.o.baseDelayMs, this.o.maxDelayMs);
-          const reason = describe(err);
-          await this.o.store.tx((r) => r.mail.markFailed(m.id, reason, next));
-          this.o.log?.("mail delivery failed; will retry", { mailId: m.id, attempt: m.attempts + 1, reason });
-        }
+    while (!this.stopped) {
+      // Taken for this attempt first: another server on the same database skips it (no mail goes twice).
+      const now = this.o.clock();
+      const m = await this.o.store.tx((r) => r.mail.claimNext(now, now + CLAIM_MS));
+      if (!m) return;
+      try {
+        await this.o.transport.deliver(m);
+        await this.o.store.tx((r) => r.mail.markSent(m.id, this.o.clock()));
+        onSent();
+      } catch (err) {
+        const next = this.o.clock() + retryDelay(m.attempts + 1, this.o.baseDelayMs, this.o.maxDelayMs);
+        const reason = describe(err);
+        await this.o.store.tx((r) => r.mail.markFailed(m.id, reason, next));
+        this.o.log?.("mail delivery failed; will retry", { mailId: m.id, attempt: m.attempts + 1, reason });
       }
     }
   }
