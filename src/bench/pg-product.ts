@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { from as copyFrom } from "pg-copy-streams";
+import { DateTime } from "luxon";
 import type pg from "pg";
 import { newId } from "../server/domain/shared/crypto.js";
 import { call, load, startBare, type Sample, type Target } from "./api.js";
@@ -210,10 +211,10 @@ async function month(monthRows: number, requests: number) {
       step(`loaded and analysed in ${(ms(t0) / 1000).toFixed(1)} s`);
       return p;
     });
-    // The month in the middle of the data: May of the data's middle year.
+    // The calendar month of the data's middle row.
     const mid = new Date(rows[rows.length >> 1]!.startMs);
-    const y = mid.getUTCFullYear();
-    const from = `${y}-05-01T00:00`, to = `${y}-06-01T00:00`;
+    const next = new Date(Date.UTC(mid.getUTCFullYear(), mid.getUTCMonth() + 1, 1));
+    const from = `${mid.toISOString().slice(0, 7)}-01T00:00`, to = `${next.toISOString().slice(0, 7)}-01T00:00`;
     const path = `/api/v1/appointments?therapist=stf_t7&from=${from}&to=${to}&limit=1000`;
     const headers = { authorization: `Bearer ${s.token}` };
     const get = async () => {
@@ -223,7 +224,7 @@ async function month(monthRows: number, requests: number) {
       return { id: res.headers.get("x-request-id")!, page: JSON.parse(text) as { items: unknown[]; nextCursor: string | null } };
     };
     const first = await get();
-    if (first.page.items.length < 100 || first.page.nextCursor !== null) throw new Error(`the month gave ${first.page.items.length} appointments, next ${first.page.nextCursor}`);
+    if (first.page.items.length === 0 || first.page.nextCursor !== null) throw new Error(`the month gave ${first.page.items.length} appointments, next ${first.page.nextCursor}`);
     for (let i = 0; i < 50; i++) await get(); // warm
     const client: number[] = [], ids: string[] = [];
     for (let i = 0; i < requests; i++) {
@@ -236,7 +237,7 @@ async function month(monthRows: number, requests: number) {
     if (server.length < requests * 0.9) throw new Error(`only ${server.length} of ${requests} requests in the server's log`);
     // Bare: the same rows by the same index, one named statement, as the app role.
     const bare = await bareClient(db.appUrl, practiceId);
-    const zone = (d: string) => Date.parse(`${d}:00-04:00`); // New York in May: EDT
+    const zone = (d: string) => DateTime.fromISO(d, { zone: "America/New_York" }).toMillis(); // the practice's zone
     const q = { name: "bench_month", text: `SELECT ${APPT_COLS} FROM appointments WHERE practice_id = $1 AND therapist_id = $2 AND start_at >= $3 AND start_at < $4 ORDER BY start_at, id LIMIT 1001`,
       values: [practiceId, "stf_t7", zone(from), zone(to)] };
     for (let i = 0; i < 50; i++) await bare.query(q);
