@@ -289,7 +289,8 @@ async function throughput() {
         for (const c of cases) {
           // Two processes: one load each, at once, each with the connections (as a round-robin balancer would split 2× the clients).
           const xs = await Promise.all(c.targets.map((t) => load(t, conns, SECONDS)));
-          const sum: Sample = { rps: xs.reduce((a, x) => a + x.rps, 0), p50: Math.max(...xs.map((x) => x.p50)), p99: Math.max(...xs.map((x) => x.p99)), cpuUs: NaN };
+          const sum: Sample = { rps: xs.reduce((a, x) => a + x.rps, 0), p50: Math.max(...xs.map((x) => x.p50)), p99: Math.max(...xs.map((x) => x.p99)),
+            cpuUs: xs.reduce((a, x) => a + x.cpuUs * x.rps, 0) / xs.reduce((a, x) => a + x.rps, 0) }; // server CPU per request, over both
           const key = `${c.name}@${conns}`;
           samples.set(key, [...(samples.get(key) ?? []), sum]);
         }
@@ -324,7 +325,7 @@ export async function pgProductFigures(o: PgProductOptions): Promise<{ text: str
   for (const conns of CONNECTIONS) {
     const med = (name: string) => {
       const xs = tp.samples.get(`${name}@${conns}`)!;
-      return { rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)) };
+      return { rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), cpuUs: median(xs.map((x) => x.cpuUs)) };
     };
     const base = med(tp.cases[0]!.name);
     for (const [i, c] of tp.cases.entries()) {
@@ -341,11 +342,11 @@ export async function pgProductFigures(o: PgProductOptions): Promise<{ text: str
         target = "≥ 50 % of bare";
         verdict = mark(m.rps / base.rps >= 0.5);
       }
-      rowsOut.push(`| ${c.name} | ${conns}${c.targets.length === 2 ? " each" : ""} | ${Math.round(m.rps)} | ${m.p50} ms | ${m.p99} ms | ${i === 0 ? "baseline" : ofBare} | ${vsOne} | ${target} | ${verdict} |`);
+      rowsOut.push(`| ${c.name} | ${conns}${c.targets.length === 2 ? " each" : ""} | ${Math.round(m.rps)} | ${m.p50} ms | ${m.p99} ms | ${i === 0 ? "baseline" : ofBare} | ${Number.isNaN(m.cpuUs) ? "–" : `${Math.round(m.cpuUs)} µs`} | ${vsOne} | ${target} | ${verdict} |`);
     }
   }
-  out.push("", `| API on PostgreSQL (median of ${REPEATS} × ${SECONDS} s; two processes: two loads at once, req/s summed, the worse p50/p99) | connections | req/s | p50 | p99 | of bare req/s | two vs one | target | |`,
-    "|---|---|---|---|---|---|---|---|---|", ...rowsOut);
+  out.push("", `| API on PostgreSQL (median of ${REPEATS} × ${SECONDS} s; two processes: two loads at once, req/s summed, the worse p50/p99) | connections | req/s | p50 | p99 | of bare req/s | server CPU per request | two vs one | target | |`,
+    "|---|---|---|---|---|---|---|---|---|---|", ...rowsOut);
 
   const m = await month(o.monthRows, o.monthRequests ?? 200);
   out.push("", `| one therapist's month out of ${o.monthRows.toLocaleString("en-US")} (${m.items} appointments, ${m.from}–${m.to}, median of ${m.requests}) | server's own time (log responseTime) | client, keep-alive loopback | bare SELECT (app role) | target | |`,
