@@ -6,7 +6,7 @@ import { startBenchServer } from "./harness.js";
 import { median } from "./stats.js";
 
 /** One endpoint under load: what autocannon sends. */
-interface Target {
+export interface Target {
   name: string;
   url: string;
   /** The process that answers, whose CPU time is charged to the requests. */
@@ -17,7 +17,7 @@ interface Target {
 }
 
 /** Requests per second, latency in ms, and the answering process's CPU time per request in µs. */
-interface Sample { rps: number; p50: number; p99: number; cpuUs: number }
+export interface Sample { rps: number; p50: number; p99: number; cpuUs: number }
 
 const CONNECTIONS = [10, 50];
 const SECONDS = Number(process.env.TELE_BENCH_SECONDS ?? 5);
@@ -37,7 +37,7 @@ function cpuMs(pid: number): number {
 }
 
 /** One bounded autocannon run against loopback; any non-2xx answer or socket error voids the figure. */
-async function load(t: Target, connections: number, duration: number): Promise<Sample> {
+export async function load(t: Target, connections: number, duration: number): Promise<Sample> {
   const cpu0 = cpuMs(t.pid);
   const r = await autocannon({ url: t.url, method: t.method ?? "GET", headers: t.headers, body: t.body, connections, duration });
   if (r.non2xx || r.errors || r.timeouts) {
@@ -48,7 +48,7 @@ async function load(t: Target, connections: number, duration: number): Promise<S
 }
 
 /** The bare Fastify route in its own process, answering with `body`. */
-function startBare(body: string): Promise<{ url: string; child: ChildProcess }> {
+export function startBare(body: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [join(import.meta.dirname, "bare-server.js")], {
     env: { ...process.env, BENCH_BODY: body }, stdio: ["ignore", "pipe", "inherit"],
   });
@@ -58,7 +58,7 @@ function startBare(body: string): Promise<{ url: string; child: ChildProcess }> 
   });
 }
 
-async function call(url: string, token: string, method: string, path: string, body?: unknown): Promise<{ text: string; json: any }> {
+export async function call(url: string, token: string, method: string, path: string, body?: unknown): Promise<{ text: string; json: any }> {
   const res = await fetch(url + path, {
     method, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
     body: body ? JSON.stringify(body) : undefined,

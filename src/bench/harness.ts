@@ -40,38 +40,66 @@ export interface BenchServer {
   env: NodeJS.ProcessEnv;
   /** The server process, for reading its CPU time. */
   pid: number;
+  /** Its stdout, when started with `stdout: "pipe"` (its JSON log at TELE_LOG_LEVEL=info). */
+  stdout?: NodeJS.ReadableStream;
+  /** One more `tele server start` on the same data dir and database (several processes, issue 13); stopped with this one. */
+  another(): Promise<BenchServer>;
   stop(): Promise<void>;
 }
 
+/** `env` goes to `tele init` and the server (e.g. TELE_DATABASE_URL for PostgreSQL); `stdout: "pipe"` keeps the server's log. */
+export interface BenchServerOptions {
+  env?: Record<string, string>;
+  stdout?: "pipe";
+}
+
 /** `nodeArgs` go to the server's node (TELE_BENCH_PROF=dir adds `--cpu-prof` there, for a profile under load). */
-export async function startBenchServer(name: string, nodeArgs: string[] = []): Promise<BenchServer> {
+export async function startBenchServer(name: string, nodeArgs: string[] = [], opts: BenchServerOptions = {}): Promise<BenchServer> {
   const dataDir = tempDir(name);
   const configDir = join(dataDir, "config");
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const base = { TELE_CONFIG_DIR: configDir, TELE_LOG_LEVEL: "warn" };
+  const base = { TELE_CONFIG_DIR: configDir, TELE_LOG_LEVEL: "warn", ...opts.env };
   const init = teleJson<{ token: string }>([
     "init", "--practice", "Bench Practice", "--state", "NY", "--timezone", "America/New_York",
     "--owner-name", "Bench Owner", "--owner-email", "owner@bench.example", "--data-dir", dataDir, "--url", url,
   ], base);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, TELE, "server", "start", "--data-dir", dataDir, "--port", String(port)], {
-    env: { ...process.env, ...base }, stdio: ["ignore", "ignore", "inherit"],
-  });
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      if (i > 200) throw new Error("the bench server did not start");
-      await new Promise((r) => setTimeout(r, 50));
+  const others: BenchServer[] = [];
+  const serve = async (port: number, url: string): Promise<{ child: ChildProcess }> => {
+    const child: ChildProcess = spawn(process.execPath, [...nodeArgs, TELE, "server", "start", "--data-dir", dataDir, "--port", String(port)], {
+      env: { ...process.env, ...base }, stdio: ["ignore", opts.stdout ?? "ignore", "inherit"],
+    });
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${url}/healthz`)).ok) break;
+      } catch {
+        if (i > 400 || child.exitCode !== null) throw new Error("the bench server did not start");
+        await new Promise((r) => setTimeout(r, 50));
+      }
     }
-  }
-  return {
-    url, token: init.token, dataDir, pid: child.pid!, env: { ...base, TELE_URL: url, TELE_TOKEN: init.token },
+    return { child };
+  };
+  const stopChild = async (child: ChildProcess) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await exited;
+  };
+  const server = (child: ChildProcess, url: string, main: boolean): BenchServer => ({
+    url, token: init.token, dataDir, pid: child.pid!, stdout: child.stdout ?? undefined, env: { ...base, TELE_URL: url, TELE_TOKEN: init.token },
+    another: async () => {
+      const p = await freePort();
+      const u = `http://127.0.0.1:${p}`;
+      const s = server((await serve(p, u)).child, u, false);
+      others.push(s);
+      return s;
+    },
     stop: async () => {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
+      if (!main) return stopChild(child);
+      for (const o of others.splice(0)) await o.stop();
+      await stopChild(child);
       rmSync(dataDir, { recursive: true, force: true });
     },
-  };
+  });
+  return server((await serve(port, url)).child, url, true);
 }

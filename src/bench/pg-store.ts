@@ -9,10 +9,7 @@
  *   multi-row VALUES inserts of 1,000 rows each, and a set-based conversion of all of them against
  *   the bare UPDATE.
  */
-import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { migratePg } from "../server/db/pg/migrate.js";
-import { appRoleUrl, createAppRole } from "../server/db/pg/roles.js";
+import { bareClient, benchDatabase } from "./pg-db.js";
 import { PgStore } from "../server/db/pg/store.js";
 import type { NewAppointment } from "../server/db/types.js";
 
@@ -32,23 +29,8 @@ async function time(n: number, f: () => Promise<unknown>): Promise<number> {
 
 /** The store beside bare `pg`, as lines of text; `rows` appointments for the bulk half. */
 export async function pgStoreFigures(rows = 100_000): Promise<{ text: string; ok: boolean }> {
-  const admin = process.env.TELE_BENCH_PG_URL ?? process.env.TELE_TEST_PG_URL;
-  if (!admin) throw new Error("set TELE_BENCH_PG_URL (or TELE_TEST_PG_URL) to a role that may create databases and roles");
-  const name = `tele_bench_${randomBytes(4).toString("hex")}`;
-  const a = new pg.Client({ connectionString: admin });
-  await a.connect();
-  await a.query(`CREATE DATABASE "${name}"`);
-  const ownerUrl = new URL(admin);
-  ownerUrl.pathname = `/${name}`;
-  const owner = new pg.Client({ connectionString: ownerUrl.toString() });
-  await owner.connect();
-  await migratePg(owner);
-  const appRole = { role: `${name}_app`, password: randomBytes(12).toString("hex"), database: name };
-  await createAppRole(owner, appRole);
-  // So the bench may end the app role's connections when it drops its database.
-  await owner.query(`GRANT "${appRole.role}" TO CURRENT_USER`);
-  await owner.end();
-  const appUrl = appRoleUrl(ownerUrl.toString(), appRole);
+  const db = await benchDatabase("store", true);
+  const appUrl = db.appUrl;
   const store = await PgStore.open(appUrl, { migrate: false, poolSize: 4 });
   const out: string[] = [];
   try {
@@ -61,9 +43,7 @@ export async function pgStoreFigures(rows = 100_000): Promise<{ text: string; ok
     });
 
     // One indexed read.
-    const bare = new pg.Client({ connectionString: appUrl, types: { getTypeParser: (oid: number, f?: "text") => (oid === 20 ? Number : pg.types.getTypeParser(oid, f)) } } as pg.ClientConfig);
-    await bare.connect();
-    await bare.query("SELECT set_config('tele.practice_id', $1, false)", [practiceId]);
+    const bare = await bareClient(appUrl, practiceId);
     const cols = `id, practice_id AS "practiceId", name, email, roles, teletherapy, licensed_in AS "licensedIn", created_at AS "createdAt", deactivated_at AS "deactivatedAt"`;
     const read = { name: "bench_read", text: `SELECT ${cols} FROM staff WHERE practice_id = $1 AND id = $2`, values: [practiceId, "stf_t"] };
     const n = 2_000;
@@ -119,8 +99,6 @@ export async function pgStoreFigures(rows = 100_000): Promise<{ text: string; ok
     return { text: `PostgreSQL store beside bare pg (same run, app role, row-level security in force):\n${out.map((l) => `- ${l}`).join("\n")}`, ok: true };
   } finally {
     await store.close();
-    await a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await a.query(`DROP ROLE IF EXISTS "${appRole.role}"`);
-    await a.end();
+    await db.drop();
   }
 }

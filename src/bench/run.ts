@@ -1,6 +1,7 @@
 import { apiFigures } from "./api.js";
 import { bulkFigures } from "./bulk.js";
 import { listingFigures } from "./listing.js";
+import { pgProductFigures } from "./pg-product.js";
 import { pgStoreFigures } from "./pg-store.js";
 import { scaleFigures } from "./scale.js";
 import { scaleImportFigures } from "./scale-import.js";
@@ -28,8 +29,14 @@ async function main() {
   await step("api", async () => void tables.push(await apiFigures()));
   // PostgreSQL (issue 13): only when asked for by name, as it needs a server (TELE_BENCH_PG_URL or TELE_TEST_PG_URL).
   if (only === "postgres") {
-    const rows = Number(process.argv[process.argv.indexOf("--rows") + 1]) || 100_000;
-    await step("postgres", async () => void tables.push(await pgStoreFigures(rows)));
+    const arg = (name: string) => Number(process.argv[process.argv.indexOf(name) + 1]) || undefined;
+    const rows = arg("--rows") ?? 100_000;
+    // The product (pg-product.ts): `--rows` scales the import and conversion, `--month-rows` the month's practice; one run unless `--runs N`.
+    const product = { rows, monthRows: arg("--month-rows") ?? 1_000_000, runs: arg("--runs") ?? 1 };
+    await step("postgres", async () => {
+      tables.push(await pgStoreFigures(rows));
+      tables.push(await pgProductFigures(product));
+    });
   }
   // Minutes, not seconds: only when asked for by name. Two halves: the listing (figures) and the import (a table).
   if (only === "scale") {
